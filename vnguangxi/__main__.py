@@ -1,0 +1,5 @@
+"""`python -m vnguangxi`."""
+
+from vnguangxi.cli import main
+
+main()

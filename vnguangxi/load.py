@@ -1,0 +1,166 @@
+"""Find fact folders and their files, read them safely and parse them with tomli.
+
+Nothing here writes anywhere. Every failure becomes a DataError or a located Problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from vnguangxi.errors import DataError
+from vnguangxi.models import REGISTRIES, TOPICS, Problem
+from vnguangxi.validate import FileResult, check_file
+
+ENV_FACTS_DIR = "VNGUANGXI_FACTS_DIR"
+KNOWN_FILES = ", ".join(f"{name}.toml" for name in (*TOPICS, *REGISTRIES))
+
+
+def builtin_dir() -> Path:
+    """The built-in facts: inside the installed package, or the source tree's ``facts/``."""
+    package = Path(__file__).resolve().parent
+    inside = package / "facts"
+    if inside.is_dir():
+        return inside
+    return package.parent / "facts"
+
+
+@dataclass(frozen=True)
+class FactFile:
+    """One file of a facts folder, with the stat data the cache is keyed on."""
+
+    path: str
+    kind: str  # a topic id, a registry name, or "" for a .toml file we do not know
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @property
+    def signature(self) -> tuple[str, int, int, int, int]:
+        return (self.path, self.size, self.mtime_ns, self.ctime_ns, self.inode)
+
+
+def folders_from(facts_dirs: list[str] | None, no_builtin: bool) -> list[Path]:
+    """The folders in use: built-in (unless left out), then the flags, or else the environment."""
+    folders: list[Path] = [] if no_builtin else [builtin_dir()]
+    if facts_dirs:
+        chosen = list(facts_dirs)
+    else:
+        chosen = [p for p in os.environ.get(ENV_FACTS_DIR, "").split(os.pathsep) if p]
+    folders.extend(Path(p) for p in chosen)
+    return folders
+
+
+def _folder_error(folder: Path, exc: OSError) -> DataError:
+    if exc.errno == errno.ENOENT:
+        return DataError(f"facts folder '{folder}' does not exist", "give a folder holding fact files, e.g. trade.toml")
+    if exc.errno == errno.ENOTDIR:
+        return DataError(
+            f"'{folder}' is a file, not a folder",
+            f"--facts-dir and {ENV_FACTS_DIR} take folders holding {KNOWN_FILES}",
+        )
+    if exc.errno == errno.ELOOP:
+        return DataError(f"facts folder '{folder}' is a symlink loop")
+    if exc.errno == errno.EACCES:
+        return DataError(f"facts folder '{folder}' cannot be read: permission denied")
+    return DataError(f"facts folder '{folder}' cannot be read: {exc.strerror or exc}")
+
+
+def scan(folder: Path) -> tuple[list[FactFile], list[str]]:
+    """The .toml files of a folder (sorted) and warnings; raises DataError if it is unusable."""
+    try:
+        st = folder.stat()
+    except OSError as exc:
+        raise _folder_error(folder, exc) from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise _folder_error(folder, OSError(errno.ENOTDIR, "not a directory"))
+    try:
+        names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".toml") and not e.name.startswith("."))
+    except OSError as exc:
+        raise _folder_error(folder, exc) from None
+    files: list[FactFile] = []
+    for name in names:
+        path = folder / name
+        try:
+            fst = path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise DataError(f"{path}: is a symlink loop") from None
+            if exc.errno == errno.ENOENT:
+                raise DataError(f"{path}: is a broken symlink") from None
+            raise DataError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        if stat.S_ISDIR(fst.st_mode):
+            raise DataError(f"{path}: is a folder, not a fact file")
+        kind = name[: -len(".toml")]
+        if kind not in TOPICS and kind not in REGISTRIES:
+            kind = ""
+        files.append(FactFile(str(path), kind, fst.st_size, fst.st_mtime_ns, fst.st_ctime_ns, fst.st_ino))
+    warnings = [] if files else [f"facts folder '{folder}' holds no fact files ({KNOWN_FILES})"]
+    return files, warnings
+
+
+def read_text(path: str) -> tuple[str | None, Problem | None]:
+    """The file's text, decoded as UTF-8 (a leading byte-order mark is dropped), or a Problem."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        reason = {errno.EACCES: "permission denied", errno.ELOOP: "symlink loop", errno.EISDIR: "is a folder"}.get(
+            exc.errno or 0, exc.strerror or str(exc)
+        )
+        return None, Problem(path, 0, f"cannot be read: {reason}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Problem(
+            path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", column
+        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return None, Problem(path, 0, "file is empty; a fact file holds [[facts]] tables (or delete it)")
+    return text, None
+
+
+def parse_file(file: FactFile) -> tuple[FileResult, str | None]:
+    """Read, parse and validate one file on its own. Returns the result and the text read."""
+    import tomli
+
+    result = FileResult(file.path, file.kind)
+    if not file.kind:
+        name = Path(file.path).name
+        from vnguangxi.validate import suggest
+
+        stem = name[: -len(".toml")]
+        result.problems.append(
+            Problem(
+                file.path,
+                0,
+                f"unknown topic '{stem}'{suggest(stem, (*TOPICS, *REGISTRIES))}: fact files are named after "
+                f"their topic; accepted: {KNOWN_FILES}",
+            )
+        )
+        return result, None
+    text, problem = read_text(file.path)
+    if problem is not None or text is None:
+        if problem is not None:
+            result.problems.append(problem)
+        return result, None
+    try:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        msg = getattr(exc, "msg", str(exc))
+        result.problems.append(
+            Problem(file.path, getattr(exc, "lineno", 1), f"TOML syntax error: {msg}", getattr(exc, "colno", None))
+        )
+        return result, text
+    except RecursionError:
+        result.problems.append(Problem(file.path, 1, "TOML nesting too deep to read"))
+        return result, text
+    return check_file(file.path, file.kind, data, text), text

@@ -1,0 +1,99 @@
+"""Find the line (and column) of a key in TOML text, for error messages.
+
+tomli gives values, not positions. Problems are rare, so this scans the text only when asked, with a
+small TOML-aware line scanner: it follows ``[[facts]]`` / ``[[facts.sources]]`` / ``[facts.quantity]``
+headers and ``key = value`` lines, and skips multi-line strings. Anything it cannot place falls back to
+the enclosing table's header line, then to line 1.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*(?:\.\s*[A-Za-z0-9_\-"']+\s*)*=""")
+
+Path_ = tuple[str | int, ...]
+
+
+def _clean(name: str) -> str:
+    return name.strip().strip("\"'")
+
+
+class Locator:
+    """Maps key paths such as ``("facts", 3, "sources", 0, "excerpt")`` to 1-based lines."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self._index: dict[Path_, int] | None = None
+
+    def _build(self) -> dict[Path_, int]:
+        index: dict[Path_, int] = {}
+        counters: dict[tuple[str | int, ...], int] = {}
+        current: Path_ = ()
+        in_multiline: str | None = None
+        for number, line in enumerate(self.lines, start=1):
+            if in_multiline is not None:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            m = _HEADER.match(line)
+            if m:
+                parts = [_clean(p) for p in m[2].split(".")]
+                path: list[str | int] = []
+                # Resolve each dotted part against the current array-of-tables positions.
+                for i, part in enumerate(parts):
+                    path.append(part)
+                    is_last = i == len(parts) - 1
+                    if is_last and m[1] == "[[":
+                        key = tuple(path)
+                        counters[key] = counters.get(key, -1) + 1
+                        path.append(counters[key])
+                        # a new array element resets the counters of its children
+                        for k in [k for k in counters if len(k) > len(key) and k[: len(key)] == key]:
+                            del counters[k]
+                    elif not is_last:
+                        key = tuple(path)
+                        if key in counters:
+                            path.append(counters[key])
+                current = tuple(path)
+                index.setdefault(current, number)
+                continue
+            k = _KEY.match(line)
+            if k:
+                index.setdefault((*current, _clean(k[1])), number)
+                rest = line[k.end() :]
+                for quote in ('"""', "'''"):
+                    if rest.count(quote) % 2 == 1:
+                        in_multiline = quote
+                        break
+        return index
+
+    def line(self, path: Path_) -> int:
+        """The line of the most specific known prefix of ``path`` (1 if none)."""
+        if self._index is None:
+            self._index = self._build()
+        for end in range(len(path), 0, -1):
+            found = self._index.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return 1
+
+    def position(self, path: Path_, needle: str | None = None) -> tuple[int, int | None]:
+        """Line of ``path`` and, when ``needle`` appears on that line, its 1-based column."""
+        line = self.line(path)
+        column = None
+        if needle is not None and 0 < line <= len(self.lines):
+            at = self.lines[line - 1].find(needle)
+            if at >= 0:
+                column = at + 1
+        return line, column
+
+    def headers(self, table: str) -> list[int]:
+        """Lines of every ``[[table]]`` header, in order."""
+        if self._index is None:
+            self._index = self._build()
+        found = sorted(
+            (p[1], n) for p, n in self._index.items() if len(p) == 2 and p[0] == table and isinstance(p[1], int)
+        )
+        return [n for _, n in found]

@@ -1,0 +1,384 @@
+"""Questions asked of the fact base: filters, search, timeline and statistics. No I/O, no Rich."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from vnguangxi.errors import NotFoundError, UsageError
+from vnguangxi.index import Index
+from vnguangxi.models import STATUSES, TOPICS, Locality, Person, Source
+from vnguangxi.text import fold, key, words
+from vnguangxi.validate import suggest
+
+_YEAR = re.compile(r"^(\d{4})?(\.\.)?(\d{4})?$")
+SORTS = ("date", "id", "topic")
+
+
+def parse_years(value: str) -> tuple[int | None, int | None]:
+    """'2025' → (2025, 2025); '2024..2026'; '2024..' and '..2025' leave one end open."""
+    text = value.strip()
+    m = _YEAR.match(text)
+    if not text or m is None or (m[2] is None and (m[1] is None or m[3] is not None)) or (m[1] is None and m[3] is None):
+        raise UsageError(f"malformed year '{value}'", "use YYYY, a range YYYY..YYYY, or an open range YYYY.. or ..YYYY")
+    lo = int(m[1]) if m[1] else None
+    hi = int(m[3]) if m[3] else None
+    if m[2] is None:
+        hi = lo
+    if lo is not None and hi is not None and hi < lo:
+        raise UsageError(f"reversed year range '{value}'", f"did you mean '{hi}..{lo}'?")
+    return lo, hi
+
+
+@dataclass
+class Filters:
+    """What the user asked for; each list is OR within itself, lists are ANDed."""
+
+    topics: list[str] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
+    localities: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+
+
+class Book:
+    """The fact base behind an Index: registries in memory, facts fetched by SQL as needed."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    # ---------------------------------------------------------------- registries
+
+    @cached_property
+    def _registry(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {"sources": [], "localities": [], "people": []}
+        for kind, recs in self.index.registry_records().items():
+            out[kind] = [r.data for r in recs]
+        return out
+
+    @cached_property
+    def sources(self) -> dict[str, Source]:
+        return {d["id"]: Source.from_dict(d) for d in self._registry["sources"]}
+
+    @cached_property
+    def localities(self) -> dict[str, Locality]:
+        return {d["id"]: Locality.from_dict(d) for d in self._registry["localities"]}
+
+    @cached_property
+    def people(self) -> dict[str, Person]:
+        return {d["id"]: Person.from_dict(d) for d in self._registry["people"]}
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for loc in self.localities.values():
+            if loc.parent:
+                out.setdefault(loc.parent, []).append(loc.id)
+        return out
+
+    @cached_property
+    def _place_names(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for loc in self.localities.values():
+            for name in loc.names():
+                out.setdefault(key(name), set()).add(loc.id)
+        return out
+
+    def descendants(self, place: str) -> set[str]:
+        out = {place}
+        stack = [place]
+        while stack:
+            for child in self._children.get(stack.pop(), []):
+                if child not in out:
+                    out.add(child)
+                    stack.append(child)
+        return out
+
+    def linked(self, place: str) -> set[str]:
+        """The place and every place joined to it by a reorganisation link, either way."""
+        out = {place}
+        stack = [place]
+        while stack:
+            loc = self.localities.get(stack.pop())
+            if loc is None:
+                continue
+            for link in (*loc.superseded_by, *loc.supersedes):
+                if link.id not in out:
+                    out.add(link.id)
+                    stack.append(link.id)
+        return out
+
+    def resolve_place(self, name: str) -> set[str]:
+        """Ids a place argument names (by id or any name or alias, any script, any case or accents)."""
+        ids = self._place_names.get(key(name))
+        if not ids:
+            hint = suggest(key(name), self._place_names) or suggest(name, self.localities)
+            raise UsageError(
+                f"unknown place '{name}'{hint}",
+                "`vnguangxi localities` lists every place with its names and aliases",
+            )
+        return set(ids)
+
+    def expand_place(self, name: str) -> set[str]:
+        """Every place a filter on ``name`` covers: itself, what it merged with, and all inside them."""
+        out: set[str] = set()
+        for pid in self.resolve_place(name):
+            for linked in self.linked(pid):
+                out |= self.descendants(linked)
+        return out
+
+    def place_label(self, place: str) -> str:
+        loc = self.localities.get(place)
+        return loc.name_en if loc else place
+
+    def resolve_source(self, value: str) -> str:
+        if value in self.sources:
+            return value
+        matches = [s.id for s in self.sources.values() if value in (s.file, s.id.split("_", 1)[-1]) or s.id.startswith(value)]
+        if len(matches) == 1:
+            return matches[0]
+        raise UsageError(
+            f"unknown source '{value}'{suggest(value, self.sources)}",
+            f"accepted: {', '.join(self.sources)}",
+        )
+
+    # ---------------------------------------------------------------- filtering
+
+    def where(self, f: Filters) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if f.topics:
+            for t in f.topics:
+                if t not in TOPICS:
+                    raise UsageError(f"unknown topic '{t}'{suggest(t, TOPICS)}", f"accepted: {', '.join(TOPICS)}")
+            clauses.append(f"topic IN ({','.join('?' * len(f.topics))})")
+            params.extend(f.topics)
+        if f.years:
+            ors = []
+            for y in f.years:
+                lo, hi = parse_years(y)
+                parts = []
+                if hi is not None:
+                    parts.append("y0 <= ?")
+                    params.append(hi)
+                if lo is not None:
+                    parts.append("y1 >= ?")
+                    params.append(lo)
+                ors.append(" AND ".join(parts) or "1")
+            clauses.append("(" + " OR ".join(ors) + ")")
+        if f.statuses:
+            for s in f.statuses:
+                if s not in STATUSES:
+                    raise UsageError(f"unknown status '{s}'{suggest(s, STATUSES)}", f"accepted: {', '.join(STATUSES)}")
+            clauses.append(f"status IN ({','.join('?' * len(f.statuses))})")
+            params.extend(f.statuses)
+        if f.localities:
+            places: set[str] = set()
+            for name in f.localities:
+                places |= self.expand_place(name)
+            clauses.append(self._ref_clause("localities", sorted(places), params))
+        if f.tags:
+            known = self.all_tags()
+            for t in f.tags:
+                if t not in known:
+                    raise UsageError(f"unknown tag '{t}'{suggest(t, known)}", "`vnguangxi stats` lists the tags in use")
+            clauses.append(self._ref_clause("tags", f.tags, params))
+        if f.sources:
+            clauses.append(self._ref_clause("sources", [self.resolve_source(s) for s in f.sources], params))
+        return (" AND ".join(clauses) or "1"), params
+
+    @staticmethod
+    def _ref_clause(kind: str, values: Sequence[str], params: list[Any]) -> str:
+        params.append(kind)
+        params.extend(values)
+        return f"n IN (SELECT n FROM refs WHERE kind = ? AND value IN ({','.join('?' * len(values))}))"
+
+    def all_tags(self) -> list[str]:
+        rows = self.index.rows(
+            f"SELECT DISTINCT value FROM refs WHERE kind = 'tags' AND n IN (SELECT n FROM facts WHERE {self.index.in_set()})"
+        )
+        return sorted(r[0] for r in rows)
+
+    @staticmethod
+    def order(sort: str, reverse: bool) -> str:
+        if sort not in SORTS:
+            raise UsageError(f"unknown sort '{sort}'{suggest(sort, SORTS)}", f"accepted: {', '.join(SORTS)}")
+        direction = "DESC" if reverse else "ASC"
+        keys = {"date": ["start", "finish", "id"], "id": ["id"], "topic": ["topic", "start", "id"]}[sort]
+        return ", ".join(f"{k} {direction}" for k in keys)
+
+    def select_json(self, f: Filters, sort: str = "date", reverse: bool = False, limit: int | None = None) -> list[str]:
+        where, params = self.where(f)
+        return self.index.fact_json(where, params, self.order(sort, reverse), limit)
+
+    def select(self, f: Filters, sort: str = "date", reverse: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+        return [json.loads(s) for s in self.select_json(f, sort, reverse, limit)]
+
+    def get(self, fact_id: str) -> dict[str, Any]:
+        rows = self.index.fact_json("id = ?", [fact_id], "n", 1)
+        if not rows:
+            close = self.index.rows(f"SELECT id FROM facts WHERE {self.index.in_set()}")
+            raise NotFoundError(
+                f"no fact with id '{fact_id}'{suggest(fact_id, [r[0] for r in close])}",
+                "`vnguangxi search TEXT` finds facts by their words",
+            )
+        return dict(json.loads(rows[0]))
+
+    def fact_ids(self) -> list[str]:
+        return [r[0] for r in self.index.rows(f"SELECT id FROM facts WHERE {self.index.in_set()} ORDER BY id")]
+
+    def referrers(self, fact_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """Facts naming this one in their conflicts_with or related: (kind, fact)."""
+        rows = self.index.rows(
+            f"SELECT r.kind, f.data FROM refs r JOIN facts f ON f.n = r.n WHERE {self.index.in_set('f.file')} "
+            "AND r.kind IN ('conflicts_with', 'related') AND r.value = ? ORDER BY f.start, f.id",
+            (fact_id,),
+        )
+        return [(k, json.loads(d)) for k, d in rows]
+
+    def with_files(self, fact: dict[str, Any]) -> dict[str, Any]:
+        """The public JSON object: each source also names its article's file."""
+        srcs = []
+        for s in fact["sources"]:
+            src = self.sources.get(s["source"])
+            srcs.append({"source": s["source"], "file": src.file if src else None, "excerpt": s["excerpt"]})
+        out = dict(fact)
+        out["sources"] = srcs
+        return out
+
+    # ---------------------------------------------------------------- counting
+
+    def count_refs(self, kind: str, f: Filters | None = None) -> Counter[str]:
+        where, params = self.where(f or Filters())
+        rows = self.index.rows(
+            f"SELECT r.value, COUNT(*) FROM refs r WHERE r.kind = ? AND r.n IN "
+            f"(SELECT n FROM facts WHERE {self.index.in_set()} AND ({where})) GROUP BY r.value",
+            (kind, *params),
+        )
+        return Counter({v: c for v, c in rows})
+
+    def count_column(self, column: str, f: Filters | None = None) -> Counter[Any]:
+        where, params = self.where(f or Filters())
+        rows = self.index.rows(
+            f"SELECT {column}, COUNT(*) FROM facts WHERE {self.index.in_set()} AND ({where}) GROUP BY {column}",
+            params,
+        )
+        return Counter({v: c for v, c in rows})
+
+    def place_totals(self, direct: Counter[str]) -> dict[str, int]:
+        """Facts about each place including every place inside it and places it merged with."""
+        by_place = self.index.rows(
+            f"SELECT value, n FROM refs WHERE kind = 'localities' AND n IN (SELECT n FROM facts WHERE {self.index.in_set()})"
+        )
+        facts_of: dict[str, set[int]] = {}
+        for place, n in by_place:
+            facts_of.setdefault(place, set()).add(n)
+        out = {}
+        for pid in self.localities:
+            covered: set[int] = set()
+            for linked in self.linked(pid):
+                for p in self.descendants(linked):
+                    covered |= facts_of.get(p, set())
+            out[pid] = len(covered)
+        del direct
+        return out
+
+    # ---------------------------------------------------------------- search
+
+    def search(self, text: str, f: Filters, limit: int | None = None) -> list[tuple[float, dict[str, Any]]]:
+        terms = words(text)
+        if not terms:
+            raise UsageError(f"nothing to search for in '{text}'", "give one or more words, e.g. vnguangxi search durian")
+        where, params = self.where(f)
+        place_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.localities.values())) for t in terms}
+        people_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.people.values())) for t in terms}
+        for t in terms:
+            alts = ["folded LIKE ?"]
+            params.append(f"%{_like(t)}%")
+            for kind, hits in (("localities", place_hits[t]), ("people", people_hits[t])):
+                if hits:
+                    alts.append(f"n IN (SELECT n FROM refs WHERE kind = '{kind}' AND value IN ({','.join('?' * len(hits))}))")
+                    params.extend(sorted(hits))
+            where += " AND (" + " OR ".join(alts) + ")"
+        where = where.replace("folded LIKE ?", "folded LIKE ? ESCAPE '\\'")
+        results = []
+        for raw in self.index.fact_json(where, params, "start, id", None):
+            fact = json.loads(raw)
+            score = self._score(fact, terms)
+            if score > 0:
+                results.append((score, fact))
+        results.sort(key=lambda r: (-r[0], r[1]["date"], r[1]["id"]))
+        return results[:limit] if limit is not None else results
+
+    @staticmethod
+    def _name_hits(term: str, named: Iterable[tuple[str, Sequence[str]]]) -> set[str]:
+        return {pid for pid, names in named if any(_word_match(term, words(n)) for n in names)}
+
+    def _score(self, fact: dict[str, Any], terms: list[str]) -> float:
+        fields: list[tuple[float, list[str]]] = [
+            (3.0, words(fact["statement"])),
+            (2.0, [w for t in fact["tags"] for w in words(t)]),
+            (2.0, words(fact["id"])),
+            (1.5, [w for s in fact["sources"] for w in words(s["excerpt"])]),
+            (1.0, words(fact.get("note") or "") + words(fact.get("series") or "")),
+        ]
+        if fact.get("quantity"):
+            fields.append((1.0, words(fact["quantity"]["stated"])))
+        names: list[str] = []
+        for pid in fact["localities"]:
+            loc = self.localities.get(pid)
+            if loc:
+                names.extend(w for n in loc.names() for w in words(n))
+        for pid in fact.get("people", []):
+            person = self.people.get(pid)
+            if person:
+                names.extend(w for n in person.names() for w in words(n))
+        fields.append((2.5, names))
+        total = 0.0
+        for term in terms:
+            best = 0.0
+            for weight, ws in fields:
+                best = max(best, weight * _word_match(term, ws))
+            if best == 0.0:
+                return 0.0  # every word must count
+            total += best
+        phrase = " ".join(terms)
+        if len(terms) > 1 and (phrase in " ".join(fields[0][1]) or phrase in " ".join(names)):
+            total += 3.0
+        return round(total, 3)
+
+    # ---------------------------------------------------------------- timeline and stats
+
+    def series(self, f: Filters) -> dict[str, list[dict[str, Any]]]:
+        """Facts grouped by their ``series``, for series measured in more than one year."""
+        where, params = self.where(f)
+        out: dict[str, list[dict[str, Any]]] = {}
+        for raw in self.index.fact_json(f"series != '' AND ({where})", params, "series, start, id", None):
+            fact = json.loads(raw)
+            out.setdefault(fact["series"], []).append(fact)
+        return {k: v for k, v in out.items() if len({x["year"] for x in v}) > 1}
+
+
+def _like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _word_match(term: str, ws: Sequence[str]) -> float:
+    """1 when a word equals the term, 0.7 when one starts with it, else 0."""
+    best = 0.0
+    for w in ws:
+        if w == term:
+            return 1.0
+        if w.startswith(term):
+            best = 0.7
+    return best
+
+
+def folded(text: str) -> str:
+    return fold(text)

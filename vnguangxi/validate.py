@@ -1,0 +1,667 @@
+"""Validation of fact files and registries: every problem found, each located at file:line[:column].
+
+Two levels:
+- ``check_file`` validates one parsed file on its own (keys, types, vocabularies, dates, ids within
+  the file) and turns its tables into normalised records;
+- ``cross_check`` validates a whole set of folders together (ids unique everywhere, references
+  resolve, links mirrored, place hierarchies reach a country, excerpts verbatim in their articles).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vnguangxi import dates
+from vnguangxi.locate import Locator, Path_
+from vnguangxi.models import (
+    DATE_KINDS,
+    LOCALITY_KINDS,
+    QUALIFIERS,
+    REGISTRIES,
+    STATUSES,
+    TOPICS,
+    UNITS,
+    Problem,
+)
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+MAX_ID = 64
+MAX_EXCERPT_WORDS = 25
+
+FACT_KEYS = (
+    "id",
+    "statement",
+    "date",
+    "date_kind",
+    "date_basis",
+    "status",
+    "localities",
+    "people",
+    "tags",
+    "quantity",
+    "series",
+    "note",
+    "conflicts_with",
+    "related",
+    "sources",
+)
+FACT_REQUIRED = ("id", "statement", "date", "date_kind", "status", "localities", "sources")
+QUANTITY_KEYS = ("value", "unit", "qualifier", "stated", "equivalents")
+EQUIVALENT_KEYS = ("value", "unit", "stated")
+SOURCE_REF_KEYS = ("source", "excerpt")
+SOURCE_KEYS = (
+    "id",
+    "file",
+    "title",
+    "publisher",
+    "publisher_basis",
+    "published",
+    "published_basis",
+    "language",
+    "url",
+)
+SOURCE_REQUIRED = ("id", "file", "publisher", "published")
+LOCALITY_KEYS = (
+    "id",
+    "kind",
+    "country",
+    "parent",
+    "name_en",
+    "name_vi",
+    "name_zh",
+    "name_pinyin",
+    "aliases",
+    "note",
+    "superseded_by",
+    "supersedes",
+)
+LOCALITY_REQUIRED = ("id", "kind", "country", "name_en")
+LINK_KEYS = ("id", "date")
+PERSON_KEYS = ("id", "name", "aliases", "country", "note", "roles")
+PERSON_REQUIRED = ("id", "name")
+ROLE_KEYS = ("role", "organisation", "as_of", "source")
+ROLE_REQUIRED = ("role", "as_of", "source")
+
+
+def suggest(value: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' or '' — built from the known values."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def accepted(choices: Iterable[str]) -> str:
+    return ", ".join(choices)
+
+
+def kind_of_file(name: str) -> str | None:
+    """'trade.toml' → 'trade'; 'sources.toml' → 'sources'; anything else → None."""
+    if not name.endswith(".toml"):
+        return None
+    stem = name[: -len(".toml")]
+    if stem in TOPICS or stem in REGISTRIES:
+        return stem
+    return None
+
+
+def _type_name(value: Any) -> str:
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+@dataclass
+class Record:
+    """A validated table from a file: its normalised data and where it stands."""
+
+    data: dict[str, Any]
+    path: str
+    index: int
+    line: int
+
+
+@dataclass
+class FileResult:
+    path: str
+    kind: str
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Checker:
+    """Collects the problems of one file, locating each with the file's Locator."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.locator = Locator(text)
+        self.problems: list[Problem] = []
+
+    def add(self, where: Path_, message: str, needle: str | None = None) -> None:
+        line, column = self.locator.position(where, needle)
+        self.problems.append(Problem(self.path, line, message, column))
+
+    # -- generic shape checks ------------------------------------------------------------
+    def keys(
+        self, table: dict[str, Any], where: Path_, allowed: tuple[str, ...], required: tuple[str, ...], what: str
+    ) -> None:
+        for key in table:
+            if key not in allowed:
+                hint = suggest(key, allowed) or f"; accepted keys: {accepted(allowed)}"
+                self.add((*where, key), f"unknown key '{key}' in {what}{hint}")
+        for key in required:
+            if key not in table:
+                self.add(where, f"{what} is missing the required key '{key}'")
+
+    def string(self, table: dict[str, Any], key: str, where: Path_, what: str, required: bool = False) -> str | None:
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, str):
+            self.add((*where, key), f"'{key}' of {what} must be a string, not {_type_name(value)}")
+            return None
+        if required and not value.strip():
+            self.add((*where, key), f"'{key}' of {what} must not be empty")
+            return None
+        return value
+
+    def strings(self, table: dict[str, Any], key: str, where: Path_, what: str) -> list[str] | None:
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add((*where, key), f"'{key}' of {what} must be an array of strings")
+            return None
+        return list(value)
+
+    def choice(
+        self, table: dict[str, Any], key: str, where: Path_, what: str, choices: tuple[str, ...], noun: str
+    ) -> str | None:
+        value = self.string(table, key, where, what)
+        if value is None:
+            return None
+        if value not in choices:
+            hint = suggest(value, choices)
+            self.add(
+                (*where, key),
+                f"unknown {noun} '{value}' in {what}{hint}; accepted: {accepted(choices)}",
+                f'"{value}"',
+            )
+            return None
+        return value
+
+    def date(self, table: dict[str, Any], key: str, where: Path_, what: str) -> dates.Span | None:
+        value = self.string(table, key, where, what)
+        if value is None:
+            return None
+        try:
+            return dates.parse(value)
+        except dates.DateError as exc:
+            self.add((*where, key), f"impossible date in {what}: {exc}", f'"{value}"')
+            return None
+
+    def identifier(self, table: dict[str, Any], where: Path_, what: str, pattern: re.Pattern[str]) -> str | None:
+        value = self.string(table, "id", where, what, required=True)
+        if value is None:
+            return None
+        if not pattern.match(value) or len(value) > MAX_ID:
+            self.add(
+                (*where, "id"),
+                f"bad id '{value}' in {what}: use lower-case letters, digits and single hyphens, "
+                f"at most {MAX_ID} characters",
+            )
+            return None
+        return value
+
+    def table_array(self, data: dict[str, Any], key: str, what: str) -> list[tuple[int, dict[str, Any]]]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add((key,), f"'{key}' must be an array of tables ([[{key}]]), not {_type_name(value)}")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.add((key, i), f"entry {i + 1} of '{key}' must be a table, not {_type_name(item)}")
+                continue
+            out.append((i, item))
+        return out
+
+
+def _top_level(checker: _Checker, data: dict[str, Any], table: str) -> None:
+    for key in data:
+        if key != table:
+            checker.add((key,), f"unknown top-level key '{key}'; this file holds only [[{table}]] tables")
+
+
+def _check_quantity(c: _Checker, q: Any, where: Path_, what: str) -> dict[str, Any] | None:
+    if not isinstance(q, dict):
+        c.add(where, f"'quantity' of {what} must be a table, not {_type_name(q)}")
+        return None
+    c.keys(q, where, QUANTITY_KEYS, ("value", "qualifier", "stated"), f"the quantity of {what}")
+    ok = True
+    value = q.get("value")
+    if "value" in q and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        c.add((*where, "value"), f"quantity 'value' of {what} must be a number, not {_type_name(value)}")
+        ok = False
+    if "unit" not in q:
+        c.add(where, f"quantity of {what} has no unit; accepted units: {accepted(UNITS)}")
+        ok = False
+    elif c.choice(q, "unit", where, f"the quantity of {what}", UNITS, "unit") is None:
+        ok = False
+    if c.choice(q, "qualifier", where, f"the quantity of {what}", QUALIFIERS, "qualifier") is None:
+        ok = False
+    if c.string(q, "stated", where, f"the quantity of {what}", required=True) is None:
+        ok = False
+    equivalents: list[dict[str, Any]] = []
+    raw = q.get("equivalents", [])
+    if not isinstance(raw, list):
+        c.add((*where, "equivalents"), f"'equivalents' of {what} must be an array of tables")
+        ok = False
+    else:
+        for i, eq in enumerate(raw):
+            ew = (*where, "equivalents", i)
+            if not isinstance(eq, dict):
+                c.add(ew, f"equivalent {i + 1} of {what} must be a table")
+                ok = False
+                continue
+            c.keys(eq, ew, EQUIVALENT_KEYS, EQUIVALENT_KEYS, f"an equivalent of {what}")
+            v = eq.get("value")
+            if "value" in eq and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                c.add((*ew, "value"), f"equivalent 'value' of {what} must be a number")
+                ok = False
+            if c.choice(eq, "unit", ew, f"an equivalent of {what}", UNITS, "unit") is None:
+                ok = False
+            if c.string(eq, "stated", ew, f"an equivalent of {what}", required=True) is None:
+                ok = False
+            if ok:
+                equivalents.append({"value": eq.get("value"), "unit": eq.get("unit"), "stated": eq.get("stated")})
+    if not ok or "value" not in q:
+        return None
+    return {
+        "value": q["value"],
+        "unit": q["unit"],
+        "qualifier": q["qualifier"],
+        "stated": q["stated"],
+        "equivalents": equivalents,
+    }
+
+
+def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[str, Any] | None:
+    where: Path_ = ("facts", i)
+    fid = fact.get("id")
+    what = f"fact '{fid}'" if isinstance(fid, str) and fid else f"fact {i + 1}"
+    before = len(c.problems)
+    c.keys(fact, where, FACT_KEYS, FACT_REQUIRED, what)
+    c.identifier(fact, where, what, ID_RE)
+    c.string(fact, "statement", where, what, required=True)
+    span = c.date(fact, "date", where, what)
+    kind = c.choice(fact, "date_kind", where, what, DATE_KINDS, "date_kind")
+    status = c.choice(fact, "status", where, what, STATUSES, "status")
+    if kind == "due" and status is not None and status != "planned":
+        c.add((*where, "status"), f"{what} has date_kind 'due', so its status must be 'planned', not '{status}'")
+    for key in ("date_basis", "note", "series"):
+        c.string(fact, key, where, what)
+    series = fact.get("series")
+    if isinstance(series, str) and not ID_RE.match(series):
+        c.add((*where, "series"), f"bad series id '{series}' in {what}: use lower-case kebab-case")
+    lists: dict[str, list[str]] = {}
+    for key in ("localities", "people", "tags", "conflicts_with", "related"):
+        got = c.strings(fact, key, where, what)
+        lists[key] = got or []
+        for value in got or []:
+            if key in ("tags", "conflicts_with", "related") and not ID_RE.match(value):
+                c.add((*where, key), f"bad {key[:-1] if key == 'tags' else 'fact id'} '{value}' in {what}", f'"{value}"')
+        if got is not None and len(set(got)) != len(got):
+            c.add((*where, key), f"'{key}' of {what} lists the same value twice")
+    if isinstance(fid, str) and fid in lists["conflicts_with"] + lists["related"]:
+        c.add((*where, "conflicts_with"), f"{what} refers to itself")
+    quantity = None
+    if "quantity" in fact:
+        quantity = _check_quantity(c, fact["quantity"], (*where, "quantity"), what)
+    sources: list[dict[str, str]] = []
+    raw_sources = fact.get("sources")
+    if raw_sources is not None:
+        if not isinstance(raw_sources, list) or not raw_sources:
+            c.add((*where, "sources"), f"{what} must cite at least one source as [[facts.sources]]")
+        else:
+            for j, ref in enumerate(raw_sources):
+                rw = (*where, "sources", j)
+                if not isinstance(ref, dict):
+                    c.add(rw, f"source {j + 1} of {what} must be a table with 'source' and 'excerpt'")
+                    continue
+                c.keys(ref, rw, SOURCE_REF_KEYS, SOURCE_REF_KEYS, f"source {j + 1} of {what}")
+                sid = c.string(ref, "source", rw, f"source {j + 1} of {what}", required=True)
+                excerpt = c.string(ref, "excerpt", rw, f"source {j + 1} of {what}", required=True)
+                if excerpt is not None and len(excerpt.split()) > MAX_EXCERPT_WORDS:
+                    c.add(
+                        (*rw, "excerpt"),
+                        f"excerpt of {what} has {len(excerpt.split())} words; "
+                        f"quote at most {MAX_EXCERPT_WORDS} (about 20)",
+                    )
+                if sid is not None and excerpt is not None:
+                    sources.append({"source": sid, "excerpt": excerpt})
+    if len(c.problems) > before or span is None:
+        return None
+    return {
+        "id": fid,
+        "topic": topic,
+        "statement": fact["statement"],
+        "date": fact["date"],
+        "year": span.year,
+        "year_end": span.year_end,
+        "start": span.start.isoformat(),
+        "end": span.end.isoformat(),
+        "date_kind": kind,
+        "date_basis": fact.get("date_basis", ""),
+        "status": status,
+        "localities": lists["localities"],
+        "people": lists["people"],
+        "tags": lists["tags"],
+        "quantity": quantity,
+        "series": fact.get("series", ""),
+        "note": fact.get("note", ""),
+        "conflicts_with": lists["conflicts_with"],
+        "related": lists["related"],
+        "sources": sources,
+    }
+
+
+def _check_links(c: _Checker, entry: dict[str, Any], where: Path_, what: str) -> None:
+    for key in ("superseded_by", "supersedes"):
+        raw = entry.get(key)
+        if raw is None:
+            continue
+        if not isinstance(raw, list):
+            c.add((*where, key), f"'{key}' of {what} must be an array of tables with 'id' and 'date'")
+            continue
+        for j, link in enumerate(raw):
+            lw = (*where, key, j)
+            if not isinstance(link, dict):
+                c.add(lw, f"'{key}' entry {j + 1} of {what} must be a table with 'id' and 'date'")
+                continue
+            c.keys(link, lw, LINK_KEYS, LINK_KEYS, f"a '{key}' link of {what}")
+            c.string(link, "id", lw, f"a '{key}' link of {what}", required=True)
+            c.date(link, "date", lw, f"a '{key}' link of {what}")
+
+
+def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any]) -> bool:
+    where: Path_ = (kind, i)
+    eid = entry.get("id")
+    noun = {"sources": "source", "localities": "locality", "people": "person"}[kind]
+    what = f"{noun} '{eid}'" if isinstance(eid, str) and eid else f"{noun} {i + 1}"
+    before = len(c.problems)
+    if kind == "sources":
+        c.keys(entry, where, SOURCE_KEYS, SOURCE_REQUIRED, what)
+        c.identifier(entry, where, what, SOURCE_ID_RE)
+        for key in SOURCE_KEYS[1:]:
+            c.string(entry, key, where, what, required=key in SOURCE_REQUIRED)
+        c.date(entry, "published", where, what)
+    elif kind == "localities":
+        c.keys(entry, where, LOCALITY_KEYS, LOCALITY_REQUIRED, what)
+        c.identifier(entry, where, what, ID_RE)
+        loc_kind = c.choice(entry, "kind", where, what, LOCALITY_KINDS, "locality kind")
+        for key in ("country", "parent", "name_en", "name_vi", "name_zh", "name_pinyin", "note"):
+            c.string(entry, key, where, what, required=key in ("country", "name_en", "parent"))
+        c.strings(entry, "aliases", where, what)
+        if loc_kind is not None and loc_kind != "country" and "parent" not in entry:
+            c.add(where, f"{what} is missing the required key 'parent' (only countries have none)")
+        if loc_kind == "country" and "parent" in entry:
+            c.add((*where, "parent"), f"{what} is a country and cannot have a parent")
+        _check_links(c, entry, where, what)
+    else:
+        c.keys(entry, where, PERSON_KEYS, PERSON_REQUIRED, what)
+        c.identifier(entry, where, what, ID_RE)
+        for key in ("name", "country", "note"):
+            c.string(entry, key, where, what, required=key == "name")
+        c.strings(entry, "aliases", where, what)
+        roles = entry.get("roles", [])
+        if not isinstance(roles, list):
+            c.add((*where, "roles"), f"'roles' of {what} must be an array of tables ([[people.roles]])")
+        else:
+            for j, role in enumerate(roles):
+                rw = (*where, "roles", j)
+                if not isinstance(role, dict):
+                    c.add(rw, f"role {j + 1} of {what} must be a table")
+                    continue
+                c.keys(role, rw, ROLE_KEYS, ROLE_REQUIRED, f"role {j + 1} of {what}")
+                for key in ROLE_KEYS:
+                    c.string(role, key, rw, f"role {j + 1} of {what}", required=key in ROLE_REQUIRED)
+                c.date(role, "as_of", rw, f"role {j + 1} of {what}")
+    return len(c.problems) == before
+
+
+def check_file(path: str, kind: str, data: dict[str, Any], text: str) -> FileResult:
+    """Validate one parsed file on its own. ``kind`` is a topic id or a registry name."""
+    c = _Checker(path, text)
+    result = FileResult(path, kind)
+    table = "facts" if kind in TOPICS else kind
+    _top_level(c, data, table)
+    entries = c.table_array(data, table, table)
+    lines = c.locator.headers(table)
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        index, raw = entry
+        line = lines[index] if index < len(lines) else c.locator.line((table, index))
+        eid = raw.get("id")
+        if isinstance(eid, str):
+            if eid in seen:
+                c.add((table, index, "id"), f"duplicate id '{eid}': already used at {path}:{seen[eid]}")
+            else:
+                seen[eid] = c.locator.line((table, index, "id"))
+        if kind in TOPICS:
+            record = _check_fact(c, index, raw, kind)
+            if record is not None:
+                result.records.append(Record(record, path, index, line))
+        elif _check_registry_entry(c, kind, index, raw):
+            result.records.append(Record(dict(raw), path, index, line))
+        del i
+    result.problems = c.problems
+    return result
+
+
+# ------------------------------------------------------------------------------ cross-file
+
+
+@dataclass
+class Located:
+    """A reference to a key of a record in some file, turned into a Problem on demand."""
+
+    path: str
+    where: Path_
+    needle: str | None = None
+
+
+class Locators:
+    """Locators for many files, reading a file's text only when a problem must be placed in it."""
+
+    def __init__(self, texts: dict[str, str] | None = None, reader: Callable[[str], str] | None = None) -> None:
+        self._texts = dict(texts or {})
+        self._reader = reader
+        self._cache: dict[str, Locator] = {}
+
+    def problem(self, at: Located, message: str) -> Problem:
+        loc = self._cache.get(at.path)
+        if loc is None:
+            text = self._texts.get(at.path)
+            if text is None and self._reader is not None:
+                try:
+                    text = self._reader(at.path)
+                except (OSError, UnicodeDecodeError):
+                    text = ""
+            loc = self._cache[at.path] = Locator(text or "")
+        line, column = loc.position(at.where, at.needle)
+        return Problem(at.path, line, message, column)
+
+
+@dataclass
+class FactRefs:
+    """What cross-checking needs of one fact."""
+
+    id: str
+    path: str
+    index: int
+    localities: list[str]
+    people: list[str]
+    sources: list[tuple[str, str]]  # (source id, excerpt)
+    conflicts_with: list[str]
+    related: list[str]
+
+    @classmethod
+    def from_record(cls, r: Record) -> FactRefs:
+        d = r.data
+        return cls(
+            d["id"],
+            r.path,
+            r.index,
+            d["localities"],
+            d["people"],
+            [(s["source"], s["excerpt"]) for s in d["sources"]],
+            d["conflicts_with"],
+            d["related"],
+        )
+
+
+def _chain_problems(localities: dict[str, Record], at: Callable[[Record, Path_, str | None], Located]) -> list[tuple[Located, str]]:
+    out: list[tuple[Located, str]] = []
+    for lid, rec in localities.items():
+        seen = [lid]
+        current = rec
+        while current.data.get("kind") != "country":
+            parent = current.data.get("parent")
+            if not isinstance(parent, str):
+                break  # missing parent already reported by check_file
+            if parent not in localities:
+                if current is rec:
+                    out.append((at(rec, ("localities", rec.index, "parent"), f'"{parent}"'),
+                                f"locality '{lid}' has unknown parent '{parent}'{suggest(parent, localities)}"))
+                break
+            if parent in seen:
+                loop = " → ".join([*seen, parent])
+                out.append((at(rec, ("localities", rec.index, "parent"), None),
+                            f"locality '{lid}': parent chain loops ({loop}) and never reaches a country"))
+                break
+            seen.append(parent)
+            current = localities[parent]
+        else:
+            country = current.data.get("id")
+            declared = rec.data.get("country")
+            if declared != country:
+                out.append((at(rec, ("localities", rec.index, "country"), None),
+                            f"locality '{lid}' says country '{declared}' but its parents lead to '{country}'"))
+    return out
+
+
+def cross_check(
+    facts: Iterable[FactRefs],
+    registries: dict[str, list[Record]],
+    locators: Locators,
+    articles: dict[str, str] | None = None,
+) -> list[Problem]:
+    """Validate a whole set of folders together. ``articles`` maps source id → article text."""
+    found: list[tuple[Located, str]] = []
+
+    def at(rec: Record, where: Path_, needle: str | None = None) -> Located:
+        return Located(rec.path, where, needle)
+
+    # registries: unique ids per kind
+    reg: dict[str, dict[str, Record]] = {}
+    for kind in REGISTRIES:
+        reg[kind] = {}
+        for rec in registries.get(kind, []):
+            rid = rec.data["id"]
+            if rid in reg[kind]:
+                first = reg[kind][rid]
+                found.append((at(rec, (kind, rec.index, "id")),
+                              f"duplicate {kind} id '{rid}': also defined at {first.path}:{first.line}"))
+            else:
+                reg[kind][rid] = rec
+    sources, places, people = reg["sources"], reg["localities"], reg["people"]
+
+    # localities: links and chains
+    for lid, rec in places.items():
+        for key, mirror in (("superseded_by", "supersedes"), ("supersedes", "superseded_by")):
+            for j, link in enumerate(rec.data.get(key, [])):
+                other = places.get(link["id"])
+                where = ("localities", rec.index, key, j, "id")
+                if other is None:
+                    found.append((at(rec, where, f'"{link["id"]}"'),
+                                  f"locality '{lid}': '{key}' names unknown locality '{link['id']}'"
+                                  f"{suggest(link['id'], places)}"))
+                elif not any(x["id"] == lid and x["date"] == link["date"] for x in other.data.get(mirror, [])):
+                    found.append((at(rec, where),
+                                  f"locality '{lid}': '{key}' link to '{link['id']}' ({link['date']}) is not "
+                                  f"mirrored by a '{mirror}' link with the same date on '{link['id']}'"))
+    found.extend(_chain_problems(places, at))
+    for pid, rec in people.items():
+        for j, role in enumerate(rec.data.get("roles", [])):
+            sid = role.get("source")
+            if sid is not None and sid not in sources:
+                found.append((at(rec, ("people", rec.index, "roles", j, "source"), f'"{sid}"'),
+                              f"person '{pid}' cites unknown source '{sid}'{suggest(sid, sources)}"))
+
+    # facts
+    all_facts: dict[str, FactRefs] = {}
+    fact_list = list(facts)
+    for f in fact_list:
+        first = all_facts.get(f.id)
+        if first is not None:
+            here = Located(f.path, ("facts", f.index, "id"))
+            there = locators.problem(Located(first.path, ("facts", first.index, "id")), "")
+            found.append((here, f"duplicate fact id '{f.id}': also defined at {there.path}:{there.line}"))
+        else:
+            all_facts[f.id] = f
+    for f in fact_list:
+        base: Path_ = ("facts", f.index)
+        for key, values, known, noun in (
+            ("localities", f.localities, places, "locality"),
+            ("people", f.people, people, "person"),
+        ):
+            for v in values:
+                if v not in known:
+                    found.append((Located(f.path, (*base, key), f'"{v}"'),
+                                  f"fact '{f.id}' names unknown {noun} '{v}'{suggest(v, known)}"))
+        for j, (sid, excerpt) in enumerate(f.sources):
+            if sid not in sources:
+                found.append((Located(f.path, (*base, "sources", j, "source"), f'"{sid}"'),
+                              f"fact '{f.id}' cites unknown source '{sid}'{suggest(sid, sources)}"))
+            elif articles is not None and sid in articles and excerpt not in articles[sid]:
+                found.append((Located(f.path, (*base, "sources", j, "excerpt")),
+                              f"excerpt of fact '{f.id}' is not found verbatim in {sources[sid].data['file']}"))
+        for key in ("conflicts_with", "related"):
+            for other_id in getattr(f, key):
+                other = all_facts.get(other_id)
+                if other is None:
+                    found.append((Located(f.path, (*base, key), f'"{other_id}"'),
+                                  f"fact '{f.id}': '{key}' names unknown fact '{other_id}'{suggest(other_id, all_facts)}"))
+                elif key == "conflicts_with" and f.id not in other.conflicts_with:
+                    found.append((Located(f.path, (*base, key), f'"{other_id}"'),
+                                  f"fact '{f.id}' conflicts with '{other_id}', but '{other_id}' does not list "
+                                  f"'{f.id}' in conflicts_with"))
+    problems = [locators.problem(loc, msg) for loc, msg in found]
+    return sorted(problems, key=Problem.sort_key)
+
+
+def read_articles(folders: Iterable[Path], sources: Iterable[Record]) -> dict[str, str]:
+    """Article texts by source id, from the first folder holding each source's file."""
+    out: dict[str, str] = {}
+    folder_list = list(folders)
+    for rec in sources:
+        for folder in folder_list:
+            candidate = folder / rec.data["file"]
+            try:
+                out[rec.data["id"]] = candidate.read_text(encoding="utf-8")
+                break
+            except (OSError, UnicodeDecodeError):
+                continue
+    return out
