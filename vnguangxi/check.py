@@ -9,7 +9,8 @@ from pathlib import Path
 
 from vnguangxi.errors import DataError
 from vnguangxi.load import parse_file, scan
-from vnguangxi.models import TOPICS, Problem
+from vnguangxi.models import Problem
+from vnguangxi.vocab import TOPICS
 from vnguangxi.validate import FactRefs, Locators, Record, cross_check, read_articles
 
 ENV_ARTICLES_DIR = "VNGUANGXI_ARTICLES_DIR"

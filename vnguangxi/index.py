@@ -10,19 +10,20 @@ with a warning and the index is built in memory for that run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import DataError
-from vnguangxi.load import FactFile, parse_file
-from vnguangxi.models import REGISTRIES, TOPICS, Problem
-from vnguangxi.text import fold
-from vnguangxi.validate import FactRefs, Locators, Record, cross_check
+from vnguangxi.vocab import REGISTRIES
+
+if TYPE_CHECKING:
+    from vnguangxi.load import FactFile
+    from vnguangxi.models import Problem
+    from vnguangxi.validate import Record
 
 SCHEMA_VERSION = "3"
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
@@ -64,6 +65,8 @@ def cache_path() -> Path:
 
 
 def _searchable(d: dict[str, Any]) -> str:
+    from vnguangxi.text import fold
+
     parts = [d["id"], d["statement"], d["note"], d["series"], " ".join(d["tags"])]
     parts.extend(s["excerpt"] for s in d["sources"])
     if d["quantity"]:
@@ -76,19 +79,16 @@ def _public(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _set_key(files: Sequence[FactFile]) -> str:
-    h = hashlib.sha256()
-    for f in sorted(files, key=lambda f: f.path):
-        h.update(repr(f.signature).encode())
-    return h.hexdigest()
+    """Names the exact set of files in use (their order too: it decides which duplicate is 'first')."""
+    return "\n".join(repr(tuple(f)) for f in files)
 
 
-def _data_error(problems: Sequence[Problem], files: int = 1) -> DataError:
-    first = sorted(problems, key=Problem.sort_key)[0]
+def _data_error(problems: Sequence[Problem]) -> DataError:
+    first = sorted(problems, key=lambda p: p.sort_key())[0]
     more = len(problems) - 1
     message = str(first)
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    del files
     return DataError(message, CHECK_HINT)
 
 
@@ -142,7 +142,9 @@ class Index:
                         "SELECT name FROM sqlite_master WHERE type = 'table'"
                     ).fetchall():
                         conn.execute(f'DROP TABLE IF EXISTS "{name}"')
-                    conn.executescript("SAVEPOINT s;" + _SCHEMA + "RELEASE s;")
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
                     conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 conn.execute("COMMIT")
             except BaseException:
@@ -176,6 +178,8 @@ class Index:
         if not stale and valid:
             self.file_ids = [known[f.path][0] for f in self.files]
             return
+        from vnguangxi.load import parse_file
+
         problems: list[Problem] = []
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -271,7 +275,14 @@ class Index:
     def in_set(self, column: str = "file") -> str:
         return f"{column} IN ({','.join(str(i) for i in self.file_ids)})" if self.file_ids else "0"
 
+    def registry_rows(self) -> list[tuple[str, str]]:
+        """(kind, JSON) of every registry entry in use, in file order."""
+        rows = self.conn.execute(f"SELECT kind, data FROM registry WHERE {self.in_set()} ORDER BY file, idx")
+        return rows.fetchall()
+
     def registry_records(self) -> dict[str, list[Record]]:
+        from vnguangxi.validate import Record
+
         out: dict[str, list[Record]] = {k: [] for k in REGISTRIES}
         paths = {fid: f.path for fid, f in zip(self.file_ids, self.files, strict=True)}
         rows = self.conn.execute(
@@ -282,6 +293,8 @@ class Index:
         return out
 
     def _cross_check(self) -> list[Problem]:
+        from vnguangxi.validate import FactRefs, Locators, cross_check
+
         paths = {fid: f.path for fid, f in zip(self.file_ids, self.files, strict=True)}
         refs: dict[int, dict[str, list[str]]] = {}
         for n, kind, value in self.conn.execute(
@@ -312,9 +325,6 @@ class Index:
         return cross_check(facts, self.registry_records(), Locators(reader=reader))
 
     # ------------------------------------------------------------------ reading
-
-    def topics_present(self) -> list[str]:
-        return [t for t in TOPICS]
 
     def fact_json(self, sql_where: str, params: Sequence[Any], order: str, limit: int | None) -> list[str]:
         sql = f"SELECT data FROM facts WHERE {self.in_set()} AND ({sql_where}) ORDER BY {order}"

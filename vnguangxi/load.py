@@ -8,12 +8,15 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from vnguangxi.errors import DataError
-from vnguangxi.models import REGISTRIES, TOPICS, Problem
-from vnguangxi.validate import FileResult, check_file
+from vnguangxi.vocab import REGISTRIES, TOPICS
+
+if TYPE_CHECKING:
+    from vnguangxi.models import Problem
+    from vnguangxi.validate import FileResult
 
 ENV_FACTS_DIR = "VNGUANGXI_FACTS_DIR"
 KNOWN_FILES = ", ".join(f"{name}.toml" for name in (*TOPICS, *REGISTRIES))
@@ -28,8 +31,7 @@ def builtin_dir() -> Path:
     return package.parent / "facts"
 
 
-@dataclass(frozen=True)
-class FactFile:
+class FactFile(NamedTuple):
     """One file of a facts folder, with the stat data the cache is keyed on."""
 
     path: str
@@ -105,6 +107,8 @@ def scan(folder: Path) -> tuple[list[FactFile], list[str]]:
 
 def read_text(path: str) -> tuple[str | None, Problem | None]:
     """The file's text, decoded as UTF-8 (a leading byte-order mark is dropped), or a Problem."""
+    from vnguangxi.models import Problem
+
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -132,11 +136,13 @@ def parse_file(file: FactFile) -> tuple[FileResult, str | None]:
     """Read, parse and validate one file on its own. Returns the result and the text read."""
     import tomli
 
+    from vnguangxi.models import Problem
+    from vnguangxi.text import suggest
+    from vnguangxi.validate import FileResult, check_file
+
     result = FileResult(file.path, file.kind)
     if not file.kind:
         name = Path(file.path).name
-        from vnguangxi.validate import suggest
-
         stem = name[: -len(".toml")]
         result.problems.append(
             Problem(

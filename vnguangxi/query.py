@@ -6,15 +6,16 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError
-from vnguangxi.index import Index
-from vnguangxi.models import STATUSES, TOPICS, Locality, Person, Source
-from vnguangxi.text import fold, key, words
-from vnguangxi.validate import suggest
+from vnguangxi.text import fold, key, suggest, words
+from vnguangxi.vocab import STATUSES, TOPICS
+
+if TYPE_CHECKING:
+    from vnguangxi.index import Index
+    from vnguangxi.models import Locality, Person, Source
 
 _YEAR = re.compile(r"^(\d{4})?(\.\.)?(\d{4})?$")
 SORTS = ("date", "id", "topic")
@@ -35,16 +36,24 @@ def parse_years(value: str) -> tuple[int | None, int | None]:
     return lo, hi
 
 
-@dataclass
 class Filters:
     """What the user asked for; each list is OR within itself, lists are ANDed."""
 
-    topics: list[str] = field(default_factory=list)
-    years: list[str] = field(default_factory=list)
-    localities: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        topics: Sequence[str] = (),
+        years: Sequence[str] = (),
+        localities: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        sources: Sequence[str] = (),
+        statuses: Sequence[str] = (),
+    ) -> None:
+        self.topics = list(topics)
+        self.years = list(years)
+        self.localities = list(localities)
+        self.tags = list(tags)
+        self.sources = list(sources)
+        self.statuses = list(statuses)
 
 
 class Book:
@@ -56,23 +65,31 @@ class Book:
     # ---------------------------------------------------------------- registries
 
     @cached_property
-    def _registry(self) -> dict[str, list[dict[str, Any]]]:
-        out: dict[str, list[dict[str, Any]]] = {"sources": [], "localities": [], "people": []}
-        for kind, recs in self.index.registry_records().items():
-            out[kind] = [r.data for r in recs]
+    def _registry(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Registry entries by kind and id, as plain dicts (the first definition of an id wins)."""
+        out: dict[str, dict[str, dict[str, Any]]] = {"sources": {}, "localities": {}, "people": {}}
+        for kind, data in self.index.registry_rows():
+            entry = json.loads(data)
+            out[kind].setdefault(entry["id"], entry)
         return out
 
     @cached_property
     def sources(self) -> dict[str, Source]:
-        return {d["id"]: Source.from_dict(d) for d in self._registry["sources"]}
+        from vnguangxi.models import Source
+
+        return {k: Source.from_dict(d) for k, d in self._registry["sources"].items()}
 
     @cached_property
     def localities(self) -> dict[str, Locality]:
-        return {d["id"]: Locality.from_dict(d) for d in self._registry["localities"]}
+        from vnguangxi.models import Locality
+
+        return {k: Locality.from_dict(d) for k, d in self._registry["localities"].items()}
 
     @cached_property
     def people(self) -> dict[str, Person]:
-        return {d["id"]: Person.from_dict(d) for d in self._registry["people"]}
+        from vnguangxi.models import Person
+
+        return {k: Person.from_dict(d) for k, d in self._registry["people"].items()}
 
     @cached_property
     def _children(self) -> dict[str, list[str]]:
@@ -134,8 +151,8 @@ class Book:
         return out
 
     def place_label(self, place: str) -> str:
-        loc = self.localities.get(place)
-        return loc.name_en if loc else place
+        loc = self._registry["localities"].get(place)
+        return str(loc["name_en"]) if loc else place
 
     def resolve_source(self, value: str) -> str:
         if value in self.sources:
@@ -244,10 +261,11 @@ class Book:
 
     def with_files(self, fact: dict[str, Any]) -> dict[str, Any]:
         """The public JSON object: each source also names its article's file."""
+        registry = self._registry["sources"]
         srcs = []
         for s in fact["sources"]:
-            src = self.sources.get(s["source"])
-            srcs.append({"source": s["source"], "file": src.file if src else None, "excerpt": s["excerpt"]})
+            src = registry.get(s["source"])
+            srcs.append({"source": s["source"], "file": src["file"] if src else None, "excerpt": s["excerpt"]})
         out = dict(fact)
         out["sources"] = srcs
         return out

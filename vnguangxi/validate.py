@@ -9,7 +9,6 @@ Two levels:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +17,9 @@ from typing import Any
 
 from vnguangxi import dates
 from vnguangxi.locate import Locator, Path_
-from vnguangxi.models import (
+from vnguangxi.models import Problem
+from vnguangxi.text import accepted, suggest
+from vnguangxi.vocab import (
     DATE_KINDS,
     LOCALITY_KINDS,
     QUALIFIERS,
@@ -26,7 +27,6 @@ from vnguangxi.models import (
     STATUSES,
     TOPICS,
     UNITS,
-    Problem,
 )
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -87,16 +87,6 @@ PERSON_KEYS = ("id", "name", "aliases", "country", "note", "roles")
 PERSON_REQUIRED = ("id", "name")
 ROLE_KEYS = ("role", "organisation", "as_of", "source")
 ROLE_REQUIRED = ("role", "as_of", "source")
-
-
-def suggest(value: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' or '' — built from the known values."""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def accepted(choices: Iterable[str]) -> str:
-    return ", ".join(choices)
 
 
 def kind_of_file(name: str) -> str | None:

@@ -1,0 +1,788 @@
+"""The `vnguangxi` command: declares options, calls the query layer, prints, maps errors to exit codes.
+
+Only this module knows Typer and exit codes. Rich is imported only by commands that draw.
+"""
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from vnguangxi import __version__
+from vnguangxi.errors import ExitStatus, UsageError, VnGuangxiError
+from vnguangxi.vocab import FORMATS, STATUSES, TOPIC_TITLES, TOPICS
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from vnguangxi.query import Book, Filters
+
+_APP_SETTINGS: dict[str, Any] = {
+    "name": "vnguangxi",
+    "help": (
+        "Look up the facts of cooperation between Vietnam's northern localities and China's Guangxi: "
+        "trade, border gates, meetings and people-to-people exchanges, each with its source.\n\n"
+        "\b\nExamples:\n"
+        "  vnguangxi list --topic trade --year 2025\n"
+        '  vnguangxi search "ban gioc"\n'
+        "  vnguangxi timeline -l 'Móng Cái' --json | jq '.[].statement'"
+    ),
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+    "no_args_is_help": True,
+    "rich_markup_mode": None,
+    "pretty_exceptions_enable": False,
+    "add_completion": True,
+}
+app = typer.Typer(**_APP_SETTINGS)
+_COMMANDS: dict[str, Callable[..., None]] = {}
+COMPLETE_VAR = "_VNGUANGXI_COMPLETE"
+
+
+def _command(name: str | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command on the app, and remember it for the one-command app of `_app_for`."""
+
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
+        _COMMANDS[name or fn.__name__] = fn
+        return app.command(name)(fn)
+
+    return register
+
+
+def _app_for(argv: Sequence[str]) -> typer.Typer:
+    """The app holding only the command asked for, or the full app for help and completion.
+
+    Typer builds the options of every command before it runs one; building just the one in use saves
+    most of that at each start.
+    """
+    if not argv or argv[0] not in _COMMANDS or COMPLETE_VAR in os.environ:
+        return app
+    single = typer.Typer(**_APP_SETTINGS)
+    single.callback()(_root)
+    single.command(argv[0])(_COMMANDS[argv[0]])
+    return single
+
+# ------------------------------------------------------------------------------ completion
+
+
+def _complete_from(values: Sequence[str], incomplete: str) -> list[str]:
+    return [v for v in values if v.startswith(incomplete)]
+
+
+def complete_topic(incomplete: str) -> list[str]:
+    return _complete_from(TOPICS, incomplete)
+
+
+def complete_format(incomplete: str) -> list[str]:
+    return _complete_from(FORMATS, incomplete)
+
+
+def complete_status(incomplete: str) -> list[str]:
+    return _complete_from(STATUSES, incomplete)
+
+
+def _quiet_book(ctx: typer.Context) -> "Book | None":
+    try:
+        p = ctx.params
+        return _open_book(p.get("facts_dir"), bool(p.get("no_builtin")), bool(p.get("no_cache")), warn=False)
+    except (VnGuangxiError, OSError):
+        return None
+
+
+def complete_place(ctx: typer.Context, incomplete: str) -> list[str]:
+    from vnguangxi.text import fold
+
+    book = _quiet_book(ctx)
+    if book is None:
+        return []
+    want = fold(incomplete)
+    out: list[str] = []
+    for loc in book.localities.values():
+        for name in (loc.id, loc.name_en, loc.name_vi, loc.name_zh, *loc.aliases):
+            if name and fold(name).startswith(want) and name not in out:
+                out.append(name)
+    return out
+
+
+def complete_fact_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    book = _quiet_book(ctx)
+    return [] if book is None else _complete_from(book.fact_ids(), incomplete)
+
+
+def complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
+    book = _quiet_book(ctx)
+    return [] if book is None else _complete_from(list(book.sources), incomplete)
+
+
+def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
+    book = _quiet_book(ctx)
+    return [] if book is None else _complete_from(book.all_tags(), incomplete)
+
+
+# ------------------------------------------------------------------------------ options
+
+TopicOpt = Annotated[
+    list[str] | None,
+    typer.Option("--topic", "-t", metavar="ID", help=f"Topic: {', '.join(TOPICS)}. Repeat for OR.", autocompletion=complete_topic),
+]
+YearOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--year", "-y", metavar="YEARS", help="A year (2025) or range (2024..2026, 2024.., ..2025); facts whose dates overlap it. Repeat for OR."
+    ),
+]
+PlaceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--locality",
+        "-l",
+        metavar="PLACE",
+        help="A place by id or any name, any script, case or accents; includes places inside it and places it merged with. Repeat for OR.",
+        autocompletion=complete_place,
+    ),
+]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag. Repeat for OR.", autocompletion=complete_tag)]
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option("--source", metavar="ID", help="A source article id (or its file name). Repeat for OR.", autocompletion=complete_source),
+]
+StatusOpt = Annotated[
+    list[str] | None,
+    typer.Option("--status", metavar="STATUS", help=f"Status: {', '.join(STATUSES)}. Repeat for OR.", autocompletion=complete_status),
+]
+FormatOpt = Annotated[
+    str,
+    typer.Option("--format", "-f", metavar="FORMAT", help=f"Output: {'|'.join(FORMATS)}.", autocompletion=complete_format),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour, even on a terminal (NO_COLOR is honoured too).")]
+FactsDirOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--facts-dir",
+        metavar="DIR",
+        help="Add a folder of your own facts (same layout). Repeatable; replaces $VNGUANGXI_FACTS_DIR.",
+    ),
+]
+NoBuiltinOpt = Annotated[bool, typer.Option("--no-builtin", help="Leave the built-in facts out.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not use or update the on-disk index.")]
+
+# ------------------------------------------------------------------------------ plumbing
+
+
+def _stderr(kind: str, message: str, hint: str | None = None) -> None:
+    sys.stderr.write(f"vnguangxi: {kind}: {message}\n")
+    if hint:
+        sys.stderr.write(f"  {hint}\n")
+    sys.stderr.flush()
+
+
+def _warn(message: str) -> None:
+    _stderr("warning", message)
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn our errors into a short message on stderr and the right exit code."""
+    try:
+        yield
+    except VnGuangxiError as exc:
+        _stderr("error", exc.message, exc.hint)
+        raise typer.Exit(int(exc.exit_code)) from None
+
+
+def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, warn: bool = True) -> "Book":
+    from vnguangxi.index import Index
+    from vnguangxi.load import ENV_FACTS_DIR, folders_from, scan
+    from vnguangxi.query import Book
+
+    folders = folders_from(facts_dir, no_builtin)
+    if not folders:
+        raise UsageError("--no-builtin leaves no facts to read", f"add --facts-dir DIR or set {ENV_FACTS_DIR}")
+    files = []
+    for folder in folders:
+        found, warnings = scan(folder)
+        files.extend(found)
+        for w in warnings if warn else ():
+            _warn(w)
+    index = Index.open(files, use_cache=not no_cache, warn=_warn if warn else lambda _m: None)
+    return Book(index)
+
+
+def _format(fmt: str, as_json: bool, allowed: Sequence[str] = FORMATS) -> str:
+    from vnguangxi.text import suggest
+
+    if as_json:
+        if fmt not in ("table", "json"):
+            raise UsageError(f"--json and --format {fmt} contradict each other", "use one of them")
+        return "json"
+    if fmt not in allowed:
+        raise UsageError(f"unknown format '{fmt}'{suggest(fmt, allowed)}", f"accepted: {', '.join(allowed)}")
+    return fmt
+
+
+def _terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _color(no_color: bool) -> bool:
+    return not no_color and not os.environ.get("NO_COLOR")
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    if text and not text.endswith("\n"):
+        sys.stdout.write("\n")
+
+
+def _print(renderable: "RenderableType", no_color: bool) -> None:
+    from vnguangxi.render import make_console
+
+    terminal = _terminal()
+    console = make_console(sys.stdout, terminal, _color(no_color))
+    if terminal:
+        console.print(renderable)
+        return
+    with console.capture() as capture:
+        console.print(renderable)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
+
+
+def _filters(
+    topic: list[str] | None,
+    year: list[str] | None,
+    locality: list[str] | None,
+    tag: list[str] | None,
+    source: list[str] | None,
+    status: list[str] | None,
+) -> "Filters":
+    from vnguangxi.query import Filters
+
+    return Filters(
+        topics=list(topic or []),
+        years=list(year or []),
+        localities=list(locality or []),
+        tags=list(tag or []),
+        sources=list(source or []),
+        statuses=list(status or []),
+    )
+
+
+def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
+    """Print facts fetched as stored JSON, in the chosen format."""
+    import json
+
+    facts = [book.with_files(json.loads(r)) for r in raw]
+    if fmt == "json":
+        from vnguangxi.formats import to_json
+
+        _write(to_json(facts, pretty=_terminal()))
+    elif fmt == "jsonl":
+        from vnguangxi.formats import to_jsonl
+
+        sys.stdout.write(to_jsonl(facts))
+    elif fmt == "csv":
+        from vnguangxi.formats import FACT_CSV_COLUMNS, fact_flat, to_csv
+
+        sys.stdout.write(to_csv([fact_flat(f) for f in facts], FACT_CSV_COLUMNS))
+    elif fmt == "markdown":
+        from vnguangxi.formats import FACT_MARKDOWN_COLUMNS, fact_markdown_rows, to_markdown
+
+        sys.stdout.write(to_markdown(fact_markdown_rows(facts, book.place_label), FACT_MARKDOWN_COLUMNS))
+    else:
+        from vnguangxi.render import facts_table
+
+        if not facts:
+            _stderr("note", "no facts match")
+            return
+        _print(facts_table(facts, book.place_label), no_color)
+
+
+def _emit_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, no_color: bool, title: str | None = None) -> None:
+    from vnguangxi import formats
+
+    if fmt == "json":
+        _write(formats.to_json(rows, pretty=_terminal()))
+    elif fmt == "jsonl":
+        sys.stdout.write(formats.to_jsonl(rows))
+    elif fmt == "csv":
+        sys.stdout.write(formats.to_csv(rows, columns))
+    elif fmt == "markdown":
+        sys.stdout.write(formats.to_markdown(rows, columns))
+    else:
+        from vnguangxi.render import generic_table
+
+        _print(generic_table(rows, columns, title), no_color)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"vnguangxi {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Look up Vietnam–Guangxi cooperation facts."""
+
+
+# ------------------------------------------------------------------------------ commands
+
+
+@_command("list")
+def list_(
+    topic: TopicOpt = None,
+    year: YearOpt = None,
+    locality: PlaceOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    status: StatusOpt = None,
+    sort: Annotated[str, typer.Option("--sort", "-s", metavar="KEY", help="Sort by date, id or topic.")] = "date",
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="Show at most N facts.")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """List the facts that match, oldest first.
+
+    \b
+    Examples:
+      vnguangxi list --topic trade --year 2025
+      vnguangxi list -l "Quảng Ninh" -y 2024..2025 --status planned
+      vnguangxi list -t border-gates --json | jq -r '.[].statement'
+    """
+    with _guard():
+        fmt = _format(fmt, as_json)
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        raw = book.select_json(_filters(topic, year, locality, tag, source, status), sort, reverse, limit)
+        _emit_facts(book, raw, fmt, no_color)
+
+
+@_command()
+def search(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find; all must match, accents and case ignored.")],
+    topic: TopicOpt = None,
+    year: YearOpt = None,
+    locality: PlaceOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    status: StatusOpt = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="Show at most N facts.")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Search statements, tags, excerpts, place names and people; best match first.
+
+    \b
+    Examples:
+      vnguangxi search "ban gioc"
+      vnguangxi search durian --json
+      vnguangxi search "smart gate" -t border-gates
+    """
+    with _guard():
+        fmt = _format(fmt, as_json)
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        results = book.search(text, _filters(topic, year, locality, tag, source, status), limit)
+        if fmt == "table":
+            from vnguangxi.render import search_table
+
+            if not results:
+                _stderr("note", f"no facts match '{text}'")
+                return
+            _print(search_table([(s, book.with_files(f)) for s, f in results], book.place_label), no_color)
+            return
+        import json
+
+        _emit_facts(book, [json.dumps(f) for _, f in results], fmt, no_color)
+
+
+@_command()
+def show(
+    fact_id: Annotated[str, typer.Argument(metavar="ID", help="A fact id.", autocompletion=complete_fact_id)],
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Show one fact in full: figure, date and how it was resolved, places, people, sources, related facts.
+
+    \b
+    Examples:
+      vnguangxi show a001-trade-value-2024
+      vnguangxi show a000-cross-border-travel-2025 --json | jq .sources
+    """
+    with _guard():
+        fmt = _format(fmt, as_json, ("table", "json"))
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        fact = book.get(fact_id)
+        related = _related(book, fact)
+        if fmt == "json":
+            from vnguangxi.formats import to_json
+
+            out = book.with_files(fact)
+            out["referenced_by"] = [{"id": f["id"], "kind": k} for k, f in book.referrers(fact_id)]
+            _write(to_json(out, pretty=_terminal()))
+            return
+        from vnguangxi.render import fact_detail
+
+        _print(fact_detail(fact, book.sources, book.localities, book.people, related), no_color)
+
+
+def _related(book: "Book", fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Conflicting facts first, then related ones, from both directions, each once."""
+    seen: set[str] = set()
+    out: list[tuple[str, dict[str, Any]]] = []
+    pairs = [("conflicts_with", i) for i in fact.get("conflicts_with", [])]
+    pairs += [(k, f["id"]) for k, f in book.referrers(fact["id"]) if k == "conflicts_with"]
+    pairs += [("related", i) for i in fact.get("related", [])]
+    pairs += [(k, f["id"]) for k, f in book.referrers(fact["id"]) if k == "related"]
+    for kind, other in pairs:
+        if other in seen:
+            continue
+        seen.add(other)
+        try:
+            out.append((kind, book.get(other)))
+        except VnGuangxiError:
+            continue
+    return out
+
+
+@_command()
+def timeline(
+    topic: TopicOpt = None,
+    year: YearOpt = None,
+    locality: PlaceOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    status: StatusOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """The dated facts in order, grouped by year; planned items marked apart from things done.
+
+    \b
+    Examples:
+      vnguangxi timeline --year 2025..
+      vnguangxi timeline -l "Mong Cai" --topic border-gates
+      vnguangxi timeline --status planned --format markdown
+    """
+    with _guard():
+        fmt = _format(fmt, as_json)
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        raw = book.select_json(_filters(topic, year, locality, tag, source, status), "date", False, None)
+        if fmt != "table":
+            _emit_facts(book, raw, fmt, no_color)
+            return
+        import json
+
+        from vnguangxi.render import timeline as draw
+
+        facts = [json.loads(r) for r in raw]
+        if not facts:
+            _stderr("note", "no facts match")
+            return
+        _print(draw(facts, book.place_label), no_color)
+
+
+@_command()
+def topics(
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """The topics, each with its fact count.
+
+    \b
+    Examples:
+      vnguangxi topics
+      vnguangxi topics --json
+    """
+    with _guard():
+        fmt = _format(fmt, as_json)
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        counts = book.count_column("topic")
+        rows = [{"id": t, "title": TOPIC_TITLES[t], "facts": counts.get(t, 0)} for t in TOPICS]
+        _emit_rows(rows, ("id", "title", "facts"), fmt, no_color)
+
+
+@_command()
+def localities(
+    country: Annotated[str | None, typer.Option("--country", "-c", metavar="vn|cn", help="Only places in this country (vn or cn).")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """The gazetteer: every place with its names in each script, its parent, and its fact counts.
+
+    \b
+    Examples:
+      vnguangxi localities --country vn
+      vnguangxi localities --json | jq '.[] | select(.kind == "border-gate")'
+
+    'facts' counts facts naming the place; 'total' adds places inside it and places it merged with.
+    """
+    with _guard():
+        fmt = _format(fmt, as_json)
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        countries = sorted({loc.country for loc in book.localities.values()})
+        if country is not None and country not in countries:
+            from vnguangxi.text import suggest
+
+            raise UsageError(f"unknown country '{country}'{suggest(country, countries)}", f"accepted: {', '.join(countries)}")
+        direct = book.count_refs("localities")
+        totals = book.place_totals(direct)
+        rows = []
+        for loc in book.localities.values():
+            if country is not None and loc.country != country:
+                continue
+            row = loc.to_dict()
+            row["facts"] = direct.get(loc.id, 0)
+            row["total"] = totals.get(loc.id, 0)
+            if fmt == "table":
+                local = " · ".join(n for n in (loc.name_vi, loc.name_zh, loc.name_pinyin) if n)
+                row["names"] = local
+                row["links"] = "; ".join(
+                    [f"→ {x.id} ({x.date})" for x in loc.superseded_by] + [f"← {x.id} ({x.date})" for x in loc.supersedes]
+                )
+            rows.append(row)
+        if fmt == "table":
+            columns: Sequence[str] = ("id", "name_en", "names", "kind", "parent", "links", "facts", "total")
+        else:
+            columns = ("id", "kind", "country", "parent", "name_en", "name_vi", "name_zh", "name_pinyin", "aliases", "facts", "total")
+        _emit_rows(rows, columns, fmt, no_color)
+
+
+@_command()
+def sources(
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """The source articles: file, publisher, publication date and how it was inferred, fact counts.
+
+    \b
+    Examples:
+      vnguangxi sources
+      vnguangxi sources --format csv
+    """
+    with _guard():
+        fmt = _format(fmt, as_json)
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        counts = book.count_refs("sources")
+        rows = [{**s.to_dict(), "facts": counts.get(s.id, 0)} for s in book.sources.values()]
+        columns: Sequence[str] = ("id", "publisher", "published", "title", "facts")
+        if fmt != "table":
+            columns = ("id", "file", "title", "publisher", "publisher_basis", "published", "published_basis", "facts")
+        _emit_rows(rows, columns, fmt, no_color)
+
+
+@_command()
+def people(
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """The people the articles name, with their roles as the articles give them and fact counts.
+
+    \b
+    Examples:
+      vnguangxi people
+      vnguangxi people --json | jq '.[] | {name, roles}'
+    """
+    with _guard():
+        fmt = _format(fmt, as_json)
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        counts = book.count_refs("people")
+        rows = []
+        for p in book.people.values():
+            row = {**p.to_dict(), "facts": counts.get(p.id, 0)}
+            if fmt in ("table", "csv", "markdown"):
+                row["role"] = "; ".join(sorted({f"{r.role} ({r.as_of}, {r.source})" for r in p.roles}))
+            rows.append(row)
+        columns: Sequence[str] = ("id", "name", "country", "role", "facts")
+        _emit_rows(rows, columns, fmt, no_color)
+
+
+@_command()
+def stats(
+    topic: TopicOpt = None,
+    year: YearOpt = None,
+    locality: PlaceOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    status: StatusOpt = None,
+    places: Annotated[int, typer.Option("--places", min=1, help="How many places to draw.")] = 15,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Counts by topic, year, status and place as bars, and every figure measured in several years as a series.
+
+    \b
+    Examples:
+      vnguangxi stats
+      vnguangxi stats -l "Quảng Ninh"
+      vnguangxi stats --json | jq .series
+    """
+    with _guard():
+        fmt = _format(fmt, as_json, ("table", "json"))
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        data = _stats(book, _filters(topic, year, locality, tag, source, status), places)
+        if fmt == "json":
+            from vnguangxi.formats import to_json
+
+            _write(to_json(data, pretty=_terminal()))
+            return
+        from vnguangxi.render import stats_view
+
+        _print(stats_view(data), no_color)
+
+
+def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
+    from vnguangxi.formats import figure
+
+    by_topic = book.count_column("topic", f)
+    by_year = book.count_column("y0", f)
+    by_status = book.count_column("status", f)
+    by_place = book.count_refs("localities", f)
+    places = sorted(by_place.items(), key=lambda kv: (-kv[1], kv[0]))[:top_places]
+    series = []
+    for name, facts in book.series(f).items():
+        series.append(
+            {
+                "series": name,
+                "unit": facts[0]["quantity"]["unit"] if facts[0].get("quantity") else "",
+                "points": [
+                    {
+                        "year": x["year"],
+                        "date": x["date"],
+                        "value": x["quantity"]["value"] if x.get("quantity") else 0,
+                        "qualifier": x["quantity"]["qualifier"] if x.get("quantity") else "",
+                        "figure": figure(x.get("quantity")),
+                        "id": x["id"],
+                    }
+                    for x in facts
+                ],
+            }
+        )
+    return {
+        "facts": sum(by_topic.values()),
+        "by_topic": [{"name": t, "facts": by_topic.get(t, 0)} for t in TOPICS],
+        "by_year": [{"name": str(y), "facts": c} for y, c in sorted(by_year.items())],
+        "by_status": [{"name": s, "facts": by_status.get(s, 0)} for s in STATUSES],
+        "by_place": [{"name": book.place_label(p), "id": p, "facts": c} for p, c in places],
+        "series": series,
+    }
+
+
+@_command()
+def check(
+    dirs: Annotated[list[str] | None, typer.Argument(metavar="[DIR]...", help="Folders to check (default: built-in plus yours).")] = None,
+    articles: Annotated[
+        list[str] | None,
+        typer.Option("--articles", metavar="DIR", help="Folder of article texts to check excerpts against (repeatable)."),
+    ] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+) -> None:
+    """Check fact folders and report every problem as file:line[:column]: message; exit 1 if any.
+
+    \b
+    Examples:
+      vnguangxi check
+      vnguangxi check ./my-facts --articles ./articles
+      vnguangxi check --format json | jq '.problems[]'
+
+    Excerpts are checked verbatim against the articles when their texts are found: in --articles
+    folders, $VNGUANGXI_ARTICLES_DIR, or an articles/ folder beside the facts.
+    """
+    from pathlib import Path
+
+    from vnguangxi.check import run_check
+    from vnguangxi.load import folders_from
+
+    with _guard():
+        fmt = _format(fmt, as_json, ("table", "json"))
+        folders = [Path(d) for d in dirs] if dirs else folders_from(facts_dir, no_builtin)
+        if not folders:
+            raise UsageError("nothing to check", "name a folder, or drop --no-builtin")
+        report = run_check(folders, articles or [])
+        if fmt == "json":
+            from vnguangxi.formats import to_json
+
+            _write(to_json(report.to_dict(), pretty=_terminal()))
+        else:
+            for w in report.warnings:
+                _warn(w)
+            for p in report.problems:
+                sys.stdout.write(f"{p}\n")
+            sys.stdout.write(report.summary() + "\n")
+        if not report.ok:
+            raise typer.Exit(int(ExitStatus.ERROR))
+
+
+# ------------------------------------------------------------------------------ entry point
+
+
+def main() -> NoReturn:
+    """Console-script entry: run the app; Ctrl-C exits 130 and a closed pipe ends quietly."""
+    try:
+        _app_for(sys.argv[1:])(prog_name="vnguangxi")
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        sys.exit(int(ExitStatus.INTERRUPTED))
+    except BrokenPipeError:
+        _quiet_pipe()
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_pipe()
+        raise
+    sys.exit(0)
+
+
+def _quiet_pipe() -> NoReturn:
+    # Python's documented pattern: point stdout at devnull so the interpreter's final flush is silent.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)

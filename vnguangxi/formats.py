@@ -1,0 +1,158 @@
+"""Plain renderings for scripts: JSON, JSON Lines, CSV, Markdown, and human figures. No Rich here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from vnguangxi.vocab import CURRENCIES, QUALIFIER_WORDS
+
+Row = dict[str, Any]
+
+_SCALES = ((1_000_000_000_000, "trillion"), (1_000_000_000, "billion"), (1_000_000, "million"))
+_UNIT_WORDS = {"%": "%", "tour-groups": "tour groups", "border-gates": "border gates"}
+
+
+def _number(value: float) -> str:
+    for size, word in _SCALES:
+        if abs(value) >= size:
+            scaled = value / size
+            text = f"{scaled:.3f}".rstrip("0").rstrip(".")
+            return f"{text} {word}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def amount(value: float, unit: str) -> str:
+    """A value in base units as a person reads it: 'CNY 300 billion', '16.4%', '5th', '31 years'."""
+    if unit in CURRENCIES:
+        return f"{unit} {_number(value)}"
+    if unit == "%":
+        return f"{_number(value)}%"
+    if unit in ("rank", "ordinal") and float(value).is_integer():
+        return _ordinal(int(value))
+    word = _UNIT_WORDS.get(unit, unit)
+    if value == 1 and word.endswith("s"):
+        word = word[:-1]
+    return f"{_number(value)} {word}"
+
+
+def figure(quantity: dict[str, Any] | None) -> str:
+    """'more than CNY 300 billion (USD 43.5 billion)', or '' when the fact has no quantity."""
+    if not quantity:
+        return ""
+    text = QUALIFIER_WORDS.get(quantity["qualifier"], "") + amount(quantity["value"], quantity["unit"])
+    others = [amount(e["value"], e["unit"]) for e in quantity.get("equivalents") or []]
+    if others:
+        text += f" ({', '.join(others)})"
+    return text
+
+
+def to_json(items: Any, pretty: bool) -> str:
+    if pretty:
+        return json.dumps(items, ensure_ascii=False, indent=2)
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_jsonl(rows: Iterable[Row]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ";".join(_cell(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def to_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for r in rows:
+        writer.writerow([_cell(r.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def _md(value: Any) -> str:
+    return _cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
+    lines.extend("| " + " | ".join(_md(r.get(c)) for c in columns) + " |" for r in rows)
+    return "\n".join(lines) + "\n"
+
+
+FACT_CSV_COLUMNS = (
+    "id",
+    "topic",
+    "date",
+    "year",
+    "year_end",
+    "date_kind",
+    "status",
+    "statement",
+    "value",
+    "unit",
+    "qualifier",
+    "stated",
+    "equivalents",
+    "localities",
+    "people",
+    "tags",
+    "series",
+    "sources",
+    "files",
+    "excerpts",
+    "date_basis",
+    "note",
+    "conflicts_with",
+    "related",
+)
+
+
+def fact_flat(fact: Row) -> Row:
+    """One fact as a flat row for CSV (lists are joined with ';' when written)."""
+    q = fact.get("quantity") or {}
+    return {
+        **{k: fact.get(k) for k in FACT_CSV_COLUMNS if k in fact},
+        "value": q.get("value"),
+        "unit": q.get("unit"),
+        "qualifier": q.get("qualifier"),
+        "stated": q.get("stated"),
+        "equivalents": [f"{e['value']} {e['unit']}" for e in q.get("equivalents") or []],
+        "sources": [s["source"] for s in fact["sources"]],
+        "files": [s.get("file") or "" for s in fact["sources"]],
+        "excerpts": [s["excerpt"] for s in fact["sources"]],
+    }
+
+
+def fact_markdown_rows(facts: Sequence[Row], place_label: Callable[[str], str]) -> list[Row]:
+    return [
+        {
+            "id": f["id"],
+            "date": f["date"],
+            "topic": f["topic"],
+            "places": ", ".join(place_label(p) for p in f["localities"]),
+            "statement": f["statement"] + (" (planned)" if f["status"] == "planned" else ""),
+            "figure": figure(f.get("quantity")),
+            "sources": ", ".join(s["source"] for s in f["sources"]),
+        }
+        for f in facts
+    ]
+
+
+FACT_MARKDOWN_COLUMNS = ("id", "date", "topic", "places", "statement", "figure", "sources")

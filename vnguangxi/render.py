@@ -1,0 +1,229 @@
+"""Rich renderables for people: tables, one fact in full, the timeline, statistics, registries.
+
+Render functions return renderables; only the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from vnguangxi.formats import amount, figure
+from vnguangxi.models import Locality, Person, Source
+from vnguangxi.vocab import TOPIC_TITLES
+
+Row = dict[str, Any]
+PIPE_WIDTH = 10_000  # wide enough that a piped table never wraps or truncates
+STATUS_MARK = {"done": "●", "ongoing": "◐", "planned": "○"}
+STATUS_STYLE = {"done": "", "ongoing": "yellow", "planned": "italic cyan"}
+
+
+def make_console(file: IO[str], terminal: bool, color: bool, width: int | None = None) -> Console:
+    """A console that draws for a terminal, or plain, unwrapped text for pipes and files."""
+    if terminal:
+        return Console(file=file, force_terminal=True, no_color=not color, highlight=False, width=width)
+    return Console(
+        file=file,
+        force_terminal=False,
+        color_system=None,
+        highlight=False,
+        emoji=False,
+        width=width or PIPE_WIDTH,
+        soft_wrap=False,
+    )
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    return table
+
+
+def facts_table(facts: Sequence[Row], place_label: Callable[[str], str]) -> Table:
+    table = _table("id", "date", "topic", "places", "statement", "figure")
+    for f in facts:
+        status = f["status"]
+        statement = Text(f["statement"], style=STATUS_STYLE[status])
+        if status != "done":
+            statement.append(f" [{status}]", style="bold")
+        table.add_row(
+            Text(f["id"], style="bold"),
+            f["date"],
+            f["topic"],
+            ", ".join(place_label(p) for p in f["localities"]),
+            statement,
+            figure(f.get("quantity")),
+        )
+    return table
+
+
+def search_table(results: Sequence[tuple[float, Row]], place_label: Callable[[str], str]) -> Table:
+    table = _table("score", "id", "date", "topic", "places", "statement", "figure")
+    for score, f in results:
+        table.add_row(
+            f"{score:g}",
+            Text(f["id"], style="bold"),
+            f["date"],
+            f["topic"],
+            ", ".join(place_label(p) for p in f["localities"]),
+            f["statement"] + ("" if f["status"] == "done" else f" [{f['status']}]"),
+            figure(f.get("quantity")),
+        )
+    return table
+
+
+def _field(grid: Table, label: str, value: RenderableType | str) -> None:
+    if value:
+        grid.add_row(Text(label, style="bold"), value)
+
+
+def fact_detail(
+    fact: Row,
+    sources: dict[str, Source],
+    localities: dict[str, Locality],
+    people: dict[str, Person],
+    related: Sequence[tuple[str, Row]],
+) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    _field(grid, "statement", fact["statement"])
+    _field(grid, "topic", f"{fact['topic']} ({TOPIC_TITLES.get(fact['topic'], '')})")
+    q = fact.get("quantity")
+    if q:
+        text = figure(q)
+        text += f"  [{q['qualifier']}; value {q['value']:,} {q['unit']}; printed as “{q['stated']}”"
+        for e in q.get("equivalents") or []:
+            text += f"; also “{e['stated']}” = {e['value']:,} {e['unit']}"
+        _field(grid, "figure", text + "]")
+    _field(grid, "date", f"{fact['date']} ({fact['date_kind']})")
+    _field(grid, "date basis", fact.get("date_basis") or "")
+    _field(grid, "status", Text(f"{STATUS_MARK[fact['status']]} {fact['status']}", style=STATUS_STYLE[fact["status"]]))
+    places = []
+    for pid in fact["localities"]:
+        loc = localities.get(pid)
+        if loc is None:
+            places.append(pid)
+            continue
+        parent = localities.get(loc.parent or "")
+        inside = f", {parent.name_en}" if parent and parent.kind != "country" else ""
+        local = loc.name_vi or loc.name_zh
+        places.append(f"{loc.name_en}{f' ({local})' if local and local != loc.name_en else ''}{inside} [{pid}]")
+    _field(grid, "places", "\n".join(places))
+    names = []
+    for pid in fact.get("people", []):
+        person = people.get(pid)
+        if person is None:
+            names.append(pid)
+            continue
+        role = person.roles[0].role if person.roles else ""
+        names.append(f"{person.name}{f' — {role}' if role else ''} [{pid}]")
+    _field(grid, "people", "\n".join(names))
+    _field(grid, "tags", ", ".join(fact.get("tags", [])))
+    _field(grid, "series", fact.get("series") or "")
+    _field(grid, "note", fact.get("note") or "")
+    cites = []
+    for s in fact["sources"]:
+        src = sources.get(s["source"])
+        where = f"{src.publisher}, published {src.published} ({src.file})" if src else s["source"]
+        cites.append(Text.assemble(("“" + s["excerpt"] + "”", "italic"), f"\n  — {s['source']}: {where}"))
+    _field(grid, "sources", Group(*cites))
+    if related:
+        lines = []
+        for kind, other in related:
+            mark = Text("conflicts ", style="bold red") if kind == "conflicts_with" else Text("related   ")
+            lines.append(Text.assemble(mark, (other["id"], "bold"), f"  {other['date']}  {other['statement']}"))
+        _field(grid, "related", Group(*lines))
+    title = Text(fact["id"], style="bold underline")
+    return Group(title, grid)
+
+
+def timeline(facts: Sequence[Row], place_label: Callable[[str], str]) -> RenderableType:
+    parts: list[RenderableType] = []
+    year = None
+    grid: Table | None = None
+    for f in facts:
+        if f["year"] != year:
+            year = f["year"]
+            if grid is not None:
+                parts.append(grid)
+            parts.append(Text(f"\n{year}", style="bold underline"))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold")
+        assert grid is not None
+        status = f["status"]
+        label = {"done": "", "ongoing": "ongoing: ", "planned": "planned: "}[status]
+        if status == "planned" and f["date_kind"] == "due":
+            label = f"planned, due {f['date']}: "
+        line = Text.assemble((label, "bold"), (f["statement"], STATUS_STYLE[status]))
+        fig = figure(f.get("quantity"))
+        if fig:
+            line.append(f" — {fig}", style="green")
+        line.append(f"  [{f['id']}]", style="dim")
+        grid.add_row(f["date"], Text(STATUS_MARK[status], style=STATUS_STYLE[status]), line)
+    if grid is not None:
+        parts.append(grid)
+    parts.append(Text("\n● done   ◐ ongoing   ○ planned", style="dim"))
+    return Group(*parts)
+
+
+def _bar(n: float, biggest: float, width: int = 30) -> str:
+    if biggest <= 0:
+        return ""
+    cells = max(1, round(n / biggest * width)) if n > 0 else 0
+    return "█" * cells
+
+
+def bars(title: str, counts: Sequence[tuple[str, float]], labels: Sequence[str] | None = None) -> Table:
+    table = _table(title, "", "", title=None)
+    table.columns[0].no_wrap = True
+    biggest = max((c for _, c in counts), default=0)
+    for i, (name, count) in enumerate(counts):
+        label = labels[i] if labels else f"{count:g}"
+        table.add_row(name, Text(_bar(count, biggest), style="green"), label)
+    return table
+
+
+def stats_view(stats: Row) -> RenderableType:
+    parts: list[RenderableType] = [Text(f"{stats['facts']} facts", style="bold")]
+    for key, title in (("by_topic", "topic"), ("by_year", "year"), ("by_status", "status"), ("by_place", "place")):
+        rows = stats[key]
+        parts.append(Text(""))
+        parts.append(bars(title, [(r["name"], r["facts"]) for r in rows]))
+    for series in stats["series"]:
+        parts.append(Text(""))
+        parts.append(Text(f"series {series['series']} ({series['unit']})", style="bold"))
+        points = series["points"]
+        parts.append(
+            bars(
+                "year",
+                [(str(p["year"]), p["value"]) for p in points],
+                [f"{p['figure']}  [{p['id']}]" for p in points],
+            )
+        )
+    return Group(*parts)
+
+
+def generic_table(rows: Sequence[Row], columns: Sequence[str], title: str | None = None) -> Table:
+    table = _table(*columns, title=title)
+    for r in rows:
+        table.add_row(*(_plain(r.get(c)) for c in columns))
+    return table
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return amount(value, "")
+    return str(value)
