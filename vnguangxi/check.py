@@ -68,6 +68,7 @@ def run_check(folders: Sequence[Path], articles: Sequence[str] = ()) -> CheckRep
     texts: dict[str, str] = {}
     records: list[Record] = []
     registries: dict[str, list[Record]] = {"sources": [], "localities": [], "people": []}
+    invalid: dict[str, set[str]] = {"facts": set(), "sources": set(), "localities": set(), "people": set()}
     for folder in folders:
         try:
             files, warnings = scan(folder)
@@ -81,6 +82,8 @@ def run_check(folders: Sequence[Path], articles: Sequence[str] = ()) -> CheckRep
             if text is not None:
                 texts[f.path] = text
             report.problems.extend(result.problems)
+            if f.kind:
+                invalid["facts" if f.kind in TOPICS else f.kind].update(result.invalid_ids)
             if f.kind in TOPICS:
                 records.extend(result.records)
             elif f.kind:
@@ -90,6 +93,6 @@ def run_check(folders: Sequence[Path], articles: Sequence[str] = ()) -> CheckRep
     report.excerpts_total = sum(len(r.data["sources"]) for r in records)
     report.excerpts_checked = sum(1 for r in records for s in r.data["sources"] if s["source"] in bodies)
     facts = [FactRefs.from_record(r) for r in records]
-    report.problems.extend(cross_check(facts, registries, Locators(texts), bodies))
+    report.problems.extend(cross_check(facts, registries, Locators(texts), bodies, invalid))
     report.problems.sort(key=Problem.sort_key)
     return report

@@ -126,6 +126,7 @@ class FileResult:
     kind: str
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    invalid_ids: list[str] = field(default_factory=list)  # entries with problems, known for references
 
 
 class _Checker:
@@ -453,8 +454,12 @@ def check_file(path: str, kind: str, data: dict[str, Any], text: str) -> FileRes
             record = _check_fact(c, index, raw, kind)
             if record is not None:
                 result.records.append(Record(record, path, index, line))
+            elif isinstance(eid, str):
+                result.invalid_ids.append(eid)
         elif _check_registry_entry(c, kind, index, raw):
             result.records.append(Record(dict(raw), path, index, line))
+        elif isinstance(eid, str):
+            result.invalid_ids.append(eid)
         del i
     result.problems = c.problems
     return result
@@ -522,24 +527,31 @@ class FactRefs:
         )
 
 
-def _chain_problems(localities: dict[str, Record], at: Callable[[Record, Path_, str | None], Located]) -> list[tuple[Located, str]]:
+def _chain_problems(
+    localities: dict[str, Record], invalid: set[str], at: Callable[[Record, Path_, str | None], Located]
+) -> list[tuple[Located, str]]:
     out: list[tuple[Located, str]] = []
+    in_reported_loop: set[str] = set()
     for lid, rec in localities.items():
         seen = [lid]
         current = rec
         while current.data.get("kind") != "country":
             parent = current.data.get("parent")
-            if not isinstance(parent, str):
-                break  # missing parent already reported by check_file
+            if not isinstance(parent, str) or parent in invalid:
+                break  # already reported by check_file
             if parent not in localities:
                 if current is rec:
                     out.append((at(rec, ("localities", rec.index, "parent"), f'"{parent}"'),
                                 f"locality '{lid}' has unknown parent '{parent}'{suggest(parent, localities)}"))
                 break
             if parent in seen:
-                loop = " → ".join([*seen, parent])
-                out.append((at(rec, ("localities", rec.index, "parent"), None),
-                            f"locality '{lid}': parent chain loops ({loop}) and never reaches a country"))
+                cycle = seen[seen.index(parent) :]
+                if not in_reported_loop & set(cycle):
+                    in_reported_loop |= set(cycle)
+                    first = localities[cycle[0]]
+                    loop = " → ".join([*cycle, cycle[0]])
+                    out.append((at(first, ("localities", first.index, "parent"), None),
+                                f"locality '{cycle[0]}': parent chain loops ({loop}) and never reaches a country"))
                 break
             seen.append(parent)
             current = localities[parent]
@@ -557,9 +569,17 @@ def cross_check(
     registries: dict[str, list[Record]],
     locators: Locators,
     articles: dict[str, str] | None = None,
+    invalid: dict[str, set[str]] | None = None,
 ) -> list[Problem]:
-    """Validate a whole set of folders together. ``articles`` maps source id → article text."""
+    """Validate a whole set of folders together.
+
+    ``articles`` maps source id → article text. ``invalid`` holds, by kind ("facts" or a registry), the
+    ids of entries that failed their own file's checks: references to them are not reported again.
+    """
     found: list[tuple[Located, str]] = []
+    invalid = invalid or {}
+    bad_sources, bad_places, bad_people = (invalid.get(k, set()) for k in REGISTRIES)
+    bad_facts = invalid.get("facts", set())
 
     def at(rec: Record, where: Path_, needle: str | None = None) -> Located:
         return Located(rec.path, where, needle)
@@ -585,6 +605,8 @@ def cross_check(
                 other = places.get(link["id"])
                 where = ("localities", rec.index, key, j, "id")
                 if other is None:
+                    if link["id"] in bad_places:
+                        continue
                     found.append((at(rec, where, f'"{link["id"]}"'),
                                   f"locality '{lid}': '{key}' names unknown locality '{link['id']}'"
                                   f"{suggest(link['id'], places)}"))
@@ -592,11 +614,11 @@ def cross_check(
                     found.append((at(rec, where),
                                   f"locality '{lid}': '{key}' link to '{link['id']}' ({link['date']}) is not "
                                   f"mirrored by a '{mirror}' link with the same date on '{link['id']}'"))
-    found.extend(_chain_problems(places, at))
+    found.extend(_chain_problems(places, bad_places, at))
     for pid, rec in people.items():
         for j, role in enumerate(rec.data.get("roles", [])):
             sid = role.get("source")
-            if sid is not None and sid not in sources:
+            if sid is not None and sid not in sources and sid not in bad_sources:
                 found.append((at(rec, ("people", rec.index, "roles", j, "source"), f'"{sid}"'),
                               f"person '{pid}' cites unknown source '{sid}'{suggest(sid, sources)}"))
 
@@ -605,6 +627,8 @@ def cross_check(
     fact_list = list(facts)
     for f in fact_list:
         first = all_facts.get(f.id)
+        if first is not None and first.path == f.path:
+            continue  # reported by check_file, which sees the file alone
         if first is not None:
             here = Located(f.path, ("facts", f.index, "id"))
             there = locators.problem(Located(first.path, ("facts", first.index, "id")), "")
@@ -613,15 +637,17 @@ def cross_check(
             all_facts[f.id] = f
     for f in fact_list:
         base: Path_ = ("facts", f.index)
-        for key, values, known, noun in (
-            ("localities", f.localities, places, "locality"),
-            ("people", f.people, people, "person"),
+        for key, values, known, bad, noun in (
+            ("localities", f.localities, places, bad_places, "locality"),
+            ("people", f.people, people, bad_people, "person"),
         ):
             for v in values:
-                if v not in known:
+                if v not in known and v not in bad:
                     found.append((Located(f.path, (*base, key), f'"{v}"'),
                                   f"fact '{f.id}' names unknown {noun} '{v}'{suggest(v, known)}"))
         for j, (sid, excerpt) in enumerate(f.sources):
+            if sid in bad_sources:
+                continue
             if sid not in sources:
                 found.append((Located(f.path, (*base, "sources", j, "source"), f'"{sid}"'),
                               f"fact '{f.id}' cites unknown source '{sid}'{suggest(sid, sources)}"))
@@ -631,6 +657,8 @@ def cross_check(
         for key in ("conflicts_with", "related"):
             for other_id in getattr(f, key):
                 other = all_facts.get(other_id)
+                if other is None and other_id in bad_facts:
+                    continue
                 if other is None:
                     found.append((Located(f.path, (*base, key), f'"{other_id}"'),
                                   f"fact '{f.id}': '{key}' names unknown fact '{other_id}'{suggest(other_id, all_facts)}"))
