@@ -100,7 +100,9 @@ def make_folder(root: Path, files: Mapping[str, str | bytes | None] | None = Non
     root.mkdir(parents=True, exist_ok=True)
     content: dict[str, str | bytes | None] = {}
     if base:
-        content.update({"sources.toml": SOURCES, "localities.toml": LOCALITIES, "people.toml": PEOPLE, "trade.toml": FACT})
+        content.update(
+            {"sources.toml": SOURCES, "localities.toml": LOCALITIES, "people.toml": PEOPLE, "trade.toml": FACT}
+        )
     content.update(files or {})
     for name, text in content.items():
         if text is None:

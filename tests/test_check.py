@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import FACT, FULL_FACT, LOCALITIES, MINIMAL_FACT, SOURCES, make_folder
 
 COMMANDS_OVER_FACTS = [
@@ -38,7 +37,11 @@ def only_problem(report: dict[str, Any]) -> dict[str, Any]:
 
 # Each case: name, files to write over the valid base, then (file, line, column or None, text in message).
 CASES: list[tuple[str, dict[str, str | bytes], tuple[str, int, int | None, str]]] = [
-    ("toml syntax", {"trade.toml": FACT.replace('date = "2025"', "date = 2025-")}, ("trade.toml", 4, 12, "TOML syntax error")),
+    (
+        "toml syntax",
+        {"trade.toml": FACT.replace('date = "2025"', "date = 2025-")},
+        ("trade.toml", 4, 12, "TOML syntax error"),
+    ),
     (
         "not utf-8",
         {"trade.toml": FACT.replace("Trade was", "Trade \xffwas").encode("latin-1")},
@@ -49,46 +52,152 @@ CASES: list[tuple[str, dict[str, str | bytes], tuple[str, int, int | None, str]]
         {"trade.toml": FACT.replace('date = "2025"\n', 'date = "2025"\nstatment = "x"\n')},
         ("trade.toml", 5, None, "unknown key 'statment' in fact 'f1' (did you mean 'statement'?)"),
     ),
-    ("missing key", {"trade.toml": FACT.replace('status = "done"\n', "")}, ("trade.toml", 1, None, "missing the required key 'status'")),
-    ("wrong type", {"trade.toml": FACT.replace('statement = "Trade was more than CNY 300 billion in 2025."', "statement = 5")}, ("trade.toml", 3, None, "must be a string, not an integer")),
-    ("wrong list type", {"trade.toml": FACT.replace('localities = ["qn"]', 'localities = "qn"')}, ("trade.toml", 7, None, "must be an array of strings")),
-    ("unknown topic", {"trde.toml": FACT.replace('"f1"', '"f9"')}, ("trde.toml", 0, None, "unknown topic 'trde' (did you mean 'trade'?)")),
-    ("unknown status", {"trade.toml": FACT.replace('status = "done"', 'status = "dne"')}, ("trade.toml", 6, 10, "unknown status 'dne'")),
-    ("unknown qualifier", {"trade.toml": FACT.replace('"more-than"', '"over"')}, ("trade.toml", 8, None, "unknown qualifier 'over'")),
-    ("unknown unit", {"trade.toml": FACT.replace('unit = "CNY"', 'unit = "yuan"')}, ("trade.toml", 8, None, "unknown unit 'yuan'")),
-    ("impossible month", {"trade.toml": FACT.replace('date = "2025"', 'date = "2025-13-45"')}, ("trade.toml", 4, 8, "month 13 does not exist")),
-    ("impossible day", {"trade.toml": FACT.replace('date = "2025"', 'date = "2025-02-30"')}, ("trade.toml", 4, 8, "has no day 30")),
-    ("backwards interval", {"trade.toml": FACT.replace('date = "2025"', 'date = "2025-05/2025-04"')}, ("trade.toml", 4, 8, "must run forward")),
-    ("quantity without unit", {"trade.toml": FACT.replace('unit = "CNY", ', "")}, ("trade.toml", 8, None, "has no unit")),
-    ("duplicate id in file", {"trade.toml": FACT + "\n" + FACT}, ("trade.toml", 15, None, "duplicate id 'f1': already used at")),
-    ("duplicate id across files", {"meetings.toml": FACT}, ("trade.toml", 2, None, "duplicate fact id 'f1': also defined at")),
-    ("unknown source", {"trade.toml": FACT.replace('source = "s1"', 'source = "s2"')}, ("trade.toml", 11, 10, "cites unknown source 's2'")),
-    ("unknown place", {"trade.toml": FACT.replace('["qn"]', '["qx"]')}, ("trade.toml", 7, 15, "unknown locality 'qx' (did you mean 'qn'?)")),
-    ("unknown person", {"trade.toml": FACT.replace('localities = ["qn"]', 'localities = ["qn"]\npeople = ["p2"]')}, ("trade.toml", 8, 11, "unknown person 'p2'")),
-    ("excerpt not verbatim", {"trade.toml": FACT.replace("exceeded 300 billion", "exceeded 400 billion")}, ("trade.toml", 12, None, "not found verbatim in s1.txt")),
-    ("excerpt too long", {"trade.toml": FACT.replace('excerpt = "exceeded 300 billion CNY last year"', 'excerpt = "' + "word " * 30 + '"')}, ("trade.toml", 12, None, "quote at most 25")),
+    (
+        "missing key",
+        {"trade.toml": FACT.replace('status = "done"\n', "")},
+        ("trade.toml", 1, None, "missing the required key 'status'"),
+    ),
+    (
+        "wrong type",
+        {"trade.toml": FACT.replace('statement = "Trade was more than CNY 300 billion in 2025."', "statement = 5")},
+        ("trade.toml", 3, None, "must be a string, not an integer"),
+    ),
+    (
+        "wrong list type",
+        {"trade.toml": FACT.replace('localities = ["qn"]', 'localities = "qn"')},
+        ("trade.toml", 7, None, "must be an array of strings"),
+    ),
+    (
+        "unknown topic",
+        {"trde.toml": FACT.replace('"f1"', '"f9"')},
+        ("trde.toml", 0, None, "unknown topic 'trde' (did you mean 'trade'?)"),
+    ),
+    (
+        "unknown status",
+        {"trade.toml": FACT.replace('status = "done"', 'status = "dne"')},
+        ("trade.toml", 6, 10, "unknown status 'dne'"),
+    ),
+    (
+        "unknown qualifier",
+        {"trade.toml": FACT.replace('"more-than"', '"over"')},
+        ("trade.toml", 8, None, "unknown qualifier 'over'"),
+    ),
+    (
+        "unknown unit",
+        {"trade.toml": FACT.replace('unit = "CNY"', 'unit = "yuan"')},
+        ("trade.toml", 8, None, "unknown unit 'yuan'"),
+    ),
+    (
+        "impossible month",
+        {"trade.toml": FACT.replace('date = "2025"', 'date = "2025-13-45"')},
+        ("trade.toml", 4, 8, "month 13 does not exist"),
+    ),
+    (
+        "impossible day",
+        {"trade.toml": FACT.replace('date = "2025"', 'date = "2025-02-30"')},
+        ("trade.toml", 4, 8, "has no day 30"),
+    ),
+    (
+        "backwards interval",
+        {"trade.toml": FACT.replace('date = "2025"', 'date = "2025-05/2025-04"')},
+        ("trade.toml", 4, 8, "must run forward"),
+    ),
+    (
+        "quantity without unit",
+        {"trade.toml": FACT.replace('unit = "CNY", ', "")},
+        ("trade.toml", 8, None, "has no unit"),
+    ),
+    (
+        "duplicate id in file",
+        {"trade.toml": FACT + "\n" + FACT},
+        ("trade.toml", 15, None, "duplicate id 'f1': already used at"),
+    ),
+    (
+        "duplicate id across files",
+        {"meetings.toml": FACT},
+        ("trade.toml", 2, None, "duplicate fact id 'f1': also defined at"),
+    ),
+    (
+        "unknown source",
+        {"trade.toml": FACT.replace('source = "s1"', 'source = "s2"')},
+        ("trade.toml", 11, 10, "cites unknown source 's2'"),
+    ),
+    (
+        "unknown place",
+        {"trade.toml": FACT.replace('["qn"]', '["qx"]')},
+        ("trade.toml", 7, 15, "unknown locality 'qx' (did you mean 'qn'?)"),
+    ),
+    (
+        "unknown person",
+        {"trade.toml": FACT.replace('localities = ["qn"]', 'localities = ["qn"]\npeople = ["p2"]')},
+        ("trade.toml", 8, 11, "unknown person 'p2'"),
+    ),
+    (
+        "excerpt not verbatim",
+        {"trade.toml": FACT.replace("exceeded 300 billion", "exceeded 400 billion")},
+        ("trade.toml", 12, None, "not found verbatim in s1.txt"),
+    ),
+    (
+        "excerpt too long",
+        {
+            "trade.toml": FACT.replace(
+                'excerpt = "exceeded 300 billion CNY last year"', 'excerpt = "' + "word " * 30 + '"'
+            )
+        },
+        ("trade.toml", 12, None, "quote at most 25"),
+    ),
     (
         "parent loop",
-        {"localities.toml": LOCALITIES + '\n[[localities]]\nid = "a"\nkind = "city"\ncountry = "vn"\nparent = "b"\nname_en = "A"\n\n[[localities]]\nid = "b"\nkind = "city"\ncountry = "vn"\nparent = "a"\nname_en = "B"\n'},
+        {
+            "localities.toml": LOCALITIES
+            + '\n[[localities]]\nid = "a"\nkind = "city"\ncountry = "vn"\nparent = "b"\nname_en = "A"\n'
+            + '\n[[localities]]\nid = "b"\nkind = "city"\ncountry = "vn"\nparent = "a"\nname_en = "B"\n'
+        },
         ("localities.toml", 19, None, "parent chain loops (a → b → a)"),
     ),
-    ("parent unknown", {"localities.toml": LOCALITIES.replace('parent = "vn"', 'parent = "nowhere"')}, ("localities.toml", 11, 10, "unknown parent 'nowhere'")),
-    ("unknown locality kind", {"localities.toml": LOCALITIES.replace('kind = "province"', 'kind = "provence"')}, ("localities.toml", 9, 8, "did you mean 'province'")),
-    ("bad publication date", {"sources.toml": SOURCES.replace('"2026-03"', '"2026-3"')}, ("sources.toml", 5, 13, "impossible date")),
+    (
+        "parent unknown",
+        {"localities.toml": LOCALITIES.replace('parent = "vn"', 'parent = "nowhere"')},
+        ("localities.toml", 11, 10, "unknown parent 'nowhere'"),
+    ),
+    (
+        "unknown locality kind",
+        {"localities.toml": LOCALITIES.replace('kind = "province"', 'kind = "provence"')},
+        ("localities.toml", 9, 8, "did you mean 'province'"),
+    ),
+    (
+        "bad publication date",
+        {"sources.toml": SOURCES.replace('"2026-03"', '"2026-3"')},
+        ("sources.toml", 5, 13, "impossible date"),
+    ),
     (
         "conflict not mirrored",
-        {"trade.toml": FACT.replace('localities = ["qn"]', 'localities = ["qn"]\nconflicts_with = ["f-min"]') + "\n" + MINIMAL_FACT},
+        {
+            "trade.toml": FACT.replace('localities = ["qn"]', 'localities = ["qn"]\nconflicts_with = ["f-min"]')
+            + "\n"
+            + MINIMAL_FACT
+        },
         ("trade.toml", 8, 19, "does not list 'f1' in conflicts_with"),
     ),
-    ("unknown related fact", {"trade.toml": FACT.replace('localities = ["qn"]', 'localities = ["qn"]\nrelated = ["f7"]')}, ("trade.toml", 8, 12, "names unknown fact 'f7'")),
+    (
+        "unknown related fact",
+        {"trade.toml": FACT.replace('localities = ["qn"]', 'localities = ["qn"]\nrelated = ["f7"]')},
+        ("trade.toml", 8, 12, "names unknown fact 'f7'"),
+    ),
     ("top-level key", {"trade.toml": "fact = 1\n" + FACT}, ("trade.toml", 1, None, "unknown top-level key 'fact'")),
     ("empty file", {"meetings.toml": ""}, ("meetings.toml", 0, None, "file is empty")),
-    ("due but not planned", {"trade.toml": FACT.replace('date_kind = "period"', 'date_kind = "due"')}, ("trade.toml", 6, None, "must be 'planned'")),
+    (
+        "due but not planned",
+        {"trade.toml": FACT.replace('date_kind = "period"', 'date_kind = "due"')},
+        ("trade.toml", 6, None, "must be 'planned'"),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "files", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_found_and_located(run: Any, tmp_path: Path, name: str, files: dict[str, str | bytes], expected: tuple[str, int, int | None, str]) -> None:
+def test_bad_input_is_found_and_located(
+    run: Any, tmp_path: Path, name: str, files: dict[str, str | bytes], expected: tuple[str, int, int | None, str]
+) -> None:
     folder = make_folder(tmp_path / "f", files)
     before = {p.name: p.read_bytes() for p in folder.glob("*.toml")}
     code, report = check(run, folder)
@@ -105,7 +214,9 @@ def test_bad_input_is_found_and_located(run: Any, tmp_path: Path, name: str, fil
 
 
 @pytest.mark.parametrize(("name", "files", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_other_commands_stop_on_bad_facts(run: Any, tmp_path: Path, name: str, files: dict[str, str | bytes], expected: tuple[str, int, int | None, str]) -> None:
+def test_other_commands_stop_on_bad_facts(
+    run: Any, tmp_path: Path, name: str, files: dict[str, str | bytes], expected: tuple[str, int, int | None, str]
+) -> None:
     if name in ("excerpt not verbatim",):
         pytest.skip("excerpts are checked against articles by `check` only")
     folder = make_folder(tmp_path / "f", files)
@@ -130,7 +241,9 @@ def test_every_command_reports_bad_facts_the_same(run: Any, tmp_path: Path, comm
 
 def test_all_problems_in_one_run_sorted(run: Any, tmp_path: Path) -> None:
     bad = FACT.replace('status = "done"', 'status = "dne"').replace('date = "2025"', 'date = "2025-02-30"')
-    folder = make_folder(tmp_path / "f", {"trade.toml": bad, "meetings.toml": FACT.replace('"f1"', '"m1"').replace('["qn"]', '["zz"]')})
+    folder = make_folder(
+        tmp_path / "f", {"trade.toml": bad, "meetings.toml": FACT.replace('"f1"', '"m1"').replace('["qn"]', '["zz"]')}
+    )
     code, report = check(run, folder)
     assert code == 1
     where = [(Path(p["file"]).name, p["line"]) for p in report["problems"]]

@@ -12,7 +12,19 @@ import pytest
 from vnguangxi import __version__
 from vnguangxi.vocab import FORMATS, TOPICS
 
-JSON_FIELDS = {"id", "topic", "statement", "date", "year", "status", "localities", "quantity", "tags", "note", "sources"}
+JSON_FIELDS = {
+    "id",
+    "topic",
+    "statement",
+    "date",
+    "year",
+    "status",
+    "localities",
+    "quantity",
+    "tags",
+    "note",
+    "sources",
+}
 COMMANDS = ["list", "search", "show", "timeline", "topics", "localities", "sources", "people", "stats", "check"]
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from vnguangxi.errors import DataError
 from vnguangxi.load import parse_file, scan
 from vnguangxi.models import Problem
-from vnguangxi.vocab import TOPICS
 from vnguangxi.validate import FactRefs, Locators, Record, cross_check, read_articles
+from vnguangxi.vocab import TOPICS
 
 ENV_ARTICLES_DIR = "VNGUANGXI_ARTICLES_DIR"
 
@@ -32,7 +32,9 @@ class CheckReport:
 
     def summary(self) -> str:
         n = len(self.problems)
-        what = f"{self.facts} facts in {self.files} files from {len(self.folders)} folder{'s' * (len(self.folders) != 1)}"
+        what = (
+            f"{self.facts} facts in {self.files} files from {len(self.folders)} folder{'s' * (len(self.folders) != 1)}"
+        )
         if self.excerpts_total:
             excerpts = f"{self.excerpts_checked} of {self.excerpts_total} excerpts checked against their articles"
         else:

@@ -64,6 +64,7 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
     single.command(argv[0])(_COMMANDS[argv[0]])
     return single
 
+
 # ------------------------------------------------------------------------------ completion
 
 
@@ -125,12 +126,17 @@ def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
 
 TopicOpt = Annotated[
     list[str] | None,
-    typer.Option("--topic", "-t", metavar="ID", help=f"Topic: {', '.join(TOPICS)}. Repeat for OR.", autocompletion=complete_topic),
+    typer.Option(
+        "--topic", "-t", metavar="ID", help=f"Topic: {', '.join(TOPICS)}. Repeat for OR.", autocompletion=complete_topic
+    ),
 ]
 YearOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--year", "-y", metavar="YEARS", help="A year (2025) or range (2024..2026, 2024.., ..2025); facts whose dates overlap it. Repeat for OR."
+        "--year",
+        "-y",
+        metavar="YEARS",
+        help="A year (2025) or range (2024..2026, 2024.., ..2025); facts whose dates overlap it. Repeat for OR.",
     ),
 ]
 PlaceOpt = Annotated[
@@ -139,25 +145,44 @@ PlaceOpt = Annotated[
         "--locality",
         "-l",
         metavar="PLACE",
-        help="A place by id or any name, any script, case or accents; includes places inside it and places it merged with. Repeat for OR.",
+        help=(
+            "A place by id or any name, any script, case or accents; includes places inside it and places "
+            "it merged with. Repeat for OR."
+        ),
         autocompletion=complete_place,
     ),
 ]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag. Repeat for OR.", autocompletion=complete_tag)]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag. Repeat for OR.", autocompletion=complete_tag)
+]
 SourceOpt = Annotated[
     list[str] | None,
-    typer.Option("--source", metavar="ID", help="A source article id (or its file name). Repeat for OR.", autocompletion=complete_source),
+    typer.Option(
+        "--source",
+        metavar="ID",
+        help="A source article id (or its file name). Repeat for OR.",
+        autocompletion=complete_source,
+    ),
 ]
 StatusOpt = Annotated[
     list[str] | None,
-    typer.Option("--status", metavar="STATUS", help=f"Status: {', '.join(STATUSES)}. Repeat for OR.", autocompletion=complete_status),
+    typer.Option(
+        "--status",
+        metavar="STATUS",
+        help=f"Status: {', '.join(STATUSES)}. Repeat for OR.",
+        autocompletion=complete_status,
+    ),
 ]
 FormatOpt = Annotated[
     str,
-    typer.Option("--format", "-f", metavar="FORMAT", help=f"Output: {'|'.join(FORMATS)}.", autocompletion=complete_format),
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help=f"Output: {'|'.join(FORMATS)}.", autocompletion=complete_format
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour, even on a terminal (NO_COLOR is honoured too).")]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="No colour, even on a terminal (NO_COLOR is honoured too).")
+]
 FactsDirOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -300,7 +325,9 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
         _print(facts_table(facts, book.place_label), no_color)
 
 
-def _emit_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, no_color: bool, title: str | None = None) -> None:
+def _emit_rows(
+    rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, no_color: bool, title: str | None = None
+) -> None:
     from vnguangxi import formats
 
     if fmt == "json":
@@ -370,7 +397,9 @@ def list_(
 
 @_command()
 def search(
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find; all must match, accents and case ignored.")],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="Words to find; all must match, accents and case ignored.")
+    ],
     topic: TopicOpt = None,
     year: YearOpt = None,
     locality: PlaceOpt = None,
@@ -530,7 +559,9 @@ def topics(
 
 @_command()
 def localities(
-    country: Annotated[str | None, typer.Option("--country", "-c", metavar="vn|cn", help="Only places in this country (vn or cn).")] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", "-c", metavar="vn|cn", help="Only places in this country (vn or cn).")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
@@ -554,7 +585,9 @@ def localities(
         if country is not None and country not in countries:
             from vnguangxi.text import suggest
 
-            raise UsageError(f"unknown country '{country}'{suggest(country, countries)}", f"accepted: {', '.join(countries)}")
+            raise UsageError(
+                f"unknown country '{country}'{suggest(country, countries)}", f"accepted: {', '.join(countries)}"
+            )
         direct = book.count_refs("localities")
         totals = book.place_totals(direct)
         rows = []
@@ -568,13 +601,26 @@ def localities(
                 local = " · ".join(n for n in (loc.name_vi, loc.name_zh, loc.name_pinyin) if n)
                 row["names"] = local
                 row["links"] = "; ".join(
-                    [f"→ {x.id} ({x.date})" for x in loc.superseded_by] + [f"← {x.id} ({x.date})" for x in loc.supersedes]
+                    [f"→ {x.id} ({x.date})" for x in loc.superseded_by]
+                    + [f"← {x.id} ({x.date})" for x in loc.supersedes]
                 )
             rows.append(row)
         if fmt == "table":
             columns: Sequence[str] = ("id", "name_en", "names", "kind", "parent", "links", "facts", "total")
         else:
-            columns = ("id", "kind", "country", "parent", "name_en", "name_vi", "name_zh", "name_pinyin", "aliases", "facts", "total")
+            columns = (
+                "id",
+                "kind",
+                "country",
+                "parent",
+                "name_en",
+                "name_vi",
+                "name_zh",
+                "name_pinyin",
+                "aliases",
+                "facts",
+                "total",
+            )
         _emit_rows(rows, columns, fmt, no_color)
 
 
@@ -712,10 +758,14 @@ def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
 
 @_command()
 def check(
-    dirs: Annotated[list[str] | None, typer.Argument(metavar="[DIR]...", help="Folders to check (default: built-in plus yours).")] = None,
+    dirs: Annotated[
+        list[str] | None, typer.Argument(metavar="[DIR]...", help="Folders to check (default: built-in plus yours).")
+    ] = None,
     articles: Annotated[
         list[str] | None,
-        typer.Option("--articles", metavar="DIR", help="Folder of article texts to check excerpts against (repeatable)."),
+        typer.Option(
+            "--articles", metavar="DIR", help="Folder of article texts to check excerpts against (repeatable)."
+        ),
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,

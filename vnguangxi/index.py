@@ -138,9 +138,7 @@ class Index:
                 exists = conn.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone()
                 current = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() if exists else None
                 if current is None or current[0] != SCHEMA_VERSION:
-                    for (name,) in conn.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'table'"
-                    ).fetchall():
+                    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
                         conn.execute(f'DROP TABLE IF EXISTS "{name}"')
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():

@@ -46,23 +46,23 @@ class Locator:
                     path.append(part)
                     is_last = i == len(parts) - 1
                     if is_last and m[1] == "[[":
-                        key = tuple(path)
-                        counters[key] = counters.get(key, -1) + 1
-                        path.append(counters[key])
+                        array = tuple(path)
+                        counters[array] = counters.get(array, -1) + 1
+                        path.append(counters[array])
                         # a new array element resets the counters of its children
-                        for k in [k for k in counters if len(k) > len(key) and k[: len(key)] == key]:
-                            del counters[k]
+                        for child in [c for c in counters if len(c) > len(array) and c[: len(array)] == array]:
+                            del counters[child]
                     elif not is_last:
-                        key = tuple(path)
-                        if key in counters:
-                            path.append(counters[key])
+                        parent = tuple(path)
+                        if parent in counters:
+                            path.append(counters[parent])
                 current = tuple(path)
                 index.setdefault(current, number)
                 continue
-            k = _KEY.match(line)
-            if k:
-                index.setdefault((*current, _clean(k[1])), number)
-                rest = line[k.end() :]
+            found = _KEY.match(line)
+            if found:
+                index.setdefault((*current, _clean(found[1])), number)
+                rest = line[found.end() :]
                 for quote in ('"""', "'''"):
                     if rest.count(quote) % 2 == 1:
                         in_multiline = quote

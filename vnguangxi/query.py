@@ -25,7 +25,12 @@ def parse_years(value: str) -> tuple[int | None, int | None]:
     """'2025' → (2025, 2025); '2024..2026'; '2024..' and '..2025' leave one end open."""
     text = value.strip()
     m = _YEAR.match(text)
-    if not text or m is None or (m[2] is None and (m[1] is None or m[3] is not None)) or (m[1] is None and m[3] is None):
+    if (
+        not text
+        or m is None
+        or (m[2] is None and (m[1] is None or m[3] is not None))
+        or (m[1] is None and m[3] is None)
+    ):
         raise UsageError(f"malformed year '{value}'", "use YYYY, a range YYYY..YYYY, or an open range YYYY.. or ..YYYY")
     lo = int(m[1]) if m[1] else None
     hi = int(m[3]) if m[3] else None
@@ -157,7 +162,9 @@ class Book:
     def resolve_source(self, value: str) -> str:
         if value in self.sources:
             return value
-        matches = [s.id for s in self.sources.values() if value in (s.file, s.id.split("_", 1)[-1]) or s.id.startswith(value)]
+        matches = [
+            s.id for s in self.sources.values() if value in (s.file, s.id.split("_", 1)[-1]) or s.id.startswith(value)
+        ]
         if len(matches) == 1:
             return matches[0]
         raise UsageError(
@@ -218,7 +225,8 @@ class Book:
 
     def all_tags(self) -> list[str]:
         rows = self.index.rows(
-            f"SELECT DISTINCT value FROM refs WHERE kind = 'tags' AND n IN (SELECT n FROM facts WHERE {self.index.in_set()})"
+            "SELECT DISTINCT value FROM refs WHERE kind = 'tags' "
+            f"AND n IN (SELECT n FROM facts WHERE {self.index.in_set()})"
         )
         return sorted(r[0] for r in rows)
 
@@ -234,7 +242,9 @@ class Book:
         where, params = self.where(f)
         return self.index.fact_json(where, params, self.order(sort, reverse), limit)
 
-    def select(self, f: Filters, sort: str = "date", reverse: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+    def select(
+        self, f: Filters, sort: str = "date", reverse: bool = False, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         return [json.loads(s) for s in self.select_json(f, sort, reverse, limit)]
 
     def get(self, fact_id: str) -> dict[str, Any]:
@@ -279,7 +289,7 @@ class Book:
             f"(SELECT n FROM facts WHERE {self.index.in_set()} AND ({where})) GROUP BY r.value",
             (kind, *params),
         )
-        return Counter({v: c for v, c in rows})
+        return Counter(dict(rows))
 
     def count_column(self, column: str, f: Filters | None = None) -> Counter[Any]:
         where, params = self.where(f or Filters())
@@ -287,12 +297,13 @@ class Book:
             f"SELECT {column}, COUNT(*) FROM facts WHERE {self.index.in_set()} AND ({where}) GROUP BY {column}",
             params,
         )
-        return Counter({v: c for v, c in rows})
+        return Counter(dict(rows))
 
     def place_totals(self, direct: Counter[str]) -> dict[str, int]:
         """Facts about each place including every place inside it and places it merged with."""
         by_place = self.index.rows(
-            f"SELECT value, n FROM refs WHERE kind = 'localities' AND n IN (SELECT n FROM facts WHERE {self.index.in_set()})"
+            "SELECT value, n FROM refs WHERE kind = 'localities' "
+            f"AND n IN (SELECT n FROM facts WHERE {self.index.in_set()})"
         )
         facts_of: dict[str, set[int]] = {}
         for place, n in by_place:
@@ -312,7 +323,9 @@ class Book:
     def search(self, text: str, f: Filters, limit: int | None = None) -> list[tuple[float, dict[str, Any]]]:
         terms = words(text)
         if not terms:
-            raise UsageError(f"nothing to search for in '{text}'", "give one or more words, e.g. vnguangxi search durian")
+            raise UsageError(
+                f"nothing to search for in '{text}'", "give one or more words, e.g. vnguangxi search durian"
+            )
         where, params = self.where(f)
         place_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.localities.values())) for t in terms}
         people_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.people.values())) for t in terms}
@@ -321,7 +334,9 @@ class Book:
             params.append(f"%{_like(t)}%")
             for kind, hits in (("localities", place_hits[t]), ("people", people_hits[t])):
                 if hits:
-                    alts.append(f"n IN (SELECT n FROM refs WHERE kind = '{kind}' AND value IN ({','.join('?' * len(hits))}))")
+                    alts.append(
+                        f"n IN (SELECT n FROM refs WHERE kind = '{kind}' AND value IN ({','.join('?' * len(hits))}))"
+                    )
                     params.extend(sorted(hits))
             where += " AND (" + " OR ".join(alts) + ")"
         where = where.replace("folded LIKE ?", "folded LIKE ? ESCAPE '\\'")

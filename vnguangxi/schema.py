@@ -81,7 +81,7 @@ def facts_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["source", "excerpt"],
         "properties": {
-            "source": _string(SOURCE_ID, minLength=1),
+            "source": _string(TEXT),
             "excerpt": _string(EXCERPT, description="Copied verbatim from the article; at most about 20 words."),
         },
     }

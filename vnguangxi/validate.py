@@ -312,7 +312,9 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
         lists[key] = got or []
         for value in got or []:
             if key in ("tags", "conflicts_with", "related") and not ID_RE.match(value):
-                c.add((*where, key), f"bad {key[:-1] if key == 'tags' else 'fact id'} '{value}' in {what}", f'"{value}"')
+                c.add(
+                    (*where, key), f"bad {key[:-1] if key == 'tags' else 'fact id'} '{value}' in {what}", f'"{value}"'
+                )
         if got is not None and len(set(got)) != len(got):
             c.add((*where, key), f"'{key}' of {what} lists the same value twice")
     if isinstance(fid, str) and fid in lists["conflicts_with"] + lists["related"]:
@@ -541,8 +543,12 @@ def _chain_problems(
                 break  # already reported by check_file
             if parent not in localities:
                 if current is rec:
-                    out.append((at(rec, ("localities", rec.index, "parent"), f'"{parent}"'),
-                                f"locality '{lid}' has unknown parent '{parent}'{suggest(parent, localities)}"))
+                    out.append(
+                        (
+                            at(rec, ("localities", rec.index, "parent"), f'"{parent}"'),
+                            f"locality '{lid}' has unknown parent '{parent}'{suggest(parent, localities)}",
+                        )
+                    )
                 break
             if parent in seen:
                 cycle = seen[seen.index(parent) :]
@@ -550,8 +556,12 @@ def _chain_problems(
                     in_reported_loop |= set(cycle)
                     first = localities[cycle[0]]
                     loop = " → ".join([*cycle, cycle[0]])
-                    out.append((at(first, ("localities", first.index, "parent"), None),
-                                f"locality '{cycle[0]}': parent chain loops ({loop}) and never reaches a country"))
+                    out.append(
+                        (
+                            at(first, ("localities", first.index, "parent"), None),
+                            f"locality '{cycle[0]}': parent chain loops ({loop}) and never reaches a country",
+                        )
+                    )
                 break
             seen.append(parent)
             current = localities[parent]
@@ -559,8 +569,12 @@ def _chain_problems(
             country = current.data.get("id")
             declared = rec.data.get("country")
             if declared != country:
-                out.append((at(rec, ("localities", rec.index, "country"), None),
-                            f"locality '{lid}' says country '{declared}' but its parents lead to '{country}'"))
+                out.append(
+                    (
+                        at(rec, ("localities", rec.index, "country"), None),
+                        f"locality '{lid}' says country '{declared}' but its parents lead to '{country}'",
+                    )
+                )
     return out
 
 
@@ -592,8 +606,12 @@ def cross_check(
             rid = rec.data["id"]
             if rid in reg[kind]:
                 first = reg[kind][rid]
-                found.append((at(rec, (kind, rec.index, "id")),
-                              f"duplicate {kind} id '{rid}': also defined at {first.path}:{first.line}"))
+                found.append(
+                    (
+                        at(rec, (kind, rec.index, "id")),
+                        f"duplicate {kind} id '{rid}': also defined at {first.path}:{first.line}",
+                    )
+                )
             else:
                 reg[kind][rid] = rec
     sources, places, people = reg["sources"], reg["localities"], reg["people"]
@@ -607,31 +625,43 @@ def cross_check(
                 if other is None:
                     if link["id"] in bad_places:
                         continue
-                    found.append((at(rec, where, f'"{link["id"]}"'),
-                                  f"locality '{lid}': '{key}' names unknown locality '{link['id']}'"
-                                  f"{suggest(link['id'], places)}"))
+                    found.append(
+                        (
+                            at(rec, where, f'"{link["id"]}"'),
+                            f"locality '{lid}': '{key}' names unknown locality '{link['id']}'"
+                            f"{suggest(link['id'], places)}",
+                        )
+                    )
                 elif not any(x["id"] == lid and x["date"] == link["date"] for x in other.data.get(mirror, [])):
-                    found.append((at(rec, where),
-                                  f"locality '{lid}': '{key}' link to '{link['id']}' ({link['date']}) is not "
-                                  f"mirrored by a '{mirror}' link with the same date on '{link['id']}'"))
+                    found.append(
+                        (
+                            at(rec, where),
+                            f"locality '{lid}': '{key}' link to '{link['id']}' ({link['date']}) is not "
+                            f"mirrored by a '{mirror}' link with the same date on '{link['id']}'",
+                        )
+                    )
     found.extend(_chain_problems(places, bad_places, at))
     for pid, rec in people.items():
         for j, role in enumerate(rec.data.get("roles", [])):
             sid = role.get("source")
             if sid is not None and sid not in sources and sid not in bad_sources:
-                found.append((at(rec, ("people", rec.index, "roles", j, "source"), f'"{sid}"'),
-                              f"person '{pid}' cites unknown source '{sid}'{suggest(sid, sources)}"))
+                found.append(
+                    (
+                        at(rec, ("people", rec.index, "roles", j, "source"), f'"{sid}"'),
+                        f"person '{pid}' cites unknown source '{sid}'{suggest(sid, sources)}",
+                    )
+                )
 
     # facts
     all_facts: dict[str, FactRefs] = {}
     fact_list = list(facts)
     for f in fact_list:
-        first = all_facts.get(f.id)
-        if first is not None and first.path == f.path:
+        seen = all_facts.get(f.id)
+        if seen is not None and seen.path == f.path:
             continue  # reported by check_file, which sees the file alone
-        if first is not None:
+        if seen is not None:
             here = Located(f.path, ("facts", f.index, "id"))
-            there = locators.problem(Located(first.path, ("facts", first.index, "id")), "")
+            there = locators.problem(Located(seen.path, ("facts", seen.index, "id")), "")
             found.append((here, f"duplicate fact id '{f.id}': also defined at {there.path}:{there.line}"))
         else:
             all_facts[f.id] = f
@@ -643,29 +673,49 @@ def cross_check(
         ):
             for v in values:
                 if v not in known and v not in bad:
-                    found.append((Located(f.path, (*base, key), f'"{v}"'),
-                                  f"fact '{f.id}' names unknown {noun} '{v}'{suggest(v, known)}"))
+                    found.append(
+                        (
+                            Located(f.path, (*base, key), f'"{v}"'),
+                            f"fact '{f.id}' names unknown {noun} '{v}'{suggest(v, known)}",
+                        )
+                    )
         for j, (sid, excerpt) in enumerate(f.sources):
             if sid in bad_sources:
                 continue
             if sid not in sources:
-                found.append((Located(f.path, (*base, "sources", j, "source"), f'"{sid}"'),
-                              f"fact '{f.id}' cites unknown source '{sid}'{suggest(sid, sources)}"))
+                found.append(
+                    (
+                        Located(f.path, (*base, "sources", j, "source"), f'"{sid}"'),
+                        f"fact '{f.id}' cites unknown source '{sid}'{suggest(sid, sources)}",
+                    )
+                )
             elif articles is not None and sid in articles and excerpt not in articles[sid]:
-                found.append((Located(f.path, (*base, "sources", j, "excerpt")),
-                              f"excerpt of fact '{f.id}' is not found verbatim in {sources[sid].data['file']}"))
+                found.append(
+                    (
+                        Located(f.path, (*base, "sources", j, "excerpt")),
+                        f"excerpt of fact '{f.id}' is not found verbatim in {sources[sid].data['file']}",
+                    )
+                )
         for key in ("conflicts_with", "related"):
             for other_id in getattr(f, key):
-                other = all_facts.get(other_id)
-                if other is None and other_id in bad_facts:
+                target = all_facts.get(other_id)
+                if target is None and other_id in bad_facts:
                     continue
-                if other is None:
-                    found.append((Located(f.path, (*base, key), f'"{other_id}"'),
-                                  f"fact '{f.id}': '{key}' names unknown fact '{other_id}'{suggest(other_id, all_facts)}"))
-                elif key == "conflicts_with" and f.id not in other.conflicts_with:
-                    found.append((Located(f.path, (*base, key), f'"{other_id}"'),
-                                  f"fact '{f.id}' conflicts with '{other_id}', but '{other_id}' does not list "
-                                  f"'{f.id}' in conflicts_with"))
+                if target is None:
+                    found.append(
+                        (
+                            Located(f.path, (*base, key), f'"{other_id}"'),
+                            f"fact '{f.id}': '{key}' names unknown fact '{other_id}'{suggest(other_id, all_facts)}",
+                        )
+                    )
+                elif key == "conflicts_with" and f.id not in target.conflicts_with:
+                    found.append(
+                        (
+                            Located(f.path, (*base, key), f'"{other_id}"'),
+                            f"fact '{f.id}' conflicts with '{other_id}', but '{other_id}' does not list "
+                            f"'{f.id}' in conflicts_with",
+                        )
+                    )
     problems = [locators.problem(loc, msg) for loc, msg in found]
     return sorted(problems, key=Problem.sort_key)
 
