@@ -832,7 +832,8 @@ def main() -> NoReturn:
 
 
 def _quiet_pipe() -> NoReturn:
-    # Python's documented pattern: point stdout at devnull so the interpreter's final flush is silent.
+    # Python's documented pattern: point stdout at devnull so the interpreter's final flush is silent,
+    # and exit 1 as Python (and Typer, inside commands) do when the reader went away.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(0)
+    sys.exit(int(ExitStatus.ERROR))

@@ -1,0 +1,205 @@
+"""Property-based tests: whatever the input, a clean exit (0, 1 or 2) and never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from helpers import FACT, FULL_FACT, LOCALITIES, make_folder
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from vnguangxi import dates
+from vnguangxi.check import run_check
+from vnguangxi.cli import app
+from vnguangxi.load import FactFile, parse_file
+from vnguangxi.text import fold, key
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _parse_text(tmp: Path, text: str | bytes, name: str = "trade.toml") -> None:
+    path = tmp / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    st_ = path.stat()
+    result, _ = parse_file(FactFile(str(path), name[:-5], st_.st_size, st_.st_mtime_ns, st_.st_ctime_ns, st_.st_ino))
+    for problem in result.problems:
+        assert problem.line >= 0 and problem.message
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_random_text_never_crashes_the_loader(tmp_path_factory: Any, text: str) -> None:
+    _parse_text(tmp_path_factory.mktemp("t"), text)
+
+
+@SETTINGS
+@given(st.binary())
+def test_random_bytes_never_crash_the_loader(tmp_path_factory: Any, data: bytes) -> None:
+    _parse_text(tmp_path_factory.mktemp("b"), data, "localities.toml")
+
+
+_mutation = st.one_of(
+    st.tuples(st.just("delete"), st.integers(0, 2000), st.integers(1, 40)),
+    st.tuples(
+        st.just("insert"),
+        st.integers(0, 2000),
+        st.sampled_from(
+            ['"', "[", "]", "=", "\n", "[[facts]]\n", "\\", "'''", "#", "{", "}", ",", "\r", "\ufeff", "é", "0"]
+        ),
+    ),
+    st.tuples(st.just("swap"), st.integers(0, 80), st.integers(0, 80)),
+    st.tuples(st.just("duplicate"), st.integers(0, 80), st.integers(1, 5)),
+)
+
+
+def _mutate(text: str, mutations: list[tuple[Any, ...]]) -> str:
+    for m in mutations:
+        if m[0] == "delete":
+            at = m[1] % (len(text) + 1)
+            text = text[:at] + text[at + m[2] :]
+        elif m[0] == "insert":
+            at = m[1] % (len(text) + 1)
+            text = text[:at] + m[2] + text[at:]
+        else:
+            lines = text.split("\n")
+            if not lines:
+                continue
+            i, j = m[1] % len(lines), m[2] % len(lines)
+            if m[0] == "swap":
+                lines[i], lines[j] = lines[j], lines[i]
+            else:
+                lines[i:i] = lines[i : i + j]
+            text = "\n".join(lines)
+    return text
+
+
+@SETTINGS
+@given(st.lists(_mutation, min_size=1, max_size=6), st.sampled_from(["trade.toml", "localities.toml"]))
+def test_mutated_fact_files_are_reported_not_crashed(
+    tmp_path_factory: Any, mutations: list[tuple[Any, ...]], name: str
+) -> None:
+    base = FACT + "\n" + FULL_FACT if name == "trade.toml" else LOCALITIES
+    folder = make_folder(tmp_path_factory.mktemp("m"), {name: _mutate(base, mutations)})
+    report = run_check([folder])
+    for problem in report.problems:
+        assert problem.message
+    result = CliRunner().invoke(app, ["list", "--json", "--no-builtin", "--no-cache", "--facts-dir", str(folder)])
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if result.exit_code == 0:
+        json.loads(result.stdout)
+    else:
+        assert "vnguangxi check" in result.stderr
+
+
+_WORDS = [
+    "list",
+    "search",
+    "show",
+    "timeline",
+    "topics",
+    "localities",
+    "sources",
+    "people",
+    "stats",
+    "check",
+    "--topic",
+    "-t",
+    "--year",
+    "-y",
+    "--locality",
+    "-l",
+    "--tag",
+    "--source",
+    "--status",
+    "--format",
+    "-f",
+    "--json",
+    "--no-color",
+    "--sort",
+    "--reverse",
+    "--limit",
+    "-n",
+    "--country",
+    "--places",
+    "--no-cache",
+    "--no-builtin",
+    "--facts-dir",
+    "-h",
+    "--version",
+    "trade",
+    "meetings",
+    "2025",
+    "2024..2026",
+    "..2025",
+    "2026..2024",
+    "20x5",
+    "Móng Cái",
+    "芒街",
+    "vn",
+    "cn",
+    "json",
+    "csv",
+    "markdown",
+    "jsonl",
+    "table",
+    "xml",
+    "planned",
+    "done",
+    "tourism",
+    "0",
+    "-1",
+    "5",
+    "a001-trade-value-2024",
+    "",
+    " ",
+    "--",
+    "-",
+    "%",
+    "\\",
+    "/nonexistent",
+    "ban gioc",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=8)), max_size=7))
+def test_random_arguments_exit_cleanly(argv: list[str]) -> None:
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code in (0, 1, 2), (argv, result.output)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (argv, repr(result.exception))
+    assert "Traceback" not in result.output
+
+
+@given(st.text())
+def test_fold_is_idempotent_and_ascii_for_vietnamese(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+    assert key(key(text)) == key(text)
+
+
+def test_fold_examples() -> None:
+    assert key("Móng Cái") == key("MONG CAI") == key("mong   cai") == "mong cai"
+    assert fold("Đông Hưng") == "dong hung"
+    assert key("Hữu Nghị(Việt Nam)") == "huu nghi viet nam"
+
+
+@given(st.dates())
+def test_every_calendar_day_parses_at_every_precision(day: Any) -> None:
+    for text in (f"{day.year:04d}", f"{day.year:04d}-{day.month:02d}", day.isoformat()):
+        span = dates.parse(text)
+        assert span.start <= day <= span.end
+
+
+@given(st.dates(), st.dates())
+def test_intervals_run_forward(a: Any, b: Any) -> None:
+    text = f"{a.isoformat()}/{b.isoformat()}"
+    if a < b:
+        assert dates.parse(text).start == a
+    else:
+        assert not dates.is_valid(text)

@@ -1,0 +1,55 @@
+"""The tool never writes to fact folders: every command over a read-only copy leaves it byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+COMMANDS = [
+    ["list"],
+    ["list", "--json"],
+    ["list", "-f", "csv"],
+    ["search", "trade"],
+    ["show", "a001-trade-value-2024"],
+    ["timeline", "-f", "markdown"],
+    ["topics"],
+    ["localities"],
+    ["sources", "--json"],
+    ["people"],
+    ["stats"],
+    ["check"],
+    ["list", "--no-cache"],
+]
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+        for p in sorted(root.rglob("*"))
+    }
+
+
+@pytest.fixture
+def read_only(facts_copy: Path) -> Any:
+    for path in [facts_copy, *facts_copy.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    yield facts_copy
+    for path in [facts_copy, *facts_copy.rglob("*")]:
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a) for a in COMMANDS])
+def test_commands_leave_fact_folders_untouched(run: Any, read_only: Path, args: list[str]) -> None:
+    before = snapshot(read_only)
+    mtimes = {p: os.stat(p).st_mtime_ns for p in read_only.rglob("*")}
+    extra = [] if args[0] == "check" else ["--no-builtin", "--facts-dir", str(read_only)]
+    result = run(*args, *([str(read_only)] if args[0] == "check" else extra))
+    assert result.exit_code == 0, result.stderr
+    assert snapshot(read_only) == before
+    assert {p: os.stat(p).st_mtime_ns for p in read_only.rglob("*")} == mtimes
