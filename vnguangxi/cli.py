@@ -179,6 +179,10 @@ FormatOpt = Annotated[
         "--format", "-f", metavar="FORMAT", help=f"Output: {'|'.join(FORMATS)}.", autocompletion=complete_format
     ),
 ]
+ShortFormatOpt = Annotated[
+    str,
+    typer.Option("--format", "-f", metavar="FORMAT", help="Output: table|json.", autocompletion=complete_format),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 NoColorOpt = Annotated[
     bool, typer.Option("--no-color", help="No colour, even on a terminal (NO_COLOR is honoured too).")
@@ -262,6 +266,15 @@ def _write(text: str) -> None:
         sys.stdout.write("\n")
 
 
+def _width() -> int | None:
+    """The terminal's width, or None when stdout is not a terminal (tables then never wrap)."""
+    if not _terminal():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def _print(renderable: "RenderableType", no_color: bool) -> None:
     from vnguangxi.render import make_console
 
@@ -322,7 +335,7 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
         if not facts:
             _stderr("note", "no facts match")
             return
-        _print(facts_table(facts, book.place_label), no_color)
+        _print(facts_table(facts, book.place_label, _width()), no_color)
 
 
 def _emit_rows(
@@ -372,7 +385,9 @@ def list_(
     status: StatusOpt = None,
     sort: Annotated[str, typer.Option("--sort", "-s", metavar="KEY", help="Sort by date, id or topic.")] = "date",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="Show at most N facts.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most N facts.")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
@@ -406,7 +421,9 @@ def search(
     tag: TagOpt = None,
     source: SourceOpt = None,
     status: StatusOpt = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="Show at most N facts.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most N facts.")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
@@ -427,12 +444,13 @@ def search(
         book = _open_book(facts_dir, no_builtin, no_cache)
         results = book.search(text, _filters(topic, year, locality, tag, source, status), limit)
         if fmt == "table":
-            from vnguangxi.render import search_table
+            from vnguangxi.render import facts_table
 
             if not results:
                 _stderr("note", f"no facts match '{text}'")
                 return
-            _print(search_table([(s, book.with_files(f)) for s, f in results], book.place_label), no_color)
+            shown = [f for _, f in results]
+            _print(facts_table(shown, book.place_label, _width(), [s for s, _ in results]), no_color)
             return
         import json
 
@@ -442,7 +460,7 @@ def search(
 @_command()
 def show(
     fact_id: Annotated[str, typer.Argument(metavar="ID", help="A fact id.", autocompletion=complete_fact_id)],
-    fmt: FormatOpt = "table",
+    fmt: ShortFormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
     facts_dir: FactsDirOpt = None,
@@ -598,15 +616,14 @@ def localities(
             row["facts"] = direct.get(loc.id, 0)
             row["total"] = totals.get(loc.id, 0)
             if fmt == "table":
-                local = " · ".join(n for n in (loc.name_vi, loc.name_zh, loc.name_pinyin) if n)
-                row["names"] = local
-                row["links"] = "; ".join(
-                    [f"→ {x.id} ({x.date})" for x in loc.superseded_by]
-                    + [f"← {x.id} ({x.date})" for x in loc.supersedes]
-                )
+                zh = f"{loc.name_zh} {loc.name_pinyin}".strip()
+                names = " · ".join(n for n in (loc.name_en, loc.name_vi, zh) if n)
+                links = [f"superseded by {x.id} on {x.date}" for x in loc.superseded_by]
+                links += [f"supersedes {x.id} since {x.date}" for x in loc.supersedes]
+                row["names"] = names + "".join(f"\n  {link}" for link in links)
             rows.append(row)
         if fmt == "table":
-            columns: Sequence[str] = ("id", "name_en", "names", "kind", "parent", "links", "facts", "total")
+            columns: Sequence[str] = ("id", "names", "kind", "parent", "facts", "total")
         else:
             columns = (
                 "id",
@@ -689,8 +706,8 @@ def stats(
     tag: TagOpt = None,
     source: SourceOpt = None,
     status: StatusOpt = None,
-    places: Annotated[int, typer.Option("--places", min=1, help="How many places to draw.")] = 15,
-    fmt: FormatOpt = "table",
+    places: Annotated[int, typer.Option("--places", min=1, metavar="N", help="How many places to draw.")] = 15,
+    fmt: ShortFormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
     facts_dir: FactsDirOpt = None,
@@ -767,7 +784,7 @@ def check(
             "--articles", metavar="DIR", help="Folder of article texts to check excerpts against (repeatable)."
         ),
     ] = None,
-    fmt: FormatOpt = "table",
+    fmt: ShortFormatOpt = "table",
     as_json: JsonOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,

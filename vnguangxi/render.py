@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -45,37 +46,71 @@ def _table(*columns: str, title: str | None = None) -> Table:
     return table
 
 
-def facts_table(facts: Sequence[Row], place_label: Callable[[str], str]) -> Table:
-    table = _table("id", "date", "topic", "places", "statement", "figure")
-    for f in facts:
-        status = f["status"]
-        statement = Text(f["statement"], style=STATUS_STYLE[status])
-        if status != "done":
-            statement.append(f" [{status}]", style="bold")
-        table.add_row(
+COMFORTABLE_STATEMENT = 50  # below this many columns for the statement, facts are drawn as cards
+
+
+def _statement(f: Row) -> Text:
+    status = f["status"]
+    text = Text(f["statement"], style=STATUS_STYLE[status])
+    if status != "done":
+        text.append(f" [{status}]", style="bold")
+    return text
+
+
+def facts_table(
+    facts: Sequence[Row],
+    place_label: Callable[[str], str],
+    width: int | None = None,
+    scores: Sequence[float] | None = None,
+) -> RenderableType:
+    """The facts as a table (id, date, topic, places, statement, figure), oldest first.
+
+    ``width`` is the terminal's width (None when piped: the table then takes whatever width it needs).
+    When the terminal is too narrow to leave the statement a comfortable column, each fact is drawn as
+    a card instead: its id, date, topic and places on one line, then the statement and figure.
+    """
+    rows = []
+    for i, f in enumerate(facts):
+        cells = [
             Text(f["id"], style="bold"),
             f["date"],
             f["topic"],
             ", ".join(place_label(p) for p in f["localities"]),
-            statement,
+            _statement(f),
             figure(f.get("quantity")),
-        )
+        ]
+        if scores is not None:
+            cells.insert(0, f"{scores[i]:g}")
+        rows.append(cells)
+    columns = ["id", "date", "topic", "places", "statement", "figure"]
+    if scores is not None:
+        columns.insert(0, "score")
+    statement_at = columns.index("statement")
+    if width is not None and rows:
+        natural = [max(len(str(r[c])) for r in rows) for c in range(len(columns)) if c != statement_at]
+        if sum(min(n, 30) for n in natural) + 3 * len(columns) + COMFORTABLE_STATEMENT > width:
+            return _cards(columns, rows, statement_at)
+    table = _table(*columns)
+    for cells in rows:
+        table.add_row(*cells)
     return table
 
 
-def search_table(results: Sequence[tuple[float, Row]], place_label: Callable[[str], str]) -> Table:
-    table = _table("score", "id", "date", "topic", "places", "statement", "figure")
-    for score, f in results:
-        table.add_row(
-            f"{score:g}",
-            Text(f["id"], style="bold"),
-            f["date"],
-            f["topic"],
-            ", ".join(place_label(p) for p in f["localities"]),
-            f["statement"] + ("" if f["status"] == "done" else f" [{f['status']}]"),
-            figure(f.get("quantity")),
+def _cards(columns: Sequence[str], rows: Sequence[Sequence[Text | str]], statement_at: int) -> RenderableType:
+    cards: list[RenderableType] = []
+    figure_at = columns.index("figure")
+    for cells in rows:
+        head = Text(" · ").join(
+            Text(str(c)) if not isinstance(c, Text) else c
+            for i, c in enumerate(cells)
+            if i not in (statement_at, figure_at) and str(c)
         )
-    return table
+        statement = cells[statement_at]
+        line = statement.copy() if isinstance(statement, Text) else Text(str(statement))
+        if str(cells[figure_at]):
+            line.append(f"  — {cells[figure_at]}", style="green")
+        cards.append(Group(head, Padding(line, (0, 0, 0, 4))))
+    return Group(*cards)
 
 
 def _field(grid: Table, label: str, value: RenderableType | str) -> None:
@@ -134,12 +169,17 @@ def fact_detail(
         where = f"{src.publisher}, published {src.published} ({src.file})" if src else s["source"]
         cites.append(Text.assemble(("“" + s["excerpt"] + "”", "italic"), f"\n  — {s['source']}: {where}"))
     _field(grid, "sources", Group(*cites))
-    if related:
-        lines = []
-        for kind, other in related:
-            mark = Text("conflicts ", style="bold red") if kind == "conflicts_with" else Text("related   ")
-            lines.append(Text.assemble(mark, (other["id"], "bold"), f"  {other['date']}  {other['statement']}"))
-        _field(grid, "related", Group(*lines))
+    for label, wanted in (("conflicts with", "conflicts_with"), ("related", "related")):
+        lines = [
+            Text.assemble(
+                (other["id"], "bold red" if wanted == "conflicts_with" else "bold"),
+                f"  {other['date']}  {other['statement']}",
+            )
+            for kind, other in related
+            if kind == wanted
+        ]
+        if lines:
+            _field(grid, label, Group(*lines))
     title = Text(fact["id"], style="bold underline")
     return Group(title, grid)
 
@@ -212,8 +252,17 @@ def stats_view(stats: Row) -> RenderableType:
     return Group(*parts)
 
 
+NUMERIC = ("facts", "total")
+SHORT = ("id", "kind", "parent", "country", "published")
+
+
 def generic_table(rows: Sequence[Row], columns: Sequence[str], title: str | None = None) -> Table:
     table = _table(*columns, title=title)
+    for column in table.columns:
+        if column.header in NUMERIC:
+            column.justify = "right"
+        if column.header in NUMERIC or column.header in SHORT:
+            column.no_wrap = True
     for r in rows:
         table.add_row(*(_plain(r.get(c)) for c in columns))
     return table

@@ -1,0 +1,109 @@
+"""Regenerate the README's example outputs and CLI reference from the real command.
+
+Each block between `<!-- BEGIN generated: NAME -->` and `<!-- END generated: NAME -->` is rebuilt by running
+`vnguangxi` on a pseudo-terminal 100 columns wide with NO_COLOR set, as a user at such a terminal sees it
+(styles stripped). `--check` exits 1 if the README differs; a test runs it, so the README cannot drift.
+
+    python tools/gen_readme.py          # rewrite README.md
+    python tools/gen_readme.py --check  # fail if README.md is stale
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+WIDTH = 100
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+EXAMPLES = [
+    "vnguangxi list --topic trade --year 2024",
+    'vnguangxi search "ban gioc" --limit 3',
+    "vnguangxi show a001-trade-value-2024",
+    "vnguangxi timeline --locality 'Móng Cái'",
+    "vnguangxi topics",
+    "vnguangxi localities --country cn",
+    "vnguangxi sources",
+    "vnguangxi people",
+    "vnguangxi stats --topic trade",
+    "vnguangxi show a000-cross-border-travel-2025 --json",
+]
+COMMANDS = ["list", "search", "show", "timeline", "topics", "localities", "sources", "people", "stats", "check"]
+
+
+def _executable() -> list[str]:
+    beside = Path(sys.executable).with_name("vnguangxi")
+    return [str(beside)] if beside.exists() else [sys.executable, "-m", "vnguangxi"]
+
+
+def on_terminal(args: list[str], cache: str) -> str:
+    """Run the command with a pseudo-terminal as stdout and return what it drew, styles removed."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "VNGUANGXI_FACTS_DIR")}
+    env.update({"COLUMNS": str(WIDTH), "LINES": "50", "NO_COLOR": "1", "TERM": "xterm", "VNGUANGXI_CACHE_DIR": cache})
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([*_executable(), *args], stdout=slave, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    os.close(slave)
+    chunks: list[bytes] = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    text = ANSI.sub("", b"".join(chunks).decode()).replace("\r\n", "\n")
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+def blocks(cache: str) -> dict[str, str]:
+    examples = []
+    for example in EXAMPLES:
+        output = on_terminal(shlex.split(example)[1:], cache)
+        examples.append(f"```console\n$ {example}\n{output}\n```")
+    reference = [f"### `vnguangxi`\n\n```text\n{on_terminal(['--help'], cache)}\n```"]
+    for name in COMMANDS:
+        reference.append(f"### `vnguangxi {name}`\n\n```text\n{on_terminal([name, '--help'], cache)}\n```")
+    return {"examples": "\n\n".join(examples), "reference": "\n\n".join(reference)}
+
+
+def render(text: str, generated: dict[str, str]) -> str:
+    for name, body in generated.items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN generated: {name} -->\n)(?:.*?\n)?(<!-- END generated: {name} -->)", flags=re.DOTALL
+        )
+        if not pattern.search(text):
+            raise SystemExit(f"README.md has no block '{name}'")
+        text = pattern.sub(lambda m, body=body: m[1] + body + "\n" + m[2], text)
+    return text
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as cache:
+        current = README.read_text(encoding="utf-8")
+        fresh = render(current, blocks(cache))
+    if "--check" in sys.argv[1:]:
+        if fresh != current:
+            print("README.md is out of date: run python tools/gen_readme.py")
+            return 1
+        return 0
+    README.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
