@@ -409,3 +409,12 @@ def test_every_format_works_for_registries(run: Any, command: str, fmt: str) -> 
     assert result.exit_code == 0 and result.stdout
     if fmt == "json":
         assert isinstance(json.loads(result.stdout), list)
+
+
+def test_spliced_json_equals_json_rebuilt_object_by_object(run: Any) -> None:
+    from vnguangxi.formats import to_jsonl
+
+    data = facts(run)
+    assert run("list", "--json").stdout.strip() == json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    assert run("list", "-f", "jsonl").stdout == to_jsonl(data)
+    assert all(s["file"] for f in data for s in f["sources"])

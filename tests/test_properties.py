@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from vnguangxi import dates
+from vnguangxi.build import facts, read, registry, workers
 from vnguangxi.check import run_check
 from vnguangxi.cli import app
-from vnguangxi.load import FactFile, parse_file
+from vnguangxi.load import FactFile
 from vnguangxi.text import fold, key
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
@@ -27,8 +28,15 @@ def _parse_text(tmp: Path, text: str | bytes, name: str = "trade.toml") -> None:
     else:
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
     st_ = path.stat()
-    result, _ = parse_file(FactFile(str(path), name[:-5], st_.st_size, st_.st_mtime_ns, st_.st_ctime_ns, st_.st_ino))
-    for problem in result.problems:
+    file = FactFile(str(path), name[:-5], st_.st_size, st_.st_mtime_ns, st_.st_ctime_ns, st_.st_ino)
+    text, problems = read(file)
+    with workers() as pool:
+        if text is not None:
+            if file.kind == "localities":
+                problems += registry(file, text)[1]
+            else:
+                problems += [p for _, r in facts(file, text, pool) if r is not None for p in r.problems]
+    for problem in problems:
         assert problem.line >= 0 and problem.message
 
 

@@ -6,12 +6,17 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vnguangxi.errors import DataError
-from vnguangxi.load import parse_file, scan
+from vnguangxi.load import scan
 from vnguangxi.models import Problem
 from vnguangxi.validate import FactRefs, Locators, Record, cross_check, read_articles
-from vnguangxi.vocab import TOPICS
+from vnguangxi.vocab import REGISTRIES
+
+if TYPE_CHECKING:
+    from vnguangxi.build import Workers
+    from vnguangxi.load import FactFile
 
 ENV_ARTICLES_DIR = "VNGUANGXI_ARTICLES_DIR"
 
@@ -66,35 +71,82 @@ def article_dirs(given: Sequence[str], folders: Sequence[Path]) -> list[Path]:
 
 
 def run_check(folders: Sequence[Path], articles: Sequence[str] = ()) -> CheckReport:
+    from vnguangxi.build import workers
+
     report = CheckReport([str(f) for f in folders])
     texts: dict[str, str] = {}
-    records: list[Record] = []
+    facts: list[FactRefs] = []
     registries: dict[str, list[Record]] = {"sources": [], "localities": [], "people": []}
     invalid: dict[str, set[str]] = {"facts": set(), "sources": set(), "localities": set(), "people": set()}
-    for folder in folders:
-        try:
-            files, warnings = scan(folder)
-        except DataError as exc:
-            report.problems.append(Problem(str(folder), 0, exc.message.replace(f"'{folder}' ", "").strip()))
-            continue
-        report.warnings.extend(warnings)
-        for f in files:
-            report.files += 1
-            result, text = parse_file(f)
-            if text is not None:
-                texts[f.path] = text
-            report.problems.extend(result.problems)
-            if f.kind:
-                invalid["facts" if f.kind in TOPICS else f.kind].update(result.invalid_ids)
-            if f.kind in TOPICS:
-                records.extend(result.records)
-            elif f.kind:
-                registries[f.kind].extend(result.records)
-    report.facts = len(records)
+    with workers() as pool:
+        for folder in folders:
+            try:
+                files, warnings = scan(folder)
+            except DataError as exc:
+                report.problems.append(Problem(str(folder), 0, exc.message.replace(f"'{folder}' ", "").strip()))
+                continue
+            report.warnings.extend(warnings)
+            for f in files:
+                report.files += 1
+                facts.extend(_check_file(f, pool, report, texts, registries, invalid))
+    report.facts = len(facts)
     bodies = read_articles(article_dirs(articles, folders), registries["sources"])
-    report.excerpts_total = sum(len(r.data["sources"]) for r in records)
-    report.excerpts_checked = sum(1 for r in records for s in r.data["sources"] if s["source"] in bodies)
-    facts = [FactRefs.from_record(r) for r in records]
+    report.excerpts_total = sum(len(f.sources) for f in facts)
+    report.excerpts_checked = sum(1 for f in facts for sid, _ in f.sources if sid in bodies)
     report.problems.extend(cross_check(facts, registries, Locators(texts), bodies, invalid))
     report.problems.sort(key=Problem.sort_key)
     return report
+
+
+def _check_file(
+    f: FactFile,
+    pool: Workers,
+    report: CheckReport,
+    texts: dict[str, str],
+    registries: dict[str, list[Record]],
+    invalid: dict[str, set[str]],
+) -> list[FactRefs]:
+    """One file on its own: its problems into the report, its facts' references for the checks across."""
+    from vnguangxi.build import RepeatedIds, read, registry
+    from vnguangxi.build import facts as chunk_facts
+
+    text, problems = read(f)
+    report.problems.extend(problems)
+    if text is None:
+        return []
+    texts[f.path] = text
+    if f.kind in REGISTRIES:
+        records, problems, bad = registry(f, text)
+        registries[f.kind].extend(records)
+        report.problems.extend(problems)
+        invalid[f.kind].update(bad)
+        return []
+    out: list[FactRefs] = []
+    found: list[Problem] = []
+    repeated = RepeatedIds(f.path)
+    for seq, (chunk, result) in enumerate(chunk_facts(f, text, pool)):
+        assert result is not None
+        if chunk.first_index == 0 and seq:  # the whole file, after a chunk could not be read alone
+            out, found = [], []
+            repeated.reset()
+        found.extend(result.problems)
+        found.extend(repeated.check(chunk, result.facts))
+        invalid["facts"].update(result.invalid_ids)
+        for p in result.facts:
+            refs: dict[str, list[str]] = {}
+            for kind, value in p.refs:
+                refs.setdefault(kind, []).append(value)
+            out.append(
+                FactRefs(
+                    p.id,
+                    f.path,
+                    chunk.first_index + p.position,
+                    refs.get("localities", []),
+                    refs.get("people", []),
+                    list(p.excerpts),
+                    refs.get("conflicts_with", []),
+                    refs.get("related", []),
+                )
+            )
+    report.problems.extend(found)
+    return out

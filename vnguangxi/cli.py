@@ -310,17 +310,20 @@ def _filters(
 
 def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
     """Print facts fetched as stored JSON, in the chosen format."""
+    if fmt in ("json", "jsonl") and not (fmt == "json" and _terminal()):
+        # Stored objects are already the output, but for each source's file name: splice it in.
+        if fmt == "json":
+            _write(book.with_files_json("[" + ",".join(raw) + "]"))
+        else:
+            sys.stdout.write(book.with_files_json("".join(r + "\n" for r in raw)))
+        return
     import json
 
     facts = [book.with_files(json.loads(r)) for r in raw]
     if fmt == "json":
         from vnguangxi.formats import to_json
 
-        _write(to_json(facts, pretty=_terminal()))
-    elif fmt == "jsonl":
-        from vnguangxi.formats import to_jsonl
-
-        sys.stdout.write(to_jsonl(facts))
+        _write(to_json(facts, pretty=True))
     elif fmt == "csv":
         from vnguangxi.formats import FACT_CSV_COLUMNS, fact_flat, to_csv
 
@@ -330,11 +333,16 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
 
         sys.stdout.write(to_markdown(fact_markdown_rows(facts, book.place_label), FACT_MARKDOWN_COLUMNS))
     else:
-        from vnguangxi.render import facts_table
-
         if not facts:
             _stderr("note", "no facts match")
             return
+        if not _terminal():
+            from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
+
+            sys.stdout.write(plain_table(FACT_COLUMNS, fact_rows(facts, book.place_label)))
+            return
+        from vnguangxi.render import facts_table
+
         _print(facts_table(facts, book.place_label, _width()), no_color)
 
 
@@ -351,6 +359,9 @@ def _emit_rows(
         sys.stdout.write(formats.to_csv(rows, columns))
     elif fmt == "markdown":
         sys.stdout.write(formats.to_markdown(rows, columns))
+    elif not _terminal():
+        cells = [[formats.plain(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
+        sys.stdout.write(formats.plain_table(columns, cells, right=formats.NUMERIC))
     else:
         from vnguangxi.render import generic_table
 
@@ -444,17 +455,24 @@ def search(
         book = _open_book(facts_dir, no_builtin, no_cache)
         results = book.search(text, _filters(topic, year, locality, tag, source, status), limit)
         if fmt == "table":
-            from vnguangxi.render import facts_table
-
             if not results:
                 _stderr("note", f"no facts match '{text}'")
                 return
             shown = [f for _, f in results]
-            _print(facts_table(shown, book.place_label, _width(), [s for s, _ in results]), no_color)
+            scores = [s for s, _ in results]
+            if not _terminal():
+                from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
+
+                rows = fact_rows(shown, book.place_label, scores)
+                sys.stdout.write(plain_table(("score", *FACT_COLUMNS), rows))
+                return
+            from vnguangxi.render import facts_table
+
+            _print(facts_table(shown, book.place_label, _width(), scores), no_color)
             return
         import json
 
-        _emit_facts(book, [json.dumps(f) for _, f in results], fmt, no_color)
+        _emit_facts(book, [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for _, f in results], fmt, no_color)
 
 
 @_command()

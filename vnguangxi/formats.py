@@ -156,3 +156,64 @@ def fact_markdown_rows(facts: Sequence[Row], place_label: Callable[[str], str]) 
 
 
 FACT_MARKDOWN_COLUMNS = ("id", "date", "topic", "places", "statement", "figure", "sources")
+
+
+def cell_width(text: str) -> int:
+    """Columns a string takes on a terminal: wide East Asian characters count two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str] = ()) -> str:
+    """An aligned text table for pipes and files: nothing wrapped or cut, no styles, no trailing spaces."""
+    cells = [list(columns), *([str(c) for c in row] for row in rows)]
+    widths = [max(cell_width(r[i]) for r in cells) for i in range(len(columns))]
+    lines = []
+    for n, row in enumerate(cells):
+        parts = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - cell_width(cell))
+            parts.append(pad + cell if columns[i] in right and n else cell + pad)
+        lines.append("   ".join(parts).rstrip())
+        if n == 0:
+            lines.append("─" * (sum(widths) + 3 * (len(widths) - 1)))
+    return "\n".join(lines) + "\n"
+
+
+def fact_rows(
+    facts: Sequence[Row], place_label: Callable[[str], str], scores: Sequence[float] | None = None
+) -> list[list[str]]:
+    """The cells of the facts table: id, date, topic, places, statement (with its status), figure."""
+    rows = []
+    for i, f in enumerate(facts):
+        statement = f["statement"] + ("" if f["status"] == "done" else f" [{f['status']}]")
+        row = [f["id"], f["date"], f["topic"], ", ".join(place_label(p) for p in f["localities"]), statement]
+        row.append(figure(f.get("quantity")))
+        if scores is not None:
+            row.insert(0, f"{scores[i]:g}")
+        rows.append(row)
+    return rows
+
+
+FACT_COLUMNS = ("id", "date", "topic", "places", "statement", "figure")
+
+
+NUMERIC = ("facts", "total")  # registry columns drawn right-aligned
+
+
+def plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

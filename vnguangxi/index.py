@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +21,12 @@ from vnguangxi.errors import DataError
 from vnguangxi.vocab import REGISTRIES
 
 if TYPE_CHECKING:
+    from vnguangxi.build import Prepared, Workers
     from vnguangxi.load import FactFile
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -35,11 +36,14 @@ CREATE TABLE files(
     id INTEGER PRIMARY KEY, path TEXT UNIQUE, kind TEXT,
     size INT, mtime_ns INT, ctime_ns INT, inode INT
 );
+CREATE TABLE chunks(id INTEGER PRIMARY KEY, file INT, seq INT, digest TEXT, first_index INT, first_line INT);
+CREATE INDEX chunks_file ON chunks(file, digest);
 CREATE TABLE facts(
-    n INTEGER PRIMARY KEY, file INT, idx INT, line INT, id TEXT, topic TEXT,
+    n INTEGER PRIMARY KEY, file INT, chunk INT, idx INT, line INT, id TEXT, topic TEXT,
     y0 INT, y1 INT, start TEXT, finish TEXT, status TEXT, series TEXT, folded TEXT, data TEXT
 );
-CREATE INDEX facts_file ON facts(file);
+CREATE INDEX facts_chunk ON facts(chunk);
+CREATE INDEX facts_file ON facts(file, id);
 CREATE INDEX facts_id ON facts(id);
 CREATE INDEX facts_topic ON facts(topic, y0, y1);
 CREATE TABLE refs(n INT, kind TEXT, value TEXT);
@@ -49,7 +53,6 @@ CREATE TABLE registry(file INT, kind TEXT, idx INT, line INT, id TEXT, data TEXT
 CREATE INDEX registry_file ON registry(file);
 CREATE TABLE validated(setkey TEXT PRIMARY KEY);
 """
-REF_KINDS = ("localities", "people", "tags", "conflicts_with", "related")
 
 
 def cache_dir() -> Path:
@@ -62,20 +65,6 @@ def cache_dir() -> Path:
 
 def cache_path() -> Path:
     return cache_dir() / f"index-v{SCHEMA_VERSION}.sqlite3"
-
-
-def _searchable(d: dict[str, Any]) -> str:
-    from vnguangxi.text import fold
-
-    parts = [d["id"], d["statement"], d["note"], d["series"], " ".join(d["tags"])]
-    parts.extend(s["excerpt"] for s in d["sources"])
-    if d["quantity"]:
-        parts.append(d["quantity"]["stated"])
-    return fold(" | ".join(p for p in parts if p))
-
-
-def _public(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if k not in ("start", "end")}
 
 
 def _set_key(files: Sequence[FactFile]) -> str:
@@ -176,22 +165,27 @@ class Index:
         if not stale and valid:
             self.file_ids = [known[f.path][0] for f in self.files]
             return
-        from vnguangxi.load import parse_file
+        from vnguangxi.build import workers
 
         problems: list[Problem] = []
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             known = self._known()  # another process may have done the work meanwhile
-            for f in self.files:
-                if known.get(f.path, (0, None))[1] == f.signature:
-                    continue
-                if f.path in known:
-                    self._forget(known.pop(f.path)[0])
-                result, _ = parse_file(f)
-                if result.problems:
-                    problems.extend(result.problems)
-                    continue
-                known[f.path] = (self._store(f, result.records), f.signature)
+            with workers() as pool:
+                for f in self.files:
+                    if known.get(f.path, (0, None))[1] == f.signature:
+                        continue
+                    old = known.pop(f.path)[0] if f.path in known else None
+                    self.conn.execute("SAVEPOINT file")
+                    file_id, found = self._index_file(f, old, pool)
+                    if found:
+                        self.conn.execute("ROLLBACK TO file")
+                        if old is not None:
+                            self._forget(old)  # a file with problems leaves nothing behind
+                        problems.extend(found)
+                    else:
+                        known[f.path] = (file_id, f.signature)
+                    self.conn.execute("RELEASE file")
             self._collect_garbage(known)
             self.conn.execute("COMMIT")
         except BaseException:
@@ -210,6 +204,7 @@ class Index:
         c = self.conn
         c.execute("DELETE FROM refs WHERE n IN (SELECT n FROM facts WHERE file = ?)", (file_id,))
         c.execute("DELETE FROM facts WHERE file = ?", (file_id,))
+        c.execute("DELETE FROM chunks WHERE file = ?", (file_id,))
         c.execute("DELETE FROM registry WHERE file = ?", (file_id,))
         c.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
@@ -221,15 +216,34 @@ class Index:
         if gone:
             self.conn.execute("DELETE FROM validated")
 
-    def _store(self, f: FactFile, records: Iterable[Record]) -> int:
+    def _index_file(self, f: FactFile, file_id: int | None, pool: Workers) -> tuple[int, list[Problem]]:
+        """Index one file that changed, reusing its unchanged chunks; its problems if it has any.
+
+        Rows go in as chunks arrive; the caller rolls them back if problems are found.
+        """
+        from vnguangxi.build import facts, read, registry
+        from vnguangxi.models import Problem
+
         c = self.conn
-        cur = c.execute(
-            "INSERT INTO files(path, kind, size, mtime_ns, ctime_ns, inode) VALUES (?, ?, ?, ?, ?, ?)",
-            (f.path, f.kind, f.size, f.mtime_ns, f.ctime_ns, f.inode),
-        )
-        file_id = cur.lastrowid
-        assert file_id is not None
+        text, problems = read(f)
+        if text is None:
+            return 0, problems
+        stat_row = (f.kind, f.size, f.mtime_ns, f.ctime_ns, f.inode)
+        if file_id is None:
+            cur = c.execute(
+                "INSERT INTO files(path, kind, size, mtime_ns, ctime_ns, inode) VALUES (?, ?, ?, ?, ?, ?)",
+                (f.path, *stat_row),
+            )
+            assert cur.lastrowid is not None
+            file_id = cur.lastrowid
+        else:
+            c.execute(
+                "UPDATE files SET kind = ?, size = ?, mtime_ns = ?, ctime_ns = ?, inode = ? WHERE id = ?",
+                (*stat_row, file_id),
+            )
         if f.kind in REGISTRIES:
+            records, problems, _ = registry(f, text)
+            c.execute("DELETE FROM registry WHERE file = ?", (file_id,))
             c.executemany(
                 "INSERT INTO registry(file, kind, idx, line, id, data) VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -237,36 +251,86 @@ class Index:
                     for r in records
                 ),
             )
-            return file_id
+            return file_id, problems
+        reusable = dict(c.execute("SELECT digest, id FROM chunks WHERE file = ?", (file_id,)).fetchall())
+        kept: set[int] = set()
+        inserted: list[tuple[int]] = []
+        for seq, (chunk, result) in enumerate(facts(f, text, pool, reusable)):
+            if result is None:  # unchanged: keep its rows, move it to its new place
+                old = reusable[chunk.digest]
+                kept.add(old)
+                (was,) = c.execute("SELECT first_line FROM chunks WHERE id = ?", (old,)).fetchone()
+                c.execute(
+                    "UPDATE chunks SET seq = ?, first_index = ?, first_line = ? WHERE id = ?",
+                    (seq, chunk.first_index, chunk.first_line, old),
+                )
+                if chunk.first_line != was:
+                    c.execute("UPDATE facts SET line = line + ? WHERE chunk = ?", (chunk.first_line - was, old))
+                continue
+            if chunk.first_index == 0 and seq:  # the whole file came back after a chunk failed alone
+                self._drop_chunks(inserted)
+                inserted.clear()
+                kept.clear()
+                problems = []
+            problems.extend(result.problems)
+            if problems:
+                continue
+            cur = c.execute(
+                "INSERT INTO chunks(file, seq, digest, first_index, first_line) VALUES (?, ?, ?, ?, ?)",
+                (file_id, seq, chunk.digest, chunk.first_index, chunk.first_line),
+            )
+            assert cur.lastrowid is not None
+            self._insert_facts(file_id, cur.lastrowid, result.facts)
+            kept.add(cur.lastrowid)
+            inserted.append((cur.lastrowid,))
+        if problems:
+            return file_id, problems
+        self._drop_chunks([(i,) for i in reusable.values() if i not in kept])
+        # ids repeated across chunks (each chunk was checked on its own)
+        repeated = c.execute("SELECT id FROM facts WHERE file = ? GROUP BY id HAVING COUNT(*) > 1", (file_id,))
+        for (fid,) in repeated.fetchall():
+            rows = c.execute("SELECT line FROM facts WHERE file = ? AND id = ? ORDER BY line", (file_id, fid))
+            lines = [r[0] for r in rows]
+            message = f"duplicate id '{fid}': already used at {f.path}:{lines[0]}"
+            problems.extend(Problem(f.path, line, message) for line in lines[1:])
+        return file_id, problems
+
+    def _drop_chunks(self, chunk_ids: Sequence[tuple[int]]) -> None:
+        c = self.conn
+        c.executemany("DELETE FROM refs WHERE n IN (SELECT n FROM facts WHERE chunk = ?)", chunk_ids)
+        c.executemany("DELETE FROM facts WHERE chunk = ?", chunk_ids)
+        c.executemany("DELETE FROM chunks WHERE id = ?", chunk_ids)
+
+    def _insert_facts(self, file_id: int, chunk_id: int, facts: Sequence[Prepared]) -> None:
+        c = self.conn
         (start,) = c.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM facts").fetchone()
-        fact_rows = []
-        ref_rows: list[tuple[int, str, str]] = []
-        for n, r in enumerate(records, start=start):
-            d = r.data
-            fact_rows.append(
+        c.executemany(
+            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
                 (
                     n,
                     file_id,
-                    r.index,
-                    r.line,
-                    d["id"],
-                    d["topic"],
-                    d["year"],
-                    d["year_end"],
-                    d["start"],
-                    d["end"],
-                    d["status"],
-                    d["series"],
-                    _searchable(d),
-                    json.dumps(_public(d), ensure_ascii=False, separators=(",", ":")),
+                    chunk_id,
+                    p.position,
+                    p.line,
+                    p.id,
+                    p.topic,
+                    p.year,
+                    p.year_end,
+                    p.start,
+                    p.finish,
+                    p.status,
+                    p.series,
+                    p.folded,
+                    p.data,
                 )
-            )
-            for kind in REF_KINDS:
-                ref_rows.extend((n, kind, v) for v in d[kind])
-            ref_rows.extend((n, "sources", s["source"]) for s in d["sources"])
-        c.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fact_rows)
-        c.executemany("INSERT INTO refs VALUES (?, ?, ?)", ref_rows)
-        return file_id
+                for n, p in enumerate(facts, start=start)
+            ),
+        )
+        c.executemany(
+            "INSERT INTO refs VALUES (?, ?, ?)",
+            ((n, kind, value) for n, p in enumerate(facts, start=start) for kind, value in p.refs),
+        )
 
     # ------------------------------------------------------------------ whole-set checks
 
@@ -291,36 +355,92 @@ class Index:
         return out
 
     def _cross_check(self) -> list[Problem]:
-        from vnguangxi.validate import FactRefs, Locators, cross_check
-
-        paths = {fid: f.path for fid, f in zip(self.file_ids, self.files, strict=True)}
-        refs: dict[int, dict[str, list[str]]] = {}
-        for n, kind, value in self.conn.execute(
-            f"SELECT n, kind, value FROM refs WHERE n IN (SELECT n FROM facts WHERE {self.in_set()}) ORDER BY rowid"
-        ):
-            refs.setdefault(n, {}).setdefault(kind, []).append(value)
-        facts = []
-        for n, file_id, idx, fid in self.conn.execute(
-            f"SELECT n, file, idx, id FROM facts WHERE {self.in_set()} ORDER BY file, idx"
-        ):
-            r = refs.get(n, {})
-            facts.append(
-                FactRefs(
-                    fid,
-                    paths[file_id],
-                    idx,
-                    r.get("localities", []),
-                    r.get("people", []),
-                    [(s, "") for s in r.get("sources", [])],
-                    r.get("conflicts_with", []),
-                    r.get("related", []),
-                )
-            )
+        """The checks across files, in SQL over the set in use (registries in Python: they are small)."""
+        from vnguangxi.validate import (
+            Located,
+            Locators,
+            cross_check,
+            msg_duplicate_fact,
+            msg_unknown_fact,
+            msg_unknown_ref,
+            msg_unknown_source,
+            msg_unmirrored,
+        )
 
         def reader(path: str) -> str:
             return Path(path).read_text(encoding="utf-8-sig")
 
-        return cross_check(facts, self.registry_records(), Locators(reader=reader))
+        locators = Locators(reader=reader)
+        registries = self.registry_records()
+        problems = cross_check([], registries, locators)
+        known = {kind: {r.data["id"] for r in recs} for kind, recs in registries.items()}
+        order = {fid: i for i, fid in enumerate(self.file_ids)}
+        paths = {fid: f.path for fid, f in zip(self.file_ids, self.files, strict=True)}
+        s = self.in_set("f.file")
+        base = (
+            f"SELECT f.id, f.file, k.first_index + f.idx, f.data FROM facts f JOIN chunks k ON k.id = f.chunk WHERE {s}"
+        )
+
+        def at(file_id: int, index: int, *key: str | int, needle: str | None = None) -> Located:
+            return Located(paths[file_id], ("facts", index, *key), needle)
+
+        found: list[tuple[Located, str]] = []
+        dupes = self.rows(f"{base} AND f.id IN (SELECT id FROM facts f WHERE {s} GROUP BY id HAVING COUNT(*) > 1)")
+        by_id: dict[str, list[tuple[int, int]]] = {}
+        for fid, file_id, index, _ in dupes:
+            by_id.setdefault(fid, []).append((order[file_id], index))
+        for fid, places in by_id.items():
+            places.sort()
+            first_file, first_index = places[0]
+            first = locators.problem(at(self.file_ids[first_file], first_index, "id"), "")
+            for file_pos, index in places[1:]:
+                found.append(
+                    (at(self.file_ids[file_pos], index, "id"), msg_duplicate_fact(fid, f"{first.path}:{first.line}"))
+                )
+        all_ids = f"SELECT id FROM facts f WHERE {s}"
+        suggestions: list[str] = []
+
+        def fact_ids() -> list[str]:
+            """Ids to suggest from: all of them for a small set; none for a large one (too slow to compare)."""
+            if not suggestions:
+                (count,) = self.rows(f"SELECT COUNT(*) FROM facts f WHERE {s}")[0]
+                if count <= 5000:
+                    suggestions.extend(r[0] for r in self.rows(all_ids))
+            return suggestions
+
+        rows = self.rows(
+            f"SELECT f.id, f.file, k.first_index + f.idx, f.data, r.kind, r.value FROM refs r "
+            f"JOIN facts f ON f.n = r.n JOIN chunks k ON k.id = f.chunk WHERE {s} AND ("
+            f"(r.kind = 'localities' AND r.value NOT IN (SELECT id FROM registry f WHERE kind = 'localities' AND {s}))"
+            f" OR (r.kind = 'people' AND r.value NOT IN (SELECT id FROM registry f WHERE kind = 'people' AND {s}))"
+            f" OR (r.kind = 'sources' AND r.value NOT IN (SELECT id FROM registry f WHERE kind = 'sources' AND {s}))"
+            f" OR (r.kind IN ('conflicts_with', 'related') AND r.value NOT IN ({all_ids})))"
+        )
+        for fid, file_id, index, data, kind, value in rows:
+            needle = f'"{value}"'
+            if kind in ("localities", "people"):
+                noun = "locality" if kind == "localities" else "person"
+                found.append((at(file_id, index, kind, needle=needle), msg_unknown_ref(fid, noun, value, known[kind])))
+            elif kind == "sources":
+                j = [x["source"] for x in json.loads(data)["sources"]].index(value)
+                found.append(
+                    (
+                        at(file_id, index, "sources", j, "source", needle=needle),
+                        msg_unknown_source(fid, value, known["sources"]),
+                    )
+                )
+            else:
+                found.append((at(file_id, index, kind, needle=needle), msg_unknown_fact(fid, kind, value, fact_ids())))
+        unmirrored = self.rows(
+            f"SELECT f.id, f.file, k.first_index + f.idx, r.value FROM refs r JOIN facts f ON f.n = r.n "
+            f"JOIN chunks k ON k.id = f.chunk WHERE {s} AND r.kind = 'conflicts_with' AND r.value IN ({all_ids}) "
+            f"AND NOT EXISTS (SELECT 1 FROM facts g JOIN refs q ON q.n = g.n WHERE g.id = r.value "
+            f"AND {self.in_set('g.file')} AND q.kind = 'conflicts_with' AND q.value = f.id)"
+        )
+        for fid, file_id, index, value in unmirrored:
+            found.append((at(file_id, index, "conflicts_with", needle=f'"{value}"'), msg_unmirrored(fid, value)))
+        problems.extend(locators.problem(loc, msg) for loc, msg in found)
+        return sorted(problems, key=lambda p: p.sort_key())
 
     # ------------------------------------------------------------------ reading
 

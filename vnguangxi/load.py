@@ -16,7 +16,6 @@ from vnguangxi.vocab import REGISTRIES, TOPICS
 
 if TYPE_CHECKING:
     from vnguangxi.models import Problem
-    from vnguangxi.validate import FileResult
 
 ENV_FACTS_DIR = "VNGUANGXI_FACTS_DIR"
 KNOWN_FILES = ", ".join(f"{name}.toml" for name in (*TOPICS, *REGISTRIES))
@@ -130,43 +129,3 @@ def read_text(path: str) -> tuple[str | None, Problem | None]:
     if not text.strip():
         return None, Problem(path, 0, "file is empty; a fact file holds [[facts]] tables (or delete it)")
     return text, None
-
-
-def parse_file(file: FactFile) -> tuple[FileResult, str | None]:
-    """Read, parse and validate one file on its own. Returns the result and the text read."""
-    import tomli
-
-    from vnguangxi.models import Problem
-    from vnguangxi.text import suggest
-    from vnguangxi.validate import FileResult, check_file
-
-    result = FileResult(file.path, file.kind)
-    if not file.kind:
-        name = Path(file.path).name
-        stem = name[: -len(".toml")]
-        result.problems.append(
-            Problem(
-                file.path,
-                0,
-                f"unknown topic '{stem}'{suggest(stem, (*TOPICS, *REGISTRIES))}: fact files are named after "
-                f"their topic; accepted: {KNOWN_FILES}",
-            )
-        )
-        return result, None
-    text, problem = read_text(file.path)
-    if problem is not None or text is None:
-        if problem is not None:
-            result.problems.append(problem)
-        return result, None
-    try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        msg = getattr(exc, "msg", str(exc))
-        result.problems.append(
-            Problem(file.path, getattr(exc, "lineno", 1), f"TOML syntax error: {msg}", getattr(exc, "colno", None))
-        )
-        return result, text
-    except RecursionError:
-        result.problems.append(Problem(file.path, 1, "TOML nesting too deep to read"))
-        return result, text
-    return check_file(file.path, file.kind, data, text), text

@@ -24,8 +24,16 @@ class Locator:
     """Maps key paths such as ``("facts", 3, "sources", 0, "excerpt")`` to 1-based lines."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        self._text = text
+        self._lines: list[str] | None = None
         self._index: dict[Path_, int] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The text's lines, split only when a problem has to be placed."""
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        return self._lines
 
     def _build(self) -> dict[Path_, int]:
         index: dict[Path_, int] = {}
@@ -89,11 +97,18 @@ class Locator:
                 column = at + 1
         return line, column
 
-    def headers(self, table: str) -> list[int]:
-        """Lines of every ``[[table]]`` header, in order."""
-        if self._index is None:
-            self._index = self._build()
-        found = sorted(
-            (p[1], n) for p, n in self._index.items() if len(p) == 2 and p[0] == table and isinstance(p[1], int)
-        )
-        return [n for _, n in found]
+
+def header_lines(text: str, table: str) -> list[int]:
+    """Lines of every ``[[table]]`` header, in order: one regular-expression pass, no full index.
+
+    A header inside a multi-line string would be counted too; callers use these lines only to place a
+    table, and fall back to a full Locator when the count does not match the parsed tables.
+    """
+    pattern = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\][ \t]*(?:#.*)?$", re.M)
+    lines = []
+    line, last = 1, 0
+    for m in pattern.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        lines.append(line)
+    return lines

@@ -269,6 +269,20 @@ class Book:
         )
         return [(k, json.loads(d)) for k, d in rows]
 
+    def with_files_json(self, text: str) -> str:
+        """Compact JSON of stored facts with each source's file name spliced in after its id.
+
+        Stored objects are written by json.dumps with fixed separators, so a source entry always reads
+        `{"source":"<id>","excerpt"`; inside any string value those quotes would be escaped.
+        """
+        for sid, entry in self._registry["sources"].items():
+            quoted = json.dumps(sid, ensure_ascii=False)
+            needle = '{"source":' + quoted + ',"excerpt"'
+            if needle in text:
+                file = json.dumps(entry["file"], ensure_ascii=False)
+                text = text.replace(needle, '{"source":' + quoted + ',"file":' + file + ',"excerpt"')
+        return text
+
     def with_files(self, fact: dict[str, Any]) -> dict[str, Any]:
         """The public JSON object: each source also names its article's file."""
         registry = self._registry["sources"]

@@ -14,7 +14,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from vnguangxi.formats import amount, figure
+from vnguangxi.formats import NUMERIC, figure, plain
 from vnguangxi.models import Locality, Person, Source
 from vnguangxi.vocab import TOPIC_TITLES
 
@@ -252,7 +252,6 @@ def stats_view(stats: Row) -> RenderableType:
     return Group(*parts)
 
 
-NUMERIC = ("facts", "total")
 SHORT = ("id", "kind", "parent", "country", "published")
 
 
@@ -264,15 +263,5 @@ def generic_table(rows: Sequence[Row], columns: Sequence[str], title: str | None
         if column.header in NUMERIC or column.header in SHORT:
             column.no_wrap = True
     for r in rows:
-        table.add_row(*(_plain(r.get(c)) for c in columns))
+        table.add_row(*(plain(r.get(c)) for c in columns))
     return table
-
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, float):
-        return amount(value, "")
-    return str(value)

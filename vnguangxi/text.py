@@ -6,16 +6,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+")
-_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "’": "'"})
+# Letters that NFKD does not decompose, and the typographic apostrophe the articles use.
+_EXTRA = (("đ", "d"), ("Đ", "D"), ("ł", "l"), ("Ł", "L"), ("ø", "o"), ("Ø", "O"), ("’", "'"))
+# Combining marks left by NFKD decomposition (Latin, Vietnamese and the other combining blocks).
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
 def fold(text: str) -> str:
     """Lower-case, strip accents (đ → d too), collapse spaces: 'Móng Cái' → 'mong cai'."""
-    text = unicodedata.normalize("NFKD", text.translate(_EXTRA))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _SPACE.sub(" ", text.casefold()).strip()
+    if text.isascii():
+        return " ".join(text.lower().split())
+    for letter, plain in _EXTRA:
+        if letter in text:
+            text = text.replace(letter, plain)
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(text.casefold().split())
 
 
 def words(text: str) -> list[str]:

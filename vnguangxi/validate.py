@@ -9,6 +9,7 @@ Two levels:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vnguangxi import dates
-from vnguangxi.locate import Locator, Path_
+from vnguangxi.locate import Locator, Path_, header_lines
 from vnguangxi.models import Problem
 from vnguangxi.text import accepted, suggest
 from vnguangxi.vocab import (
@@ -130,16 +131,17 @@ class FileResult:
 
 
 class _Checker:
-    """Collects the problems of one file, locating each with the file's Locator."""
+    """Collects the problems of one file (or of a chunk of it starting at ``first_line``)."""
 
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, first_line: int = 1) -> None:
         self.path = path
         self.locator = Locator(text)
+        self.offset = first_line - 1
         self.problems: list[Problem] = []
 
     def add(self, where: Path_, message: str, needle: str | None = None) -> None:
         line, column = self.locator.position(where, needle)
-        self.problems.append(Problem(self.path, line, message, column))
+        self.problems.append(Problem(self.path, line + self.offset, message, column))
 
     # -- generic shape checks ------------------------------------------------------------
     def keys(
@@ -434,40 +436,206 @@ def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any])
     return len(c.problems) == before
 
 
-def check_file(path: str, kind: str, data: dict[str, Any], text: str) -> FileResult:
-    """Validate one parsed file on its own. ``kind`` is a topic id or a registry name."""
-    c = _Checker(path, text)
+def check_file(
+    path: str, kind: str, data: dict[str, Any], text: str, first_index: int = 0, first_line: int = 1
+) -> FileResult:
+    """Validate one parsed file on its own. ``kind`` is a topic id or a registry name.
+
+    A large fact file may be checked in chunks, each a run of whole ``[[facts]]`` tables: ``text`` is then
+    the chunk, ``first_line`` its first line in the file and ``first_index`` the index of its first fact.
+    Ids repeated across chunks are for the caller to find.
+    """
+    c = _Checker(path, text, first_line)
     result = FileResult(path, kind)
     table = "facts" if kind in TOPICS else kind
     _top_level(c, data, table)
     entries = c.table_array(data, table, table)
-    lines = c.locator.headers(table)
+    lines = header_lines(text, table)
+    if len(lines) != len(data.get(table) or ()):
+        lines = []  # headers in strings, or tables written inline: place each by the full locator
     seen: dict[str, int] = {}
-    for i, entry in enumerate(entries):
-        index, raw = entry
-        line = lines[index] if index < len(lines) else c.locator.line((table, index))
+    for index, raw in entries:
+        line = (lines[index] if lines else c.locator.line((table, index))) + c.offset
         eid = raw.get("id")
         if isinstance(eid, str):
             if eid in seen:
-                c.add((table, index, "id"), f"duplicate id '{eid}': already used at {path}:{seen[eid]}")
+                first = c.locator.line((table, seen[eid], "id")) + c.offset
+                c.add((table, index, "id"), f"duplicate id '{eid}': already used at {path}:{first}")
             else:
-                seen[eid] = c.locator.line((table, index, "id"))
+                seen[eid] = index
         if kind in TOPICS:
-            record = _check_fact(c, index, raw, kind)
+            record = _fast_fact(raw, kind)
+            if record is None:
+                record = _check_fact(c, index, raw, kind)
             if record is not None:
-                result.records.append(Record(record, path, index, line))
+                result.records.append(Record(record, path, first_index + index, line))
             elif isinstance(eid, str):
                 result.invalid_ids.append(eid)
         elif _check_registry_entry(c, kind, index, raw):
-            result.records.append(Record(dict(raw), path, index, line))
+            result.records.append(Record(dict(raw), path, first_index + index, line))
         elif isinstance(eid, str):
             result.invalid_ids.append(eid)
-        del i
     result.problems = c.problems
     return result
 
 
+# ------------------------------------------------------------------------------ fast path
+
+_FACT_KEYSET = frozenset(FACT_KEYS)
+_FACT_REQUIRED = frozenset(FACT_REQUIRED)
+_QUANTITY_KEYSET = frozenset(QUANTITY_KEYS)
+_QUANTITY_REQUIRED = frozenset(("value", "unit", "qualifier", "stated"))
+_EQUIVALENT_KEYSET = frozenset(EQUIVALENT_KEYS)
+_SOURCE_REF_KEYSET = frozenset(SOURCE_REF_KEYS)
+_DATE_KINDS = frozenset(DATE_KINDS)
+_STATUSES = frozenset(STATUSES)
+_UNITS = frozenset(UNITS)
+_QUALIFIERS = frozenset(QUALIFIERS)
+_LIST_KEYS = ("localities", "people", "tags", "conflicts_with", "related")
+_ID_LIST_KEYS = frozenset(("tags", "conflicts_with", "related"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _span(text: str) -> dates.Span | None:
+    try:
+        return dates.parse(text)
+    except dates.DateError:
+        return None
+
+
+def _number(value: Any) -> bool:
+    return type(value) is int or type(value) is float
+
+
+def _text(value: Any) -> bool:
+    return type(value) is str and bool(value.strip())
+
+
+def _fast_quantity(q: Any) -> dict[str, Any] | None:
+    if type(q) is not dict or not (_QUANTITY_REQUIRED <= q.keys() <= _QUANTITY_KEYSET):
+        return None
+    unit, qualifier = q["unit"], q["qualifier"]
+    if not (_number(q["value"]) and type(unit) is str and unit in _UNITS and type(qualifier) is str):
+        return None
+    if qualifier not in _QUALIFIERS or not _text(q["stated"]):
+        return None
+    equivalents = q.get("equivalents", [])
+    if type(equivalents) is not list:
+        return None
+    for e in equivalents:
+        if type(e) is not dict or e.keys() != _EQUIVALENT_KEYSET or not _number(e["value"]):
+            return None
+        if type(e["unit"]) is not str or e["unit"] not in _UNITS or not _text(e["stated"]):
+            return None
+    return {
+        "value": q["value"],
+        "unit": unit,
+        "qualifier": qualifier,
+        "stated": q["stated"],
+        "equivalents": [{"value": e["value"], "unit": e["unit"], "stated": e["stated"]} for e in equivalents],
+    }
+
+
+def _fast_fact(raw: dict[str, Any], topic: str) -> dict[str, Any] | None:
+    """The record of a fact that breaks no rule, without locating anything; None if any doubt.
+
+    Facts it declines go through the detailed checks, which find and locate every problem. A test holds
+    the two to the same verdicts and records.
+    """
+    if not (_FACT_REQUIRED <= raw.keys() <= _FACT_KEYSET):
+        return None
+    fid, statement, date, kind, status = raw["id"], raw["statement"], raw["date"], raw["date_kind"], raw["status"]
+    if type(fid) is not str or len(fid) > MAX_ID or not ID_RE.match(fid) or not _text(statement):
+        return None
+    if type(date) is not str or type(kind) is not str or type(status) is not str:
+        return None
+    span = _span(date)
+    if span is None or kind not in _DATE_KINDS or status not in _STATUSES or (kind == "due" and status != "planned"):
+        return None
+    for key in ("date_basis", "note", "series"):
+        if key in raw and type(raw[key]) is not str:
+            return None
+    series = raw.get("series", "")
+    if series and not ID_RE.match(series):
+        return None
+    lists: dict[str, list[str]] = {}
+    for key in _LIST_KEYS:
+        values = raw.get(key, [])
+        if type(values) is not list:
+            return None
+        for v in values:
+            if type(v) is not str or (key in _ID_LIST_KEYS and not ID_RE.match(v)):
+                return None
+        if len(set(values)) != len(values):
+            return None
+        lists[key] = values
+    if fid in lists["conflicts_with"] or fid in lists["related"]:
+        return None
+    quantity = None
+    if "quantity" in raw:
+        quantity = _fast_quantity(raw["quantity"])
+        if quantity is None:
+            return None
+    refs = raw["sources"]
+    if type(refs) is not list or not refs:
+        return None
+    sources = []
+    for ref in refs:
+        if type(ref) is not dict or ref.keys() != _SOURCE_REF_KEYSET:
+            return None
+        sid, excerpt = ref["source"], ref["excerpt"]
+        if not _text(sid) or not _text(excerpt) or len(excerpt.split()) > MAX_EXCERPT_WORDS:
+            return None
+        sources.append({"source": sid, "excerpt": excerpt})
+    return {
+        "id": fid,
+        "topic": topic,
+        "statement": statement,
+        "date": date,
+        "year": span.year,
+        "year_end": span.year_end,
+        "start": span.start.isoformat(),
+        "end": span.end.isoformat(),
+        "date_kind": kind,
+        "date_basis": raw.get("date_basis", ""),
+        "status": status,
+        "localities": lists["localities"],
+        "people": lists["people"],
+        "tags": lists["tags"],
+        "quantity": quantity,
+        "series": series,
+        "note": raw.get("note", ""),
+        "conflicts_with": lists["conflicts_with"],
+        "related": lists["related"],
+        "sources": sources,
+    }
+
+
 # ------------------------------------------------------------------------------ cross-file
+
+
+# ------------------------------------------------------------------------------ cross-file messages
+# One wording for each problem, whether `check` finds it or the index does.
+
+
+def msg_duplicate_fact(fid: str, first: str) -> str:
+    return f"duplicate fact id '{fid}': also defined at {first}"
+
+
+def msg_unknown_ref(fid: str, noun: str, value: str, known: Iterable[str]) -> str:
+    return f"fact '{fid}' names unknown {noun} '{value}'{suggest(value, known)}"
+
+
+def msg_unknown_source(fid: str, sid: str, known: Iterable[str]) -> str:
+    return f"fact '{fid}' cites unknown source '{sid}'{suggest(sid, known)}"
+
+
+def msg_unknown_fact(fid: str, key: str, other: str, known: Iterable[str]) -> str:
+    return f"fact '{fid}': '{key}' names unknown fact '{other}'{suggest(other, known)}"
+
+
+def msg_unmirrored(fid: str, other: str) -> str:
+    return f"fact '{fid}' conflicts with '{other}', but '{other}' does not list '{fid}' in conflicts_with"
 
 
 @dataclass
@@ -662,7 +830,7 @@ def cross_check(
         if seen is not None:
             here = Located(f.path, ("facts", f.index, "id"))
             there = locators.problem(Located(seen.path, ("facts", seen.index, "id")), "")
-            found.append((here, f"duplicate fact id '{f.id}': also defined at {there.path}:{there.line}"))
+            found.append((here, msg_duplicate_fact(f.id, f"{there.path}:{there.line}")))
         else:
             all_facts[f.id] = f
     for f in fact_list:
@@ -676,7 +844,7 @@ def cross_check(
                     found.append(
                         (
                             Located(f.path, (*base, key), f'"{v}"'),
-                            f"fact '{f.id}' names unknown {noun} '{v}'{suggest(v, known)}",
+                            msg_unknown_ref(f.id, noun, v, known),
                         )
                     )
         for j, (sid, excerpt) in enumerate(f.sources):
@@ -686,7 +854,7 @@ def cross_check(
                 found.append(
                     (
                         Located(f.path, (*base, "sources", j, "source"), f'"{sid}"'),
-                        f"fact '{f.id}' cites unknown source '{sid}'{suggest(sid, sources)}",
+                        msg_unknown_source(f.id, sid, sources),
                     )
                 )
             elif articles is not None and sid in articles and excerpt not in articles[sid]:
@@ -705,15 +873,14 @@ def cross_check(
                     found.append(
                         (
                             Located(f.path, (*base, key), f'"{other_id}"'),
-                            f"fact '{f.id}': '{key}' names unknown fact '{other_id}'{suggest(other_id, all_facts)}",
+                            msg_unknown_fact(f.id, key, other_id, all_facts),
                         )
                     )
                 elif key == "conflicts_with" and f.id not in target.conflicts_with:
                     found.append(
                         (
                             Located(f.path, (*base, key), f'"{other_id}"'),
-                            f"fact '{f.id}' conflicts with '{other_id}', but '{other_id}' does not list "
-                            f"'{f.id}' in conflicts_with",
+                            msg_unmirrored(f.id, other_id),
                         )
                     )
     problems = [locators.problem(loc, msg) for loc, msg in found]

@@ -1,0 +1,246 @@
+"""Speed budgets of vnguangxi, measured with the standard library (and jq for the comparison).
+
+    python benchmarks/run.py            # all budgets
+    python benchmarks/run.py --quick    # fewer repetitions
+
+Start-up budgets are ratios against a bare interpreter importing the same libraries, measured in the same
+run with interleaved repetitions, so machine noise cancels. The large-folder budgets build 100,000 facts
+(the built-in facts replicated under new ids) in benchmarks/out/, and their JSON twin for jq.
+
+Exit status 1 if a budget is missed. Run it on an installed `vnguangxi` (the one beside this Python);
+the package is byte-compiled first, as pip does on a normal install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import tomli
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+TARGET = 100_000
+PY = sys.executable
+
+
+def command() -> list[str]:
+    beside = Path(PY).with_name("vnguangxi")
+    if not beside.exists():
+        sys.exit(f"no vnguangxi beside {PY}: install the package first (pip install .)")
+    return [str(beside)]
+
+
+def timed(cmd: Sequence[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one run, output discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def interleaved(commands: dict[str, list[str]], env: dict[str, str], repeat: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for cmd in commands.values():  # warm-up: caches, page cache, byte code
+        timed(cmd, env)
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            samples[name].append(timed(cmd, env)[0])
+    return {name: statistics.median(xs) for name, xs in samples.items()}
+
+
+def build_large(builtin: Path) -> tuple[Path, Path, int]:
+    """A facts folder of >= TARGET facts (built-in facts replicated under new ids) and its JSON twin."""
+    folder = OUT / "facts-100k"
+    twin = OUT / "facts-100k.json"
+    stamp = OUT / "facts-100k.stamp"
+    source_files = sorted(builtin.glob("*.toml"))
+    signature = json.dumps([[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in source_files] + [TARGET])
+    if stamp.exists() and stamp.read_text() == signature and twin.exists():
+        return folder, twin, json.loads(stamp.with_suffix(".count").read_text())
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    topics = ["trade", "border-gates", "meetings", "people-to-people"]
+    texts = {t: (builtin / f"{t}.toml").read_text(encoding="utf-8") for t in topics}
+    per_copy = sum(text.count("\n[[facts]]") + text.startswith("[[facts]]") for text in texts.values())
+    copies = -(-TARGET // per_copy)
+    ids = [f["id"] for t in topics for f in tomli.loads(texts[t])["facts"]]
+    quoted = re.compile('"(' + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + ')"')
+    for topic in topics:
+        body = texts[topic].split("\n", 3)[3]  # without the schema and comment lines
+        with open(folder / f"{topic}.toml", "w", encoding="utf-8") as out:
+            for n in range(copies):
+                out.write(quoted.sub(lambda m, n=n: f'"{m[1]}-r{n}"', body))
+                out.write("\n")
+    for registry in ("sources", "localities", "people"):
+        shutil.copy(builtin / f"{registry}.toml", folder / f"{registry}.toml")
+    # The JSON twin: the same facts as the tool prints them, one array.
+    env = {**os.environ, "VNGUANGXI_CACHE_DIR": tempfile.mkdtemp()}
+    with open(twin, "wb") as out:
+        subprocess.run(
+            [*command(), "list", "--json", "--no-builtin", "--facts-dir", str(folder)], stdout=out, env=env, check=True
+        )
+    count = _count(twin)
+    stamp.with_suffix(".count").write_text(str(count))
+    stamp.write_text(signature)
+    return folder, twin, count
+
+
+def _count(path: Path) -> int:
+    """Facts in a JSON array file, counted in a separate process so this one stays small."""
+    code = "import json,sys; print(len(json.load(open(sys.argv[1], encoding='utf-8'))))"
+    return int(subprocess.run([PY, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    repeat = 7 if args.quick else 21
+
+    import vnguangxi as package
+    from vnguangxi.load import builtin_dir
+
+    compileall.compile_dir(str(Path(package.__file__).parent), quiet=1)
+    OUT.mkdir(parents=True, exist_ok=True)
+    cache = tempfile.mkdtemp(prefix="vnguangxi-bench-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VNGUANGXI_")}
+    env["VNGUANGXI_CACHE_DIR"] = cache
+    cmd = command()
+    ok = True
+    rows: list[tuple[str, str, str, bool]] = []
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
+    print(f"python {platform.python_version()}; vnguangxi at {cmd[0]}\n")
+
+    # 1. JSON on the built-in facts vs `import typer`
+    m = interleaved(
+        {"json": [*cmd, "list", "--topic", "trade", "--json"], "typer": [PY, "-c", "import typer"]}, env, repeat
+    )
+    ratio = m["json"] / m["typer"]
+    rows.append(
+        (
+            "list --topic trade --json",
+            f"{m['json'] * 1000:.1f} ms vs import typer {m['typer'] * 1000:.1f} ms",
+            f"{ratio:.2f}x (budget 1.3x)",
+            ratio <= 1.3,
+        )
+    )
+
+    # 2. The table, piped, vs importing typer and Rich's console and table
+    m = interleaved(
+        {
+            "table": [*cmd, "list", "--topic", "trade"],
+            "rich": [PY, "-c", "import typer, rich.console, rich.table"],
+        },
+        env,
+        repeat,
+    )
+    ratio = m["table"] / m["rich"]
+    rows.append(
+        (
+            "list --topic trade (piped table)",
+            f"{m['table'] * 1000:.1f} ms vs import typer+rich {m['rich'] * 1000:.1f} ms",
+            f"{ratio:.2f}x (budget 1.3x)",
+            ratio <= 1.3,
+        )
+    )
+
+    # 3. 100,000 facts
+    folder, twin, count = build_large(builtin_dir())
+    big = [*cmd, "list", "--topic", "trade", "--year", "2025", "--json", "--no-builtin", "--facts-dir", str(folder)]
+    cold_cache = tempfile.mkdtemp(prefix="vnguangxi-bench-cold-")
+    cold, cold_rss = timed(big, {**env, "VNGUANGXI_CACHE_DIR": cold_cache})
+    rows.append(
+        (
+            f"first query, empty cache ({count:,} facts)",
+            f"{cold:.2f} s, peak {cold_rss} MB",
+            "budget 3 s, 300 MB",
+            cold <= 3 and cold_rss <= 300,
+        )
+    )
+    # one fact file changes: the first query after it. The largest file, edited in its middle.
+    largest = max(folder.glob("*.toml"), key=lambda p: p.stat().st_size)
+    original = largest.read_bytes()
+    try:
+        middle = original.index(b'statement = "', len(original) // 2) + len(b'statement = "')
+        largest.write_bytes(original[:middle] + b"Edited: " + original[middle:])
+        changed, changed_rss = timed(big, {**env, "VNGUANGXI_CACHE_DIR": cold_cache})
+    finally:
+        largest.write_bytes(original)
+    rows.append(
+        (
+            f"first query after {largest.name} ({len(original) / 1e6:.0f} MB) changed",
+            f"{changed:.2f} s, peak {changed_rss} MB",
+            "budget 3 s, 300 MB",
+            changed <= 3 and changed_rss <= 300,
+        )
+    )
+    timed(big, {**env, "VNGUANGXI_CACHE_DIR": cold_cache})  # re-index the restored file
+    jq = shutil.which("jq")
+    if jq is None:
+        rows.append(("100k query vs jq", "jq not installed", "skipped", True))
+    else:
+        jq_filter = '[.[] | select(.topic == "trade" and .year <= 2025 and .year_end >= 2025)]'
+        # Both must give the same answer (compared in a separate process: this one stays small).
+        theirs, ours = OUT / "jq.json", OUT / "ours.json"
+        with open(theirs, "wb") as out:
+            subprocess.run([jq, "-c", jq_filter, str(twin)], stdout=out, check=True)
+        with open(ours, "wb") as out:
+            subprocess.run(big, stdout=out, env={**env, "VNGUANGXI_CACHE_DIR": cold_cache}, check=True)
+        same = subprocess.run(
+            [
+                PY,
+                "-c",
+                "import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:]); sys.exit(a!=b)",
+                str(theirs),
+                str(ours),
+            ]
+        )
+        if same.returncode != 0:
+            print("warning: jq and vnguangxi disagree on the matching facts")
+        answer = _count(ours)
+        m = interleaved(
+            {"vnguangxi": big, "jq": [jq, jq_filter, str(twin)]},
+            {**env, "VNGUANGXI_CACHE_DIR": cold_cache},
+            max(3, repeat // 3),
+        )
+        warm_rss = timed(big, {**env, "VNGUANGXI_CACHE_DIR": cold_cache})[1]
+        ratio = m["vnguangxi"] / m["jq"]
+        rows.append(
+            (
+                f"list --topic trade --year 2025 --json ({answer:,} of {count:,} facts)",
+                f"{m['vnguangxi']:.3f} s vs jq {m['jq']:.3f} s, peak {warm_rss} MB",
+                f"{ratio:.2f}x jq (budget < 1)",
+                ratio < 1 and warm_rss <= 300,
+            )
+        )
+
+    width = max(len(r[0]) for r in rows)
+    for name, measured, budget, passed in rows:
+        ok &= passed
+        print(f"{'ok  ' if passed else 'MISS'} {name:<{width}}  {measured}  [{budget}]")
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(cold_cache, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""From fact files to rows ready for the index: split, parse with tomli, validate, fold and serialise.
+
+A fact file is cut into chunks of whole ``[[facts]]`` tables at content-defined boundaries (a header starts
+a new chunk when a hash of the line after it says so), so an edit changes only the chunks it touches and
+the index re-reads just those. Chunks are parsed and validated on their own, in worker processes when
+there is enough to do, and fall back to a whole-file parse when one cannot be read alone (a header inside
+a multi-line string), which also gives a syntax error its exact line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import signal
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from vnguangxi.vocab import REGISTRIES, TOPICS
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
+    from vnguangxi.load import FactFile
+    from vnguangxi.models import Problem
+    from vnguangxi.validate import Record
+
+CHUNK_FACTS = 256  # average facts per chunk
+CHUNK_MAX = 1024  # a chunk never holds more
+SMALL_FILE = 256_000  # bytes: files below this are one chunk
+PARALLEL_BYTES = 4_000_000  # bytes to parse before worker processes pay off
+REF_KINDS = ("localities", "people", "tags", "conflicts_with", "related")
+# A [[facts]] header and the line after it (usually the id), whose hash picks chunk boundaries.
+_HEADER_AND_NEXT = re.compile(r"^[ \t]*\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#.*)?\n(.*)$", re.M)
+
+
+class Chunk(NamedTuple):
+    """A run of whole ``[[facts]]`` tables (the first chunk also holds the file's preamble)."""
+
+    text: str
+    first_line: int  # 1-based line of the chunk's start in the file
+    first_index: int  # index in the file of the chunk's first fact
+    digest: str
+
+
+class Prepared(NamedTuple):
+    """One valid fact, ready for the index (and for the checks across folders)."""
+
+    position: int  # index in its chunk
+    line: int  # of its [[facts]] header, in the file
+    id: str
+    topic: str
+    year: int
+    year_end: int
+    start: str
+    finish: str
+    status: str
+    series: str
+    folded: str
+    data: str  # the public JSON object, without the sources' file names
+    refs: tuple[tuple[str, str], ...]  # (kind, value): localities, people, tags, conflicts_with, related, sources
+    excerpts: tuple[tuple[str, str], ...]  # (source id, excerpt)
+
+
+class ChunkResult(NamedTuple):
+    digest: str
+    facts: list[Prepared]
+    problems: list[Problem]
+    invalid_ids: list[str]
+    failed: bool  # tomli could not read the chunk on its own
+
+
+def split(text: str) -> list[Chunk]:
+    """Cut a fact file into chunks at ``[[facts]]`` headers chosen by content, not position."""
+    if len(text) < SMALL_FILE:
+        return [Chunk(text, 1, 0, _digest(text))]
+    starts = [(0, 0)]  # (offset, fact index)
+    in_chunk = 0
+    for count, m in enumerate(_HEADER_AND_NEXT.finditer(text)):
+        if count and (in_chunk >= CHUNK_MAX or zlib.crc32(m[1].encode()) % CHUNK_FACTS == 0):
+            starts.append((m.start(), count))
+            in_chunk = 0
+        in_chunk += 1
+    chunks = []
+    line = 1
+    for (a, first_index), (b, _) in zip(starts, [*starts[1:], (len(text), 0)], strict=True):
+        piece = text[a:b]
+        chunks.append(Chunk(piece, line, first_index, _digest(piece)))
+        line += piece.count("\n")
+    return chunks
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _searchable(d: dict[str, Any]) -> str:
+    from vnguangxi.text import fold
+
+    parts = [d["id"], d["statement"], d["note"], d["series"], " ".join(d["tags"])]
+    parts.extend(s["excerpt"] for s in d["sources"])
+    if d["quantity"]:
+        parts.append(d["quantity"]["stated"])
+    return fold(" | ".join(p for p in parts if p))
+
+
+def _prepare(record: Record, first_index: int) -> Prepared:
+    d = record.data
+    public = {k: v for k, v in d.items() if k not in ("start", "end")}
+    refs = tuple((kind, v) for kind in REF_KINDS for v in d[kind]) + tuple(
+        ("sources", s["source"]) for s in d["sources"]
+    )
+    return Prepared(
+        record.index - first_index,
+        record.line,
+        d["id"],
+        d["topic"],
+        d["year"],
+        d["year_end"],
+        d["start"],
+        d["end"],
+        d["status"],
+        d["series"],
+        _searchable(d),
+        json.dumps(public, ensure_ascii=False, separators=(",", ":")),
+        refs,
+        tuple((s["source"], s["excerpt"]) for s in d["sources"]),
+    )
+
+
+def prepare_chunk(path: str, kind: str, chunk: Chunk) -> ChunkResult:
+    """Parse and validate one chunk on its own (runs in worker processes too)."""
+    import tomli
+
+    from vnguangxi.validate import check_file
+
+    try:
+        data = tomli.loads(chunk.text)
+    except (tomli.TOMLDecodeError, RecursionError):
+        return ChunkResult(chunk.digest, [], [], [], True)
+    result = check_file(path, kind, data, chunk.text, chunk.first_index, chunk.first_line)
+    facts = [_prepare(r, chunk.first_index) for r in result.records]
+    return ChunkResult(chunk.digest, facts, result.problems, result.invalid_ids, False)
+
+
+def _prepare_job(job: tuple[str, str, Chunk]) -> ChunkResult:
+    return prepare_chunk(*job)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
+
+
+class Workers:
+    """A pool of worker processes, started only when there is enough to parse."""
+
+    def __init__(self) -> None:
+        self._pool: Pool | None = None
+
+    def map(self, jobs: Sequence[tuple[str, str, Chunk]]) -> Iterator[ChunkResult]:
+        size = sum(len(job[2].text) for job in jobs)
+        cpus = os.cpu_count() or 1
+        if size < PARALLEL_BYTES or cpus < 2 or len(jobs) < 2:
+            return map(_prepare_job, jobs)
+        if self._pool is None:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = context.Pool(min(cpus, len(jobs)), initializer=_ignore_sigint)
+        return self._pool.imap(_prepare_job, jobs)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+@contextmanager
+def workers() -> Iterator[Workers]:
+    pool = Workers()
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+def read(file: FactFile) -> tuple[str | None, list[Problem]]:
+    """The text of a fact file or registry, or the problems that stop it being read."""
+    from vnguangxi.load import KNOWN_FILES, read_text
+    from vnguangxi.models import Problem
+    from vnguangxi.text import suggest
+
+    if not file.kind:
+        stem = os.path.basename(file.path)[: -len(".toml")]
+        message = (
+            f"unknown topic '{stem}'{suggest(stem, (*TOPICS, *REGISTRIES))}: fact files are named after "
+            f"their topic; accepted: {KNOWN_FILES}"
+        )
+        return None, [Problem(file.path, 0, message)]
+    text, problem = read_text(file.path)
+    return text, [problem] if problem else []
+
+
+def parse_whole(path: str, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """tomli over a whole file: its data, or its syntax error located."""
+    import tomli
+
+    from vnguangxi.models import Problem
+
+    try:
+        return tomli.loads(text), []
+    except tomli.TOMLDecodeError as exc:
+        msg = getattr(exc, "msg", str(exc))
+        line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", None)
+        return None, [Problem(path, line, f"TOML syntax error: {msg}", column)]
+    except RecursionError:
+        return None, [Problem(path, 1, "TOML nesting too deep to read")]
+
+
+def registry(file: FactFile, text: str) -> tuple[list[Record], list[Problem], list[str]]:
+    """A registry file checked on its own: its entries, problems, and the ids of entries with problems."""
+    from vnguangxi.validate import check_file
+
+    data, problems = parse_whole(file.path, text)
+    if data is None:
+        return [], problems, []
+    result = check_file(file.path, file.kind, data, text)
+    return result.records, result.problems, result.invalid_ids
+
+
+def facts(
+    file: FactFile, text: str, pool: Workers, skip: Iterable[str] = ()
+) -> Iterator[tuple[Chunk, ChunkResult | None]]:
+    """Each chunk of a fact file with its result, in order; None for chunks whose digest is in ``skip``.
+
+    If a chunk cannot be parsed on its own, the whole file is parsed instead: a syntax error then yields
+    one failed result (its problem located in the file), otherwise the file comes back as a single chunk.
+    Callers must drop what they took from earlier chunks when a result for the whole file follows, which
+    they can tell by its chunk starting at index 0 again.
+    """
+    chunks = split(text)
+    done = set(skip)
+    todo = [(file.path, file.kind, c) for c in chunks if c.digest not in done]
+    results = pool.map(todo)
+    for chunk in chunks:
+        if chunk.digest in done:
+            yield chunk, None
+            continue
+        result = next(results)
+        if not result.failed:
+            yield chunk, result
+            continue
+        data, problems = parse_whole(file.path, text)
+        whole = Chunk(text, 1, 0, _digest(text))
+        if data is None:
+            yield whole, ChunkResult(whole.digest, [], problems, [], True)
+        else:
+            yield whole, prepare_chunk(file.path, file.kind, whole)
+        return
+
+
+class RepeatedIds:
+    """Finds ids used twice in one file when its chunks were checked apart."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.first: dict[str, tuple[int, int]] = {}  # id -> (line, chunk)
+
+    def reset(self) -> None:
+        self.first.clear()
+
+    def check(self, chunk: Chunk, facts: Iterable[Prepared]) -> list[Problem]:
+        """Problems for ids of this chunk already used in an earlier one (the chunk checks its own)."""
+        from vnguangxi.models import Problem
+
+        out = []
+        for fact in facts:
+            seen = self.first.get(fact.id)
+            if seen is None:
+                self.first[fact.id] = (fact.line, chunk.first_index)
+            elif seen[1] != chunk.first_index:
+                message = f"duplicate id '{fact.id}': already used at {self.path}:{seen[0]}"
+                out.append(Problem(self.path, fact.line, message))
+        return out
