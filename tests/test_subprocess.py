@@ -214,3 +214,26 @@ def test_fresh_install_carries_the_facts(tmp_path: Path, editable: bool) -> None
         assert where == str(tree / "facts")
     else:
         assert where.endswith(os.path.join("site-packages", "vnguangxi", "facts"))
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("vnguangxi list --topic ", 3, {"trade", "border-gates", "meetings", "people-to-people"}),
+        ("vnguangxi list -l mong-cai-b", 3, {"mong-cai-border-gate", "mong-cai-border-gate-economic-zone"}),
+        ("vnguangxi show a001-trade-v", 2, {"a001-trade-value-2024"}),
+        ("vnguangxi list -f js", 3, {"json", "jsonl"}),
+    ],
+)
+def test_shell_completion(words: str, cword: int, expected: set[str]) -> None:
+    env = {"_VNGUANGXI_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    result = run(env=env)
+    assert result.returncode == 0, result.stderr
+    assert set(result.stdout.split()) == expected
+
+
+def test_shell_completion_of_place_names_in_any_script() -> None:
+    env = {"_VNGUANGXI_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "vnguangxi list -l Mó"}
+    assert "Móng Cái" in run(env=env).stdout
+    env["_TYPER_COMPLETE_ARGS"] = "vnguangxi list -l 芒"
+    assert "芒街" in run(env=env).stdout

@@ -839,6 +839,12 @@ def check(
             for p in report.problems:
                 sys.stdout.write(f"{p}\n")
             sys.stdout.write(report.summary() + "\n")
+            if report.excerpts_checked < report.excerpts_total:
+                _stderr(
+                    "note",
+                    "some article texts were not found, so their excerpts were not checked",
+                    "pass --articles DIR (or set VNGUANGXI_ARTICLES_DIR)",
+                )
         if not report.ok:
             raise typer.Exit(int(ExitStatus.ERROR))
 

@@ -1,0 +1,117 @@
+"""Large fact files are indexed in chunks: every edit must give what a fresh build gives."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import FACT, make_folder
+from vnguangxi import build
+
+
+def big_file(n: int = 900) -> str:
+    blocks = [FACT.replace('"f1"', f'"f{i}"').replace("Trade was", f"Trade number {i} was") for i in range(n)]
+    return "\n".join(blocks)
+
+
+def listing(run: Any, folder: Path, *extra: str) -> Any:
+    return run("list", "--json", "--no-builtin", "--facts-dir", str(folder), *extra)
+
+
+def same_as_fresh(run: Any, folder: Path) -> list[dict[str, Any]]:
+    cached = listing(run, folder)
+    fresh = listing(run, folder, "--no-cache")
+    assert cached.exit_code == fresh.exit_code == 0, (cached.stderr, fresh.stderr)
+    assert cached.stdout == fresh.stdout
+    return list(json.loads(cached.stdout))
+
+
+def test_big_files_are_split_at_stable_places() -> None:
+    text = big_file()
+    chunks = build.split(text)
+    assert len(chunks) > 1
+    assert "".join(c.text for c in chunks) == text
+    assert [c.first_line for c in chunks] == [text[: text.index(c.text)].count("\n") + 1 for c in chunks]
+    edited = text.replace("Trade number 450 was", "Trade number 450 (edited) was")
+    after = build.split(edited)
+    changed = {c.digest for c in after} - {c.digest for c in chunks}
+    assert len(changed) == 1  # only the chunk holding the edit
+    shifted = build.split("# a comment on top\n" + text)
+    assert len({c.digest for c in shifted} - {c.digest for c in chunks}) == 1
+
+
+def test_edits_to_a_big_file_match_a_fresh_build(run: Any, tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "f", {"trade.toml": big_file()})
+    trade = folder / "trade.toml"
+    assert len(same_as_fresh(run, folder)) == 900
+    trade.write_text(trade.read_text().replace("Trade number 450 was", "Commerce number 450 was"))
+    facts = same_as_fresh(run, folder)
+    assert any(f["statement"].startswith("Commerce number 450") for f in facts)
+    trade.write_text("# new first lines\n# shift everything\n" + trade.read_text())
+    same_as_fresh(run, folder)
+    text = trade.read_text()
+    start = text.index('[[facts]]\nid = "f300"')
+    end = text.index("[[facts]]", start + 1)
+    trade.write_text(text[:start] + text[end:])
+    facts = same_as_fresh(run, folder)
+    assert len(facts) == 899 and "f300" not in {f["id"] for f in facts}
+    trade.write_text(trade.read_text() + "\n" + FACT.replace('"f1"', '"f-last"'))
+    assert "f-last" in {f["id"] for f in same_as_fresh(run, folder)}
+
+
+def test_problems_in_a_big_file_are_located_in_the_file(run: Any, tmp_path: Path) -> None:
+    text = big_file()
+    lines = text.split("\n")
+    at = lines.index('id = "f700"') + 4  # the status line of f700 (1-based: +1)
+    lines[at] = 'status = "dne"'
+    folder = make_folder(tmp_path / "f", {"trade.toml": "\n".join(lines)})
+    listing(run, folder)  # cached or not, the same message
+    result = listing(run, folder)
+    assert result.exit_code == 1 and f"trade.toml:{at + 1}:10: unknown status 'dne'" in result.stderr
+    report = json.loads(run("check", str(folder), "--format", "json").stdout)
+    assert [(p["line"], p["column"]) for p in report["problems"]] == [(at + 1, 10)]
+
+
+def test_syntax_error_late_in_a_big_file(run: Any, tmp_path: Path) -> None:
+    lines = big_file().split("\n")
+    at = lines.index('id = "f800"') + 2
+    lines[at] = "date = 2025-"
+    folder = make_folder(tmp_path / "f", {"trade.toml": "\n".join(lines)})
+    result = listing(run, folder)
+    assert result.exit_code == 1 and f"trade.toml:{at + 1}:12: TOML syntax error" in result.stderr
+
+
+def test_ids_repeated_across_chunks(run: Any, tmp_path: Path) -> None:
+    text = big_file().replace('id = "f850"', 'id = "f10"')
+    folder = make_folder(tmp_path / "f", {"trade.toml": text})
+    result = listing(run, folder)
+    assert result.exit_code == 1 and "duplicate id 'f10': already used at" in result.stderr
+    report = json.loads(run("check", str(folder), "--format", "json").stdout)
+    assert len(report["problems"]) == 1 and "duplicate id 'f10'" in report["problems"][0]["message"]
+    # the same repeat appearing by an edit after the file was indexed
+    folder2 = make_folder(tmp_path / "g", {"trade.toml": big_file()})
+    assert listing(run, folder2).exit_code == 0
+    trade = folder2 / "trade.toml"
+    trade.write_text(trade.read_text().replace('id = "f850"', 'id = "f10"'))
+    assert "duplicate id 'f10'" in listing(run, folder2).stderr
+
+
+@pytest.mark.parametrize("quote", ['"""', "'''"])
+def test_a_header_inside_a_multiline_string(run: Any, tmp_path: Path, quote: str) -> None:
+    text = big_file()
+    # An id line whose hash makes the fake header a chunk boundary, so the chunk cannot be read alone.
+    fake = next(f'id = "x{k}"' for k in range(100_000) if zlib.crc32(f'id = "x{k}"'.encode()) % build.CHUNK_FACTS == 0)
+    trick = FACT.replace('"f1"', '"tricky"').replace('status = "done"', f'status = "done"\nnote = {quote}\n[[facts]]\n{fake}\n{quote}')
+    lines = text.split("\n")
+    middle = lines.index('id = "f450"') - 1
+    text = "\n".join(lines[:middle]) + "\n" + trick + "\n" + "\n".join(lines[middle:])
+    assert any(c.text.startswith(f"[[facts]]\n{fake}") for c in build.split(text))
+    folder = make_folder(tmp_path / "f", {"trade.toml": text})
+    facts = same_as_fresh(run, folder)
+    tricky = next(f for f in facts if f["id"] == "tricky")
+    assert "[[facts]]" in tricky["note"]
+    assert len(facts) == 901
