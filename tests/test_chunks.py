@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import FACT, make_folder
+
 from vnguangxi import build
 
 
@@ -105,7 +105,9 @@ def test_a_header_inside_a_multiline_string(run: Any, tmp_path: Path, quote: str
     text = big_file()
     # An id line whose hash makes the fake header a chunk boundary, so the chunk cannot be read alone.
     fake = next(f'id = "x{k}"' for k in range(100_000) if zlib.crc32(f'id = "x{k}"'.encode()) % build.CHUNK_FACTS == 0)
-    trick = FACT.replace('"f1"', '"tricky"').replace('status = "done"', f'status = "done"\nnote = {quote}\n[[facts]]\n{fake}\n{quote}')
+    trick = FACT.replace('"f1"', '"tricky"').replace(
+        'status = "done"', f'status = "done"\nnote = {quote}\n[[facts]]\n{fake}\n{quote}'
+    )
     lines = text.split("\n")
     middle = lines.index('id = "f450"') - 1
     text = "\n".join(lines[:middle]) + "\n" + trick + "\n" + "\n".join(lines[middle:])

@@ -9,6 +9,7 @@ a multi-line string), which also gives a syntax error its exact line.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import multiprocessing
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from vnguangxi.vocab import REGISTRIES, TOPICS
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import Pool
+    from multiprocessing.pool import AsyncResult, Pool
 
     from vnguangxi.load import FactFile
     from vnguangxi.models import Problem
@@ -170,7 +171,18 @@ class Workers:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._pool = context.Pool(min(cpus, len(jobs)), initializer=_ignore_sigint)
-        return self._pool.imap(_prepare_job, jobs)
+        return self._bounded(self._pool, jobs, 2 * cpus)
+
+    @staticmethod
+    def _bounded(pool: Pool, jobs: Sequence[tuple[str, str, Chunk]], window: int) -> Iterator[ChunkResult]:
+        """Results in order, with at most ``window`` chunks in flight: memory stays flat however many."""
+        pending: collections.deque[AsyncResult[ChunkResult]] = collections.deque()
+        for job in jobs:
+            pending.append(pool.apply_async(_prepare_job, (job,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
     def close(self) -> None:
         if self._pool is not None:
