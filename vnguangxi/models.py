@@ -6,7 +6,7 @@ path of the JSON commands: dataclass creation costs a millisecond each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -191,51 +191,3 @@ class Person:
                 for r in self.roles
             ],
         }
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A fact as the query layer sees it: the public JSON object, typed."""
-
-    id: str
-    topic: str
-    statement: str
-    date: str
-    year: int
-    year_end: int
-    date_kind: str
-    status: str
-    localities: tuple[str, ...]
-    sources: tuple[dict[str, str], ...]
-    date_basis: str = ""
-    people: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    quantity: dict[str, Any] | None = None
-    series: str = ""
-    note: str = ""
-    conflicts_with: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Fact:
-        return cls(
-            id=d["id"],
-            topic=d["topic"],
-            statement=d["statement"],
-            date=d["date"],
-            year=d["year"],
-            year_end=d["year_end"],
-            date_kind=d["date_kind"],
-            status=d["status"],
-            localities=tuple(d["localities"]),
-            sources=tuple(d["sources"]),
-            date_basis=d.get("date_basis") or "",
-            people=tuple(d.get("people", ())),
-            tags=tuple(d.get("tags", ())),
-            quantity=d.get("quantity"),
-            series=d.get("series") or "",
-            note=d.get("note") or "",
-            conflicts_with=tuple(d.get("conflicts_with", ())),
-            related=tuple(d.get("related", ())),
-        )

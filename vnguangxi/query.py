@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError
-from vnguangxi.text import fold, key, suggest, words
+from vnguangxi.text import key, suggest, words
 from vnguangxi.vocab import STATUSES, TOPICS
 
 if TYPE_CHECKING:
@@ -425,7 +425,3 @@ def _word_match(term: str, ws: Sequence[str]) -> float:
         if w.startswith(term):
             best = 0.7
     return best
-
-
-def folded(text: str) -> str:
-    return fold(text)

@@ -682,20 +682,6 @@ class FactRefs:
     conflicts_with: list[str]
     related: list[str]
 
-    @classmethod
-    def from_record(cls, r: Record) -> FactRefs:
-        d = r.data
-        return cls(
-            d["id"],
-            r.path,
-            r.index,
-            d["localities"],
-            d["people"],
-            [(s["source"], s["excerpt"]) for s in d["sources"]],
-            d["conflicts_with"],
-            d["related"],
-        )
-
 
 def _chain_problems(
     localities: dict[str, Record], invalid: set[str], at: Callable[[Record, Path_, str | None], Located]
