@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -222,15 +224,19 @@ def test_validator_only_rules_are_documented() -> None:
         assert rule in doc
 
 
-@pytest.mark.skipif(shutil.which("taplo") is None, reason="taplo is not installed")
+TAPLO = shutil.which("taplo", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+
+
+@pytest.mark.skipif(TAPLO is None, reason="taplo is not installed (pip install taplo)")
 def test_taplo_validates_the_fact_files(tmp_path: Path) -> None:
+    assert TAPLO is not None
     ok = subprocess.run(
-        ["taplo", "lint", *map(str, sorted((ROOT / "facts").glob("*.toml")))], cwd=ROOT, capture_output=True, text=True
+        [TAPLO, "lint", *map(str, sorted((ROOT / "facts").glob("*.toml")))], cwd=ROOT, capture_output=True, text=True
     )
     assert ok.returncode == 0, ok.stderr
     bad = tmp_path / "trade.toml"
     schema = (ROOT / "schema" / "facts.schema.json").as_uri()
     bad.write_text(f"#:schema {schema}\n" + FACT.replace('status = "done"', 'status = "dne"'), encoding="utf-8")
-    failed = subprocess.run(["taplo", "lint", str(bad)], cwd=tmp_path, capture_output=True, text=True)
+    failed = subprocess.run([TAPLO, "lint", str(bad)], cwd=tmp_path, capture_output=True, text=True)
     assert failed.returncode != 0
     assert "dne" in failed.stderr + failed.stdout
