@@ -70,7 +70,7 @@ CASES: list[tuple[str, dict[str, str | bytes], tuple[str, int, int | None, str]]
     (
         "unknown topic",
         {"trde.toml": FACT.replace('"f1"', '"f9"')},
-        ("trde.toml", 0, None, "unknown topic 'trde' (did you mean 'trade'?)"),
+        ("trde.toml", 1, None, "unknown topic 'trde' (did you mean 'trade'?)"),
     ),
     (
         "unknown status",
@@ -185,7 +185,7 @@ CASES: list[tuple[str, dict[str, str | bytes], tuple[str, int, int | None, str]]
         ("trade.toml", 8, 12, "names unknown fact 'f7'"),
     ),
     ("top-level key", {"trade.toml": "fact = 1\n" + FACT}, ("trade.toml", 1, None, "unknown top-level key 'fact'")),
-    ("empty file", {"meetings.toml": ""}, ("meetings.toml", 0, None, "file is empty")),
+    ("empty file", {"meetings.toml": ""}, ("meetings.toml", 1, None, "file is empty")),
     (
         "due but not planned",
         {"trade.toml": FACT.replace('date_kind = "period"', 'date_kind = "due"')},

@@ -212,7 +212,7 @@ def read(file: FactFile) -> tuple[str | None, list[Problem]]:
             f"unknown topic '{stem}'{suggest(stem, (*TOPICS, *REGISTRIES))}: fact files are named after "
             f"their topic; accepted: {KNOWN_FILES}"
         )
-        return None, [Problem(file.path, 0, message)]
+        return None, [Problem(file.path, 1, message)]
     text, problem = read_text(file.path)
     return text, [problem] if problem else []
 

@@ -115,7 +115,7 @@ def read_text(path: str) -> tuple[str | None, Problem | None]:
         reason = {errno.EACCES: "permission denied", errno.ELOOP: "symlink loop", errno.EISDIR: "is a folder"}.get(
             exc.errno or 0, exc.strerror or str(exc)
         )
-        return None, Problem(path, 0, f"cannot be read: {reason}")
+        return None, Problem(path, 1, f"cannot be read: {reason}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -127,5 +127,5 @@ def read_text(path: str) -> tuple[str | None, Problem | None]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        return None, Problem(path, 0, "file is empty; a fact file holds [[facts]] tables (or delete it)")
+        return None, Problem(path, 1, "file is empty; a fact file holds [[facts]] tables (or delete it)")
     return text, None
