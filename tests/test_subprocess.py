@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import signal
 import subprocess
@@ -18,6 +16,9 @@ import pytest
 from helpers import FACT, make_folder
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from gen_readme import pty_output  # noqa: E402  (the README generator runs commands on a terminal too)
+
 SCRIPT = Path(sys.executable).with_name("vnguangxi")
 
 
@@ -103,24 +104,7 @@ def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
 
 
 def _on_a_terminal(*args: str, env: dict[str, str]) -> str:
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([*command(), *args], stdout=slave, stderr=subprocess.PIPE, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=60)
-    os.close(master)
-    return b"".join(chunks).decode()
+    return pty_output([*command(), *args], env)
 
 
 def has_colour(text: str) -> bool:

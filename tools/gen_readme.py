@@ -45,12 +45,10 @@ def _executable() -> list[str]:
     return [str(beside)] if beside.exists() else [sys.executable, "-m", "vnguangxi"]
 
 
-def on_terminal(args: list[str], cache: str) -> str:
-    """Run the command with a pseudo-terminal as stdout and return what it drew, styles removed."""
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "VNGUANGXI_FACTS_DIR")}
-    env.update({"COLUMNS": str(WIDTH), "LINES": "50", "NO_COLOR": "1", "TERM": "xterm", "VNGUANGXI_CACHE_DIR": cache})
+def pty_output(command: list[str], env: dict[str, str], cwd: Path | None = None) -> str:
+    """Run a command with a pseudo-terminal as stdout and return everything it wrote there, as is."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([*_executable(), *args], stdout=slave, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    proc = subprocess.Popen(command, stdout=slave, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     os.close(slave)
     chunks: list[bytes] = []
     while True:
@@ -66,7 +64,14 @@ def on_terminal(args: list[str], cache: str) -> str:
         chunks.append(data)
     proc.wait(timeout=60)
     os.close(master)
-    text = ANSI.sub("", b"".join(chunks).decode()).replace("\r\n", "\n")
+    return b"".join(chunks).decode()
+
+
+def on_terminal(args: list[str], cache: str) -> str:
+    """What the command draws on a 100-column terminal with NO_COLOR, styles removed."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "VNGUANGXI_FACTS_DIR")}
+    env.update({"COLUMNS": str(WIDTH), "LINES": "50", "NO_COLOR": "1", "TERM": "xterm", "VNGUANGXI_CACHE_DIR": cache})
+    text = ANSI.sub("", pty_output([*_executable(), *args], env, ROOT)).replace("\r\n", "\n")
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
 

@@ -496,7 +496,6 @@ def show(
         fmt = _format(fmt, as_json, ("table", "json"))
         book = _open_book(facts_dir, no_builtin, no_cache)
         fact = book.get(fact_id)
-        related = _related(book, fact)
         if fmt == "json":
             from vnguangxi.formats import to_json
 
@@ -506,17 +505,18 @@ def show(
             return
         from vnguangxi.render import fact_detail
 
-        _print(fact_detail(fact, book.sources, book.localities, book.people, related), no_color)
+        _print(fact_detail(fact, book.sources, book.localities, book.people, _related(book, fact)), no_color)
 
 
 def _related(book: "Book", fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Conflicting facts first, then related ones, from both directions, each once."""
     seen: set[str] = set()
     out: list[tuple[str, dict[str, Any]]] = []
+    referrers = book.referrers(fact["id"])
     pairs = [("conflicts_with", i) for i in fact.get("conflicts_with", [])]
-    pairs += [(k, f["id"]) for k, f in book.referrers(fact["id"]) if k == "conflicts_with"]
+    pairs += [(k, f["id"]) for k, f in referrers if k == "conflicts_with"]
     pairs += [("related", i) for i in fact.get("related", [])]
-    pairs += [(k, f["id"]) for k, f in book.referrers(fact["id"]) if k == "related"]
+    pairs += [(k, f["id"]) for k, f in referrers if k == "related"]
     for kind, other in pairs:
         if other in seen:
             continue
@@ -625,7 +625,7 @@ def localities(
                 f"unknown country '{country}'{suggest(country, countries)}", f"accepted: {', '.join(countries)}"
             )
         direct = book.count_refs("localities")
-        totals = book.place_totals(direct)
+        totals = book.place_totals()
         rows = []
         for loc in book.localities.values():
             if country is not None and loc.country != country:

@@ -23,7 +23,6 @@ class Span:
 
     start: date
     end: date
-    precision: str  # "year", "month", "day" (of the start)
 
     @property
     def year(self) -> int:
@@ -42,17 +41,17 @@ def _part(text: str) -> Span:
     if year < 1:
         raise DateError(f"'{text}': year 0000 does not exist")
     if m[2] is None:
-        return Span(date(year, 1, 1), date(year, 12, 31), "year")
+        return Span(date(year, 1, 1), date(year, 12, 31))
     month = int(m[2])
     if not 1 <= month <= 12:
         raise DateError(f"'{text}': month {m[2]} does not exist (01-12)")
     last = calendar.monthrange(year, month)[1]
     if m[3] is None:
-        return Span(date(year, month, 1), date(year, month, last), "month")
+        return Span(date(year, month, 1), date(year, month, last))
     day = int(m[3])
     if not 1 <= day <= last:
         raise DateError(f"'{text}': {calendar.month_name[month]} {year} has no day {m[3]} (01-{last})")
-    return Span(date(year, month, day), date(year, month, day), "day")
+    return Span(date(year, month, day), date(year, month, day))
 
 
 def parse(text: str) -> Span:
@@ -65,7 +64,7 @@ def parse(text: str) -> Span:
     a, b = _part(left), _part(right)
     if b.start < a.start or left == right:
         raise DateError(f"'{text}': the interval must run forward (its end after its start)")
-    return Span(a.start, max(a.end, b.end), a.precision)
+    return Span(a.start, max(a.end, b.end))
 
 
 def is_valid(text: str) -> bool:

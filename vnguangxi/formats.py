@@ -67,11 +67,12 @@ def to_jsonl(rows: Iterable[Row]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, sep: str = ";") -> str:
+    """A value as one cell of text; lists joined with ``sep``."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ";".join(_cell(v) for v in value)
+        return sep.join(_cell(v, sep) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -210,10 +211,5 @@ NUMERIC = ("facts", "total")  # registry columns drawn right-aligned
 
 
 def plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    """A registry value as table text: lists joined with commas."""
+    return _cell(value, ", ")

@@ -337,10 +337,12 @@ class Index:
     def in_set(self, column: str = "file") -> str:
         return f"{column} IN ({','.join(str(i) for i in self.file_ids)})" if self.file_ids else "0"
 
-    def registry_rows(self) -> list[tuple[str, str]]:
-        """(kind, JSON) of every registry entry in use, in file order."""
-        rows = self.conn.execute(f"SELECT kind, data FROM registry WHERE {self.in_set()} ORDER BY file, idx")
-        return rows.fetchall()
+    def registry_rows(self, kind: str) -> list[str]:
+        """JSON of every entry of one registry in use, in file order."""
+        rows = self.conn.execute(
+            f"SELECT data FROM registry WHERE kind = ? AND {self.in_set()} ORDER BY file, idx", (kind,)
+        )
+        return [r[0] for r in rows]
 
     def registry_records(self) -> dict[str, list[Record]]:
         from vnguangxi.validate import Record

@@ -124,10 +124,6 @@ class Locality:
         out = [self.id, self.name_en, self.name_vi, self.name_zh, self.name_pinyin, *self.aliases]
         return tuple(n for n in out if n)
 
-    @property
-    def former(self) -> bool:
-        return bool(self.superseded_by)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

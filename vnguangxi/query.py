@@ -66,35 +66,38 @@ class Book:
 
     def __init__(self, index: Index) -> None:
         self.index = index
+        self._registries: dict[str, dict[str, dict[str, Any]]] = {}
 
     # ---------------------------------------------------------------- registries
 
-    @cached_property
-    def _registry(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """Registry entries by kind and id, as plain dicts (the first definition of an id wins)."""
-        out: dict[str, dict[str, dict[str, Any]]] = {"sources": {}, "localities": {}, "people": {}}
-        for kind, data in self.index.registry_rows():
-            entry = json.loads(data)
-            out[kind].setdefault(entry["id"], entry)
-        return out
+    def _entries(self, kind: str) -> dict[str, dict[str, Any]]:
+        """One registry's entries by id, as plain dicts (the first definition of an id wins), read once."""
+        cached = self._registries.get(kind)
+        if cached is None:
+            cached = {}
+            for data in self.index.registry_rows(kind):
+                entry = json.loads(data)
+                cached.setdefault(entry["id"], entry)
+            self._registries[kind] = cached
+        return cached
 
     @cached_property
     def sources(self) -> dict[str, Source]:
         from vnguangxi.models import Source
 
-        return {k: Source.from_dict(d) for k, d in self._registry["sources"].items()}
+        return {k: Source.from_dict(d) for k, d in self._entries("sources").items()}
 
     @cached_property
     def localities(self) -> dict[str, Locality]:
         from vnguangxi.models import Locality
 
-        return {k: Locality.from_dict(d) for k, d in self._registry["localities"].items()}
+        return {k: Locality.from_dict(d) for k, d in self._entries("localities").items()}
 
     @cached_property
     def people(self) -> dict[str, Person]:
         from vnguangxi.models import Person
 
-        return {k: Person.from_dict(d) for k, d in self._registry["people"].items()}
+        return {k: Person.from_dict(d) for k, d in self._entries("people").items()}
 
     @cached_property
     def _children(self) -> dict[str, list[str]]:
@@ -156,7 +159,7 @@ class Book:
         return out
 
     def place_label(self, place: str) -> str:
-        loc = self._registry["localities"].get(place)
+        loc = self._entries("localities").get(place)
         return str(loc["name_en"]) if loc else place
 
     def resolve_source(self, value: str) -> str:
@@ -275,7 +278,7 @@ class Book:
         Stored objects are written by json.dumps with fixed separators, so a source entry always reads
         `{"source":"<id>","excerpt"`; inside any string value those quotes would be escaped.
         """
-        for sid, entry in self._registry["sources"].items():
+        for sid, entry in self._entries("sources").items():
             quoted = json.dumps(sid, ensure_ascii=False)
             needle = '{"source":' + quoted + ',"excerpt"'
             if needle in text:
@@ -285,7 +288,7 @@ class Book:
 
     def with_files(self, fact: dict[str, Any]) -> dict[str, Any]:
         """The public JSON object: each source also names its article's file."""
-        registry = self._registry["sources"]
+        registry = self._entries("sources")
         srcs = []
         for s in fact["sources"]:
             src = registry.get(s["source"])
@@ -313,7 +316,7 @@ class Book:
         )
         return Counter(dict(rows))
 
-    def place_totals(self, direct: Counter[str]) -> dict[str, int]:
+    def place_totals(self) -> dict[str, int]:
         """Facts about each place including every place inside it and places it merged with."""
         by_place = self.index.rows(
             "SELECT value, n FROM refs WHERE kind = 'localities' "
@@ -329,7 +332,6 @@ class Book:
                 for p in self.descendants(linked):
                     covered |= facts_of.get(p, set())
             out[pid] = len(covered)
-        del direct
         return out
 
     # ---------------------------------------------------------------- search
@@ -344,16 +346,12 @@ class Book:
         place_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.localities.values())) for t in terms}
         people_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.people.values())) for t in terms}
         for t in terms:
-            alts = ["folded LIKE ?"]
+            alts = ["folded LIKE ? ESCAPE '\\'"]
             params.append(f"%{_like(t)}%")
             for kind, hits in (("localities", place_hits[t]), ("people", people_hits[t])):
                 if hits:
-                    alts.append(
-                        f"n IN (SELECT n FROM refs WHERE kind = '{kind}' AND value IN ({','.join('?' * len(hits))}))"
-                    )
-                    params.extend(sorted(hits))
+                    alts.append(self._ref_clause(kind, sorted(hits), params))
             where += " AND (" + " OR ".join(alts) + ")"
-        where = where.replace("folded LIKE ?", "folded LIKE ? ESCAPE '\\'")
         results = []
         for raw in self.index.fact_json(where, params, "start, id", None):
             fact = json.loads(raw)

@@ -14,7 +14,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from vnguangxi.formats import NUMERIC, figure, plain
+from vnguangxi.formats import FACT_COLUMNS, NUMERIC, fact_rows, figure, plain
 from vnguangxi.models import Locality, Person, Source
 from vnguangxi.vocab import TOPIC_TITLES
 
@@ -49,14 +49,6 @@ def _table(*columns: str, title: str | None = None) -> Table:
 COMFORTABLE_STATEMENT = 50  # below this many columns for the statement, facts are drawn as cards
 
 
-def _statement(f: Row) -> Text:
-    status = f["status"]
-    text = Text(f["statement"], style=STATUS_STYLE[status])
-    if status != "done":
-        text.append(f" [{status}]", style="bold")
-    return text
-
-
 def facts_table(
     facts: Sequence[Row],
     place_label: Callable[[str], str],
@@ -69,22 +61,16 @@ def facts_table(
     When the terminal is too narrow to leave the statement a comfortable column, each fact is drawn as
     a card instead: its id, date, topic and places on one line, then the statement and figure.
     """
-    rows = []
-    for i, f in enumerate(facts):
-        cells = [
-            Text(f["id"], style="bold"),
-            f["date"],
-            f["topic"],
-            ", ".join(place_label(p) for p in f["localities"]),
-            _statement(f),
-            figure(f.get("quantity")),
-        ]
-        if scores is not None:
-            cells.insert(0, f"{scores[i]:g}")
+    columns = list(FACT_COLUMNS) if scores is None else ["score", *FACT_COLUMNS]
+    id_at, statement_at = columns.index("id"), columns.index("statement")
+    rows: list[list[Text | str]] = []
+    for f, texts in zip(facts, fact_rows(facts, place_label, scores), strict=True):
+        cells: list[Text | str] = list(texts)
+        cells[id_at] = Text(texts[id_at], style="bold")
+        statement = Text(texts[statement_at], style=STATUS_STYLE[f["status"]])
+        statement.stylize("bold", len(f["statement"]))  # the [planned] / [ongoing] mark
+        cells[statement_at] = statement
         rows.append(cells)
-    columns = ["id", "date", "topic", "places", "statement", "figure"]
-    if scores is not None:
-        columns.insert(0, "score")
     statement_at = columns.index("statement")
     if width is not None and rows:
         natural = [max(len(str(r[c])) for r in rows) for c in range(len(columns)) if c != statement_at]

@@ -346,10 +346,24 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
                     )
                 if sid is not None and excerpt is not None:
                     sources.append({"source": sid, "excerpt": excerpt})
-    if len(c.problems) > before or span is None:
+    if len(c.problems) > before or span is None or kind is None or status is None:
         return None
+    return _record(fact, topic, span, kind, status, lists, quantity, sources)
+
+
+def _record(
+    fact: dict[str, Any],
+    topic: str,
+    span: dates.Span,
+    kind: str,
+    status: str,
+    lists: dict[str, list[str]],
+    quantity: dict[str, Any] | None,
+    sources: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The normalised record of a valid fact (the public JSON object, plus its first and last day)."""
     return {
-        "id": fid,
+        "id": fact["id"],
         "topic": topic,
         "statement": fact["statement"],
         "date": fact["date"],
@@ -587,28 +601,7 @@ def _fast_fact(raw: dict[str, Any], topic: str) -> dict[str, Any] | None:
         if not _text(sid) or not _text(excerpt) or len(excerpt.split()) > MAX_EXCERPT_WORDS:
             return None
         sources.append({"source": sid, "excerpt": excerpt})
-    return {
-        "id": fid,
-        "topic": topic,
-        "statement": statement,
-        "date": date,
-        "year": span.year,
-        "year_end": span.year_end,
-        "start": span.start.isoformat(),
-        "end": span.end.isoformat(),
-        "date_kind": kind,
-        "date_basis": raw.get("date_basis", ""),
-        "status": status,
-        "localities": lists["localities"],
-        "people": lists["people"],
-        "tags": lists["tags"],
-        "quantity": quantity,
-        "series": series,
-        "note": raw.get("note", ""),
-        "conflicts_with": lists["conflicts_with"],
-        "related": lists["related"],
-        "sources": sources,
-    }
+    return _record(raw, topic, span, kind, status, lists, quantity, sources)
 
 
 # ------------------------------------------------------------------------------ cross-file
