@@ -335,7 +335,9 @@ def test_empty_folder_is_a_warning_not_an_error(run: Any, tmp_path: Path) -> Non
         ("unreadable", "permission denied"),
     ],
 )
-def test_folder_and_file_failures_have_their_own_message(run: Any, tmp_path: Path, setup: str, message: str) -> None:
+def test_folder_and_file_failures_have_their_own_message(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setup: str, message: str
+) -> None:
     target = tmp_path / "target"
     if setup == "file":
         target.write_text("x")
@@ -350,11 +352,19 @@ def test_folder_and_file_failures_have_their_own_message(run: Any, tmp_path: Pat
         target = make_folder(tmp_path / "f")
         os.symlink(tmp_path / "nowhere.toml", target / "meetings.toml")
     elif setup == "unreadable":
-        if os.geteuid() == 0:
-            pytest.skip("root reads files whatever their mode")
         target = make_folder(tmp_path / "f")
-        (target / "meetings.toml").write_text(FACT.replace('"f1"', '"m1"'))
-        (target / "meetings.toml").chmod(0)
+        locked = target / "meetings.toml"
+        locked.write_text(FACT.replace('"f1"', '"m1"'))
+        locked.chmod(0)
+        if os.geteuid() == 0:  # root reads files whatever their mode: make the read fail as it would
+            real_open = open
+
+            def refuse(path: Any, *args: Any, **kwargs: Any) -> Any:
+                if str(path) == str(locked):
+                    raise PermissionError(13, "Permission denied", str(path))
+                return real_open(path, *args, **kwargs)
+
+            monkeypatch.setattr("vnguangxi.load.open", refuse, raising=False)
     result = run("list", "--no-builtin", "--facts-dir", str(target))
     assert result.exit_code == 1, result.stdout
     assert message in result.stderr and "Traceback" not in result.stderr

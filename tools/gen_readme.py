@@ -35,6 +35,7 @@ EXAMPLES = [
     "vnguangxi sources",
     "vnguangxi people",
     "vnguangxi stats --topic trade",
+    "vnguangxi check",
     "vnguangxi show a000-cross-border-travel-2025 --json",
 ]
 COMMANDS = ["list", "search", "show", "timeline", "topics", "localities", "sources", "people", "stats", "check"]
@@ -69,7 +70,8 @@ def pty_output(command: list[str], env: dict[str, str], cwd: Path | None = None)
 
 def on_terminal(args: list[str], cache: str) -> str:
     """What the command draws on a 100-column terminal with NO_COLOR, styles removed."""
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "VNGUANGXI_FACTS_DIR")}
+    unset = ("FORCE_COLOR", "VNGUANGXI_FACTS_DIR", "VNGUANGXI_ARTICLES_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update({"COLUMNS": str(WIDTH), "LINES": "50", "NO_COLOR": "1", "TERM": "xterm", "VNGUANGXI_CACHE_DIR": cache})
     text = ANSI.sub("", pty_output([*_executable(), *args], env, ROOT)).replace("\r\n", "\n")
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
