@@ -326,6 +326,17 @@ def test_sources_and_people(run: Any) -> None:
     assert chen["facts"] > 0 and chen["roles"]
 
 
+def test_registry_counts_are_facts_not_mentions(run: Any) -> None:
+    """A fact quoting one article twice counts once for it, as `list --source` does."""
+    facts = json.loads(run("list", "--json").stdout)
+    twice = [f for f in facts if len({s["source"] for s in f["sources"]}) < len(f["sources"])]
+    assert twice, "the built-in facts include one quoting the same article twice"
+    for s in json.loads(run("sources", "--json").stdout):
+        assert s["facts"] == len(json.loads(run("list", "--source", s["id"], "--json").stdout))
+    for p in json.loads(run("people", "--json").stdout):
+        assert p["facts"] == sum(p["id"] in f["people"] for f in facts)
+
+
 def test_stats_counts_and_series(run: Any) -> None:
     data = json.loads(run("stats", "--json").stdout)
     assert data["facts"] == len(facts(run))

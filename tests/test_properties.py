@@ -211,3 +211,40 @@ def test_intervals_run_forward(a: Any, b: Any) -> None:
         assert dates.parse(text).start == a
     else:
         assert not dates.is_valid(text)
+
+
+# Pieces of text around table headers: headers at and off the start of a line, comments, CRLF.
+_HEADER_PIECES = st.sampled_from(
+    ["[[facts]]", "[[ facts ]]", "  [[facts]] # c", "x [[facts]]", "\n", "\r\n", " ", "\t", "#", "a", "[[people]]"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_HEADER_PIECES, max_size=14))
+def test_header_lines_are_the_lines_that_start_with_a_header(pieces: list[str]) -> None:
+    """The fast header scan agrees with the plain definition: a line made of the header, maybe a comment."""
+    import re
+
+    from vnguangxi.locate import header_lines
+
+    text = "".join(pieces)
+    for table in ("facts", "people"):
+        line_re = re.compile(rf"[ \t]*\[\[[ \t]*{table}[ \t]*\]\][ \t]*(?:#.*)?")
+        expected = [n for n, line in enumerate(text.split("\n"), start=1) if line_re.fullmatch(line)]
+        assert header_lines(text, table) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_HEADER_PIECES, max_size=14), st.integers(min_value=1, max_value=40))
+def test_chunks_start_at_headers_and_cover_the_file(pieces: list[str], copies: int) -> None:
+    from vnguangxi import build
+    from vnguangxi.locate import header_lines
+
+    block = "".join(pieces) + '\n[[facts]]\nid = "x"\n'
+    text = block * copies * 400
+    chunks = build.split(text)
+    assert "".join(c.text for c in chunks) == text
+    headers = header_lines(text, "facts")
+    for c in chunks[1:]:
+        assert c.first_line in headers
+        assert headers.index(c.first_line) == c.first_index

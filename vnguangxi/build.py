@@ -19,6 +19,7 @@ import signal
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from json.encoder import encode_basestring as _quote
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vnguangxi.vocab import REGISTRIES, TOPICS
@@ -34,9 +35,9 @@ CHUNK_FACTS = 256  # average facts per chunk
 CHUNK_MAX = 1024  # a chunk never holds more
 SMALL_FILE = 256_000  # bytes: files below this are one chunk
 PARALLEL_BYTES = 4_000_000  # bytes to parse before worker processes pay off
-REF_KINDS = ("localities", "people", "tags", "conflicts_with", "related")
-# A [[facts]] header and the line after it (usually the id), whose hash picks chunk boundaries.
-_HEADER_AND_NEXT = re.compile(r"^[ \t]*\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#.*)?\n(.*)$", re.M)
+# A [[facts]] header and the line after it (usually the id), whose hash picks chunk boundaries. The
+# pattern starts with a literal so the scan is fast; split() checks that the header starts its line.
+_HEADER_AND_NEXT = re.compile(r"\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#[^\n]*)?\n(?=([^\n]*))")
 
 
 class Chunk(NamedTuple):
@@ -49,7 +50,7 @@ class Chunk(NamedTuple):
 
 
 class Prepared(NamedTuple):
-    """One valid fact, ready for the index (and for the checks across folders)."""
+    """One valid fact, as a row of the index's facts table (less its row, file and chunk numbers)."""
 
     position: int  # index in its chunk
     line: int  # of its [[facts]] header, in the file
@@ -61,10 +62,14 @@ class Prepared(NamedTuple):
     finish: str
     status: str
     series: str
+    localities: str  # JSON arrays of ids, for filtering and counting in SQL
+    people: str
+    tags: str
+    sources: str  # each source cited, once
+    conflicts_with: str
+    related: str
     folded: str
     data: str  # the public JSON object, without the sources' file names
-    refs: tuple[tuple[str, str], ...]  # (kind, value): localities, people, tags, conflicts_with, related, sources
-    excerpts: tuple[tuple[str, str], ...]  # (source id, excerpt)
 
 
 class ChunkResult(NamedTuple):
@@ -81,11 +86,20 @@ def split(text: str) -> list[Chunk]:
         return [Chunk(text, 1, 0, _digest(text))]
     starts = [(0, 0)]  # (offset, fact index)
     in_chunk = 0
-    for count, m in enumerate(_HEADER_AND_NEXT.finditer(text)):
+    count = 0
+    search = _HEADER_AND_NEXT.search
+    m = search(text)
+    while m:
+        begin = text.rfind("\n", 0, m.start()) + 1
+        if text[begin : m.start()].strip(" \t"):  # not at the start of a line: look again just after
+            m = search(text, m.start() + 2)
+            continue
         if count and (in_chunk >= CHUNK_MAX or zlib.crc32(m[1].encode()) % CHUNK_FACTS == 0):
-            starts.append((m.start(), count))
+            starts.append((begin, count))
             in_chunk = 0
         in_chunk += 1
+        count += 1
+        m = search(text, m.end())
     chunks = []
     line = 1
     for (a, first_index), (b, _) in zip(starts, [*starts[1:], (len(text), 0)], strict=True):
@@ -112,9 +126,7 @@ def _searchable(d: dict[str, Any]) -> str:
 def _prepare(record: Record, first_index: int) -> Prepared:
     d = record.data
     public = {k: v for k, v in d.items() if k not in ("start", "end")}
-    refs = tuple((kind, v) for kind in REF_KINDS for v in d[kind]) + tuple(
-        ("sources", s["source"]) for s in d["sources"]
-    )
+    cited = list(dict.fromkeys(s["source"] for s in d["sources"]))
     return Prepared(
         record.index - first_index,
         record.line,
@@ -126,11 +138,24 @@ def _prepare(record: Record, first_index: int) -> Prepared:
         d["end"],
         d["status"],
         d["series"],
+        _ids(d["localities"]),
+        _ids(d["people"]),
+        _ids(d["tags"]),
+        _ids(cited),
+        _ids(d["conflicts_with"]),
+        _ids(d["related"]),
         _searchable(d),
-        json.dumps(public, ensure_ascii=False, separators=(",", ":")),
-        refs,
-        tuple((s["source"], s["excerpt"]) for s in d["sources"]),
+        _json(public),
     )
+
+
+def _ids(values: list[str]) -> str:
+    """A JSON array of strings, as json.dumps(ensure_ascii=False) writes it, but quicker for short lists."""
+    return "[" + ",".join(map(_quote, values)) + "]"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def prepare_chunk(path: str, kind: str, chunk: Chunk) -> ChunkResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -133,19 +134,17 @@ def _check_file(
         found.extend(repeated.check(chunk, result.facts))
         invalid["facts"].update(result.invalid_ids)
         for p in result.facts:
-            refs: dict[str, list[str]] = {}
-            for kind, value in p.refs:
-                refs.setdefault(kind, []).append(value)
+            cited = json.loads(p.data)["sources"]
             out.append(
                 FactRefs(
                     p.id,
                     f.path,
                     chunk.first_index + p.position,
-                    refs.get("localities", []),
-                    refs.get("people", []),
-                    list(p.excerpts),
-                    refs.get("conflicts_with", []),
-                    refs.get("related", []),
+                    json.loads(p.localities),
+                    json.loads(p.people),
+                    [(s["source"], s["excerpt"]) for s in cited],
+                    json.loads(p.conflicts_with),
+                    json.loads(p.related),
                 )
             )
     report.problems.extend(found)

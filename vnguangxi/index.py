@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -40,15 +40,14 @@ CREATE TABLE chunks(id INTEGER PRIMARY KEY, file INT, seq INT, digest TEXT, firs
 CREATE INDEX chunks_file ON chunks(file, digest);
 CREATE TABLE facts(
     n INTEGER PRIMARY KEY, file INT, chunk INT, idx INT, line INT, id TEXT, topic TEXT,
-    y0 INT, y1 INT, start TEXT, finish TEXT, status TEXT, series TEXT, folded TEXT, data TEXT
+    y0 INT, y1 INT, start TEXT, finish TEXT, status TEXT, series TEXT,
+    localities TEXT, people TEXT, tags TEXT, sources TEXT, conflicts_with TEXT, related TEXT,
+    folded TEXT, data TEXT
 );
 CREATE INDEX facts_chunk ON facts(chunk);
 CREATE INDEX facts_file ON facts(file, id);
 CREATE INDEX facts_id ON facts(id);
 CREATE INDEX facts_topic ON facts(topic, y0, y1);
-CREATE TABLE refs(n INT, kind TEXT, value TEXT);
-CREATE INDEX refs_value ON refs(kind, value, n);
-CREATE INDEX refs_n ON refs(n);
 CREATE TABLE registry(file INT, kind TEXT, idx INT, line INT, id TEXT, data TEXT);
 CREATE INDEX registry_file ON registry(file);
 CREATE TABLE validated(setkey TEXT PRIMARY KEY);
@@ -202,7 +201,6 @@ class Index:
 
     def _forget(self, file_id: int) -> None:
         c = self.conn
-        c.execute("DELETE FROM refs WHERE n IN (SELECT n FROM facts WHERE file = ?)", (file_id,))
         c.execute("DELETE FROM facts WHERE file = ?", (file_id,))
         c.execute("DELETE FROM chunks WHERE file = ?", (file_id,))
         c.execute("DELETE FROM registry WHERE file = ?", (file_id,))
@@ -297,7 +295,6 @@ class Index:
 
     def _drop_chunks(self, chunk_ids: Sequence[tuple[int]]) -> None:
         c = self.conn
-        c.executemany("DELETE FROM refs WHERE n IN (SELECT n FROM facts WHERE chunk = ?)", chunk_ids)
         c.executemany("DELETE FROM facts WHERE chunk = ?", chunk_ids)
         c.executemany("DELETE FROM chunks WHERE id = ?", chunk_ids)
 
@@ -305,31 +302,8 @@ class Index:
         c = self.conn
         (start,) = c.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM facts").fetchone()
         c.executemany(
-            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    n,
-                    file_id,
-                    chunk_id,
-                    p.position,
-                    p.line,
-                    p.id,
-                    p.topic,
-                    p.year,
-                    p.year_end,
-                    p.start,
-                    p.finish,
-                    p.status,
-                    p.series,
-                    p.folded,
-                    p.data,
-                )
-                for n, p in enumerate(facts, start=start)
-            ),
-        )
-        c.executemany(
-            "INSERT INTO refs VALUES (?, ?, ?)",
-            ((n, kind, value) for n, p in enumerate(facts, start=start) for kind, value in p.refs),
+            f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 18)})",
+            ((k, *p) for k, p in enumerate(facts)),
         )
 
     # ------------------------------------------------------------------ whole-set checks
@@ -410,14 +384,28 @@ class Index:
                     suggestions.extend(r[0] for r in self.rows(all_ids))
             return suggestions
 
-        rows = self.rows(
-            f"SELECT f.id, f.file, k.first_index + f.idx, f.data, r.kind, r.value FROM refs r "
-            f"JOIN facts f ON f.n = r.n JOIN chunks k ON k.id = f.chunk WHERE {s} AND ("
-            f"(r.kind = 'localities' AND r.value NOT IN (SELECT id FROM registry f WHERE kind = 'localities' AND {s}))"
-            f" OR (r.kind = 'people' AND r.value NOT IN (SELECT id FROM registry f WHERE kind = 'people' AND {s}))"
-            f" OR (r.kind = 'sources' AND r.value NOT IN (SELECT id FROM registry f WHERE kind = 'sources' AND {s}))"
-            f" OR (r.kind IN ('conflicts_with', 'related') AND r.value NOT IN ({all_ids})))"
-        )
+        def registered(kind: str) -> str:
+            return f"SELECT id FROM registry f WHERE kind = '{kind}' AND {s}"
+
+        # Unknown references: first the distinct values named (few, even among many facts), then the
+        # facts naming any that is unknown.
+        rows: list[tuple[Any, ...]] = []
+        for kind, known_ids in (
+            *((k, registered(k)) for k in ("localities", "people", "sources")),
+            *((k, all_ids) for k in ("conflicts_with", "related")),
+        ):
+            named = (
+                f"SELECT DISTINCT j.value AS v FROM (SELECT DISTINCT {kind} AS refs FROM facts f "
+                f"WHERE {s} AND f.{kind} != '[]') d JOIN json_each(d.refs) j"
+            )
+            unknown = [r[0] for r in self.rows(f"SELECT v FROM ({named}) WHERE v NOT IN ({known_ids})")]
+            if unknown:
+                rows += self.rows(
+                    f"SELECT f.id, f.file, k.first_index + f.idx, f.data, '{kind}', j.value FROM facts f "
+                    f"JOIN chunks k ON k.id = f.chunk JOIN json_each(f.{kind}) j WHERE {s} AND f.{kind} != '[]' "
+                    "AND j.value IN (SELECT value FROM json_each(?))",
+                    (json.dumps(unknown),),
+                )
         for fid, file_id, index, data, kind, value in rows:
             needle = f'"{value}"'
             if kind in ("localities", "people"):
@@ -434,10 +422,10 @@ class Index:
             else:
                 found.append((at(file_id, index, kind, needle=needle), msg_unknown_fact(fid, kind, value, fact_ids())))
         unmirrored = self.rows(
-            f"SELECT f.id, f.file, k.first_index + f.idx, r.value FROM refs r JOIN facts f ON f.n = r.n "
-            f"JOIN chunks k ON k.id = f.chunk WHERE {s} AND r.kind = 'conflicts_with' AND r.value IN ({all_ids}) "
-            f"AND NOT EXISTS (SELECT 1 FROM facts g JOIN refs q ON q.n = g.n WHERE g.id = r.value "
-            f"AND {self.in_set('g.file')} AND q.kind = 'conflicts_with' AND q.value = f.id)"
+            f"SELECT f.id, f.file, k.first_index + f.idx, j.value FROM facts f JOIN chunks k ON k.id = f.chunk "
+            f"JOIN json_each(f.conflicts_with) j WHERE {s} AND f.conflicts_with != '[]' AND j.value IN ({all_ids}) "
+            f"AND NOT EXISTS (SELECT 1 FROM facts g JOIN json_each(g.conflicts_with) q WHERE g.id = j.value "
+            f"AND {self.in_set('g.file')} AND q.value = f.id)"
         )
         for fid, file_id, index, value in unmirrored:
             found.append((at(file_id, index, "conflicts_with", needle=f'"{value}"'), msg_unmirrored(fid, value)))

@@ -104,11 +104,19 @@ def header_lines(text: str, table: str) -> list[int]:
     A header inside a multi-line string would be counted too; callers use these lines only to place a
     table, and fall back to a full Locator when the count does not match the parsed tables.
     """
-    pattern = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\][ \t]*(?:#.*)?$", re.M)
+    # Searched from the literal "[[" (fast), then held to the start of its line.
+    search = re.compile(rf"\[\[[ \t]*{re.escape(table)}[ \t]*\]\][ \t]*(?:#[^\n]*)?(?:\n|\Z)").search
     lines = []
     line, last = 1, 0
-    for m in pattern.finditer(text):
-        line += text.count("\n", last, m.start())
-        last = m.start()
+    m = search(text)
+    while m:
+        start = m.start()
+        begin = text.rfind("\n", 0, start) + 1
+        if text[begin:start].strip(" \t"):
+            m = search(text, start + 2)
+            continue
+        line += text.count("\n", last, begin)
+        last = begin
         lines.append(line)
+        m = search(text, m.end())
     return lines

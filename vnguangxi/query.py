@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError
 from vnguangxi.text import key, suggest, words
-from vnguangxi.vocab import STATUSES, TOPICS
+from vnguangxi.vocab import REF_KINDS, STATUSES, TOPICS
 
 if TYPE_CHECKING:
     from vnguangxi.index import Index
@@ -222,14 +222,14 @@ class Book:
 
     @staticmethod
     def _ref_clause(kind: str, values: Sequence[str], params: list[Any]) -> str:
-        params.append(kind)
+        """Facts whose ``kind`` column (a JSON array; see REF_KINDS) holds any of the values."""
+        assert kind in REF_KINDS
         params.extend(values)
-        return f"n IN (SELECT n FROM refs WHERE kind = ? AND value IN ({','.join('?' * len(values))}))"
+        return f"EXISTS (SELECT 1 FROM json_each({kind}) WHERE value IN ({','.join('?' * len(values))}))"
 
     def all_tags(self) -> list[str]:
         rows = self.index.rows(
-            "SELECT DISTINCT value FROM refs WHERE kind = 'tags' "
-            f"AND n IN (SELECT n FROM facts WHERE {self.index.in_set()})"
+            f"SELECT DISTINCT j.value FROM facts f JOIN json_each(f.tags) j WHERE {self.index.in_set('f.file')}"
         )
         return sorted(r[0] for r in rows)
 
@@ -266,11 +266,15 @@ class Book:
     def referrers(self, fact_id: str) -> list[tuple[str, dict[str, Any]]]:
         """Facts naming this one in their conflicts_with or related: (kind, fact)."""
         rows = self.index.rows(
-            f"SELECT r.kind, f.data FROM refs r JOIN facts f ON f.n = r.n WHERE {self.index.in_set('f.file')} "
-            "AND r.kind IN ('conflicts_with', 'related') AND r.value = ? ORDER BY f.start, f.id",
+            " UNION ALL ".join(
+                f"SELECT '{kind}', data, start, id FROM facts WHERE {self.index.in_set()} "
+                f"AND EXISTS (SELECT 1 FROM json_each({kind}) WHERE value = ?1)"
+                for kind in ("conflicts_with", "related")
+            )
+            + " ORDER BY 3, 4",
             (fact_id,),
         )
-        return [(k, json.loads(d)) for k, d in rows]
+        return [(k, json.loads(d)) for k, d, _, _ in rows]
 
     def with_files_json(self, text: str) -> str:
         """Compact JSON of stored facts with each source's file name spliced in after its id.
@@ -301,10 +305,11 @@ class Book:
 
     def count_refs(self, kind: str, f: Filters | None = None) -> Counter[str]:
         where, params = self.where(f or Filters())
+        assert kind in REF_KINDS
         rows = self.index.rows(
-            f"SELECT r.value, COUNT(*) FROM refs r WHERE r.kind = ? AND r.n IN "
-            f"(SELECT n FROM facts WHERE {self.index.in_set()} AND ({where})) GROUP BY r.value",
-            (kind, *params),
+            f"SELECT j.value, COUNT(*) FROM (SELECT {kind} AS refs FROM facts WHERE {self.index.in_set()} "
+            f"AND ({where})) f JOIN json_each(f.refs) j GROUP BY j.value",
+            params,
         )
         return Counter(dict(rows))
 
@@ -319,8 +324,7 @@ class Book:
     def place_totals(self) -> dict[str, int]:
         """Facts about each place including every place inside it and places it merged with."""
         by_place = self.index.rows(
-            "SELECT value, n FROM refs WHERE kind = 'localities' "
-            f"AND n IN (SELECT n FROM facts WHERE {self.index.in_set()})"
+            f"SELECT j.value, f.n FROM facts f JOIN json_each(f.localities) j WHERE {self.index.in_set('f.file')}"
         )
         facts_of: dict[str, set[int]] = {}
         for place, n in by_place:

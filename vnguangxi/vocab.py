@@ -72,3 +72,5 @@ LOCALITY_KINDS: tuple[str, ...] = (
     "industrial-zone",
 )
 FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown")
+# What a fact names by id, each kept as a JSON array column of the index for filtering and counting.
+REF_KINDS = ("localities", "people", "tags", "sources", "conflicts_with", "related")
