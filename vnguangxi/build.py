@@ -196,7 +196,9 @@ class Workers:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._pool = context.Pool(min(cpus, len(jobs)), initializer=_ignore_sigint)
-        return self._bounded(self._pool, jobs, 2 * cpus)
+        # Enough chunks in flight that the workers never wait while this process writes rows, and
+        # few enough (about 10 MB of results) that memory stays flat however large the file.
+        return self._bounded(self._pool, jobs, 16 * cpus)
 
     @staticmethod
     def _bounded(pool: Pool, jobs: Sequence[tuple[str, str, Chunk]], window: int) -> Iterator[ChunkResult]:

@@ -10,6 +10,7 @@ with a warning and the index is built in memory for that run.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -41,13 +42,12 @@ CREATE INDEX chunks_file ON chunks(file, digest);
 CREATE TABLE facts(
     n INTEGER PRIMARY KEY, file INT, chunk INT, idx INT, line INT, id TEXT, topic TEXT,
     y0 INT, y1 INT, start TEXT, finish TEXT, status TEXT, series TEXT,
-    localities TEXT, people TEXT, tags TEXT, sources TEXT, conflicts_with TEXT, related TEXT,
-    folded TEXT, data TEXT
+    localities TEXT, people TEXT, tags TEXT, sources TEXT, conflicts_with TEXT, related TEXT
 );
 CREATE INDEX facts_chunk ON facts(chunk);
 CREATE INDEX facts_file ON facts(file, id);
-CREATE INDEX facts_id ON facts(id);
 CREATE INDEX facts_topic ON facts(topic, y0, y1);
+CREATE TABLE texts(n INTEGER PRIMARY KEY, folded TEXT, data TEXT);
 CREATE TABLE registry(file INT, kind TEXT, idx INT, line INT, id TEXT, data TEXT);
 CREATE INDEX registry_file ON registry(file);
 CREATE TABLE validated(setkey TEXT PRIMARY KEY);
@@ -201,6 +201,7 @@ class Index:
 
     def _forget(self, file_id: int) -> None:
         c = self.conn
+        c.execute("DELETE FROM texts WHERE n IN (SELECT n FROM facts WHERE file = ?)", (file_id,))
         c.execute("DELETE FROM facts WHERE file = ?", (file_id,))
         c.execute("DELETE FROM chunks WHERE file = ?", (file_id,))
         c.execute("DELETE FROM registry WHERE file = ?", (file_id,))
@@ -295,6 +296,7 @@ class Index:
 
     def _drop_chunks(self, chunk_ids: Sequence[tuple[int]]) -> None:
         c = self.conn
+        c.executemany("DELETE FROM texts WHERE n IN (SELECT n FROM facts WHERE chunk = ?)", chunk_ids)
         c.executemany("DELETE FROM facts WHERE chunk = ?", chunk_ids)
         c.executemany("DELETE FROM chunks WHERE id = ?", chunk_ids)
 
@@ -302,14 +304,29 @@ class Index:
         c = self.conn
         (start,) = c.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM facts").fetchone()
         c.executemany(
-            f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 18)})",
-            ((k, *p) for k, p in enumerate(facts)),
+            f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 16)})",
+            ((k, *p[:16]) for k, p in enumerate(facts)),
         )
+        c.executemany(f"INSERT INTO texts VALUES ({start} + ?, ?, ?)", ((k, p[16], p[17]) for k, p in enumerate(facts)))
 
     # ------------------------------------------------------------------ whole-set checks
 
-    def in_set(self, column: str = "file") -> str:
-        return f"{column} IN ({','.join(str(i) for i in self.file_ids)})" if self.file_ids else "0"
+    def in_set(self, column: str = "file", lookup: bool = False) -> str:
+        """SQL keeping rows of the files in use.
+
+        When those are all the files indexed, the condition is written so that SQLite does not reach for
+        the file index, which would only slow a scan of the whole table; ``lookup`` keeps that index usable,
+        for finding facts by id.
+        """
+        if not self.file_ids:
+            return "0"
+        unary = "" if lookup or not self._covers_all else "+"
+        return f"{unary}{column} IN ({','.join(str(i) for i in self.file_ids)})"
+
+    @functools.cached_property
+    def _covers_all(self) -> bool:
+        (count,) = self.conn.execute("SELECT COUNT(*) FROM files").fetchone()
+        return bool(count == len(set(self.file_ids)))
 
     def registry_rows(self, kind: str) -> list[str]:
         """JSON of every entry of one registry in use, in file order."""
@@ -353,9 +370,7 @@ class Index:
         order = {fid: i for i, fid in enumerate(self.file_ids)}
         paths = {fid: f.path for fid, f in zip(self.file_ids, self.files, strict=True)}
         s = self.in_set("f.file")
-        base = (
-            f"SELECT f.id, f.file, k.first_index + f.idx, f.data FROM facts f JOIN chunks k ON k.id = f.chunk WHERE {s}"
-        )
+        base = f"SELECT f.id, f.file, k.first_index + f.idx FROM facts f JOIN chunks k ON k.id = f.chunk WHERE {s}"
 
         def at(file_id: int, index: int, *key: str | int, needle: str | None = None) -> Located:
             return Located(paths[file_id], ("facts", index, *key), needle)
@@ -363,7 +378,7 @@ class Index:
         found: list[tuple[Located, str]] = []
         dupes = self.rows(f"{base} AND f.id IN (SELECT id FROM facts f WHERE {s} GROUP BY id HAVING COUNT(*) > 1)")
         by_id: dict[str, list[tuple[int, int]]] = {}
-        for fid, file_id, index, _ in dupes:
+        for fid, file_id, index in dupes:
             by_id.setdefault(fid, []).append((order[file_id], index))
         for fid, places in by_id.items():
             places.sort()
@@ -401,8 +416,9 @@ class Index:
             unknown = [r[0] for r in self.rows(f"SELECT v FROM ({named}) WHERE v NOT IN ({known_ids})")]
             if unknown:
                 rows += self.rows(
-                    f"SELECT f.id, f.file, k.first_index + f.idx, f.data, '{kind}', j.value FROM facts f "
-                    f"JOIN chunks k ON k.id = f.chunk JOIN json_each(f.{kind}) j WHERE {s} AND f.{kind} != '[]' "
+                    f"SELECT f.id, f.file, k.first_index + f.idx, t.data, '{kind}', j.value FROM facts f "
+                    f"JOIN texts t ON t.n = f.n JOIN chunks k ON k.id = f.chunk JOIN json_each(f.{kind}) j "
+                    f"WHERE {s} AND f.{kind} != '[]' "
                     "AND j.value IN (SELECT value FROM json_each(?))",
                     (json.dumps(unknown),),
                 )
@@ -425,7 +441,7 @@ class Index:
             f"SELECT f.id, f.file, k.first_index + f.idx, j.value FROM facts f JOIN chunks k ON k.id = f.chunk "
             f"JOIN json_each(f.conflicts_with) j WHERE {s} AND f.conflicts_with != '[]' AND j.value IN ({all_ids}) "
             f"AND NOT EXISTS (SELECT 1 FROM facts g JOIN json_each(g.conflicts_with) q WHERE g.id = j.value "
-            f"AND {self.in_set('g.file')} AND q.value = f.id)"
+            f"AND {self.in_set('g.file', lookup=True)} AND q.value = f.id)"
         )
         for fid, file_id, index, value in unmirrored:
             found.append((at(file_id, index, "conflicts_with", needle=f'"{value}"'), msg_unmirrored(fid, value)))
@@ -434,8 +450,11 @@ class Index:
 
     # ------------------------------------------------------------------ reading
 
-    def fact_json(self, sql_where: str, params: Sequence[Any], order: str, limit: int | None) -> list[str]:
-        sql = f"SELECT data FROM facts WHERE {self.in_set()} AND ({sql_where}) ORDER BY {order}"
+    def fact_json(
+        self, sql_where: str, params: Sequence[Any], order: str, limit: int | None, lookup: bool = False
+    ) -> list[str]:
+        sql = f"SELECT data FROM facts JOIN texts USING (n) WHERE {self.in_set(lookup=lookup)} AND ({sql_where})"
+        sql += f" ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [row[0] for row in self.conn.execute(sql, params)]

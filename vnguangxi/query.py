@@ -251,7 +251,7 @@ class Book:
         return [json.loads(s) for s in self.select_json(f, sort, reverse, limit)]
 
     def get(self, fact_id: str) -> dict[str, Any]:
-        rows = self.index.fact_json("id = ?", [fact_id], "n", 1)
+        rows = self.index.fact_json("id = ?", [fact_id], "n", 1, lookup=True)
         if not rows:
             close = self.index.rows(f"SELECT id FROM facts WHERE {self.index.in_set()}")
             raise NotFoundError(
@@ -267,7 +267,7 @@ class Book:
         """Facts naming this one in their conflicts_with or related: (kind, fact)."""
         rows = self.index.rows(
             " UNION ALL ".join(
-                f"SELECT '{kind}', data, start, id FROM facts WHERE {self.index.in_set()} "
+                f"SELECT '{kind}', data, start, id FROM facts JOIN texts USING (n) WHERE {self.index.in_set()} "
                 f"AND EXISTS (SELECT 1 FROM json_each({kind}) WHERE value = ?1)"
                 for kind in ("conflicts_with", "related")
             )
