@@ -63,6 +63,11 @@ CASES: list[tuple[str, dict[str, str | bytes], tuple[str, int, int | None, str]]
         ("trade.toml", 3, None, "must be a string, not an integer"),
     ),
     (
+        "id ending in a newline",
+        {"trade.toml": FACT.replace('id = "f1"', 'id = "f1\\n"')},
+        ("trade.toml", 2, None, "bad id 'f1\n'"),
+    ),
+    (
         "wrong list type",
         {"trade.toml": FACT.replace('localities = ["qn"]', 'localities = "qn"')},
         ("trade.toml", 7, None, "must be an array of strings"),

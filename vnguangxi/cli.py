@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from vnguangxi import __version__
-from vnguangxi.errors import ExitStatus, UsageError, VnGuangxiError
+from vnguangxi.errors import ExitStatus, UsageError, VnGuangxiError, one_line
 from vnguangxi.vocab import FORMATS, STATUSES, TOPIC_TITLES, TOPICS
 
 if TYPE_CHECKING:
@@ -202,9 +202,9 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not use or upda
 
 
 def _stderr(kind: str, message: str, hint: str | None = None) -> None:
-    sys.stderr.write(f"vnguangxi: {kind}: {message}\n")
+    sys.stderr.write(f"vnguangxi: {kind}: {one_line(message)}\n")
     if hint:
-        sys.stderr.write(f"  {hint}\n")
+        sys.stderr.write(f"  {one_line(hint)}\n")
     sys.stderr.flush()
 
 
@@ -837,7 +837,7 @@ def check(
             for w in report.warnings:
                 _warn(w)
             for p in report.problems:
-                sys.stdout.write(f"{p}\n")
+                sys.stdout.write(f"{one_line(str(p))}\n")
             sys.stdout.write(report.summary() + "\n")
             if report.excerpts_checked < report.excerpts_total:
                 _stderr(

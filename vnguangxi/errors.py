@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+
+# Characters that would break a one-line message (a bad value may hold any of them).
+_BREAKS = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """The text with line breaks and other control characters escaped as Python writes them: '\\n'."""
+    return _BREAKS.sub(lambda m: repr(m[0])[1:-1], text)
 
 
 class ExitStatus(IntEnum):

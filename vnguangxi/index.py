@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import DataError
-from vnguangxi.vocab import REGISTRIES
+from vnguangxi.vocab import REF_KINDS, REGISTRIES
 
 if TYPE_CHECKING:
     from vnguangxi.build import Prepared, Workers
@@ -402,18 +402,26 @@ class Index:
         def registered(kind: str) -> str:
             return f"SELECT id FROM registry f WHERE kind = '{kind}' AND {s}"
 
-        # Unknown references: first the distinct values named (few, even among many facts), then the
-        # facts naming any that is unknown.
+        # Unknown references. Places, people and sources: the distinct values named (few, even among many
+        # facts) against the registries. Facts: every value named against the set of ids (ids are
+        # kebab-case, so the JSON arrays hold no escapes and split on '","').
         rows: list[tuple[Any, ...]] = []
-        for kind, known_ids in (
-            *((k, registered(k)) for k in ("localities", "people", "sources")),
-            *((k, all_ids) for k in ("conflicts_with", "related")),
-        ):
-            named = (
-                f"SELECT DISTINCT j.value AS v FROM (SELECT DISTINCT {kind} AS refs FROM facts f "
-                f"WHERE {s} AND f.{kind} != '[]') d JOIN json_each(d.refs) j"
-            )
-            unknown = [r[0] for r in self.rows(f"SELECT v FROM ({named}) WHERE v NOT IN ({known_ids})")]
+        ids: set[str] = set()
+        for kind in REF_KINDS:
+            if kind == "tags":
+                continue
+            if kind in REGISTRIES:
+                named = (
+                    f"SELECT DISTINCT j.value AS v FROM (SELECT DISTINCT {kind} AS refs FROM facts f "
+                    f"WHERE {s} AND f.{kind} != '[]') d JOIN json_each(d.refs) j"
+                )
+                unknown = [r[0] for r in self.rows(f"SELECT v FROM ({named}) WHERE v NOT IN ({registered(kind)})")]
+            else:
+                ids = ids or {r[0] for r in self.rows(all_ids)}
+                unknown = []
+                for (refs,) in self.rows(f"SELECT {kind} FROM facts f WHERE {s} AND f.{kind} != '[]'"):
+                    unknown.extend(v for v in refs[2:-2].split('","') if v not in ids)
+                unknown = sorted(set(unknown))
             if unknown:
                 rows += self.rows(
                     f"SELECT f.id, f.file, k.first_index + f.idx, t.data, '{kind}', j.value FROM facts f "

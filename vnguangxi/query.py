@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from vnguangxi.index import Index
     from vnguangxi.models import Locality, Person, Source
 
-_YEAR = re.compile(r"^(\d{4})?(\.\.)?(\d{4})?$")
+_YEAR = re.compile(r"^(\d{4})?(\.\.)?(\d{4})?\Z")
 SORTS = ("date", "id", "topic")
 
 
