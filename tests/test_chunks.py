@@ -100,6 +100,20 @@ def test_ids_repeated_across_chunks(run: Any, tmp_path: Path) -> None:
     assert "duplicate id 'f10'" in listing(run, folder2).stderr
 
 
+def test_a_whole_chunk_pasted_twice_is_caught_after_an_edit(run: Any, tmp_path: Path) -> None:
+    """An unchanged chunk is reused once only: a copy of it is read again, so its ids are seen twice."""
+    folder = make_folder(tmp_path / "f", {"trade.toml": big_file()})
+    assert listing(run, folder).exit_code == 0
+    trade = folder / "trade.toml"
+    text = trade.read_text()
+    first = build.split(text)[1].text  # a chunk that starts at a header and ends before the next chunk
+    trade.write_text(text + "\n" + first)
+    assert first in {c.text for c in build.split(trade.read_text())[2:]}  # the copy is a chunk of its own
+    cached, fresh = listing(run, folder), listing(run, folder, "--no-cache")
+    assert cached.exit_code == fresh.exit_code == 1
+    assert "duplicate id" in cached.stderr and cached.stderr == fresh.stderr
+
+
 @pytest.mark.parametrize("quote", ['"""', "'''"])
 def test_a_header_inside_a_multiline_string(run: Any, tmp_path: Path, quote: str) -> None:
     text = big_file()

@@ -272,21 +272,28 @@ def registry(file: FactFile, text: str) -> tuple[list[Record], list[Problem], li
 
 
 def facts(
-    file: FactFile, text: str, pool: Workers, skip: Iterable[str] = ()
+    file: FactFile, text: str, pool: Workers, skip: Iterable[str] = (), chunks: list[Chunk] | None = None
 ) -> Iterator[tuple[Chunk, ChunkResult | None]]:
     """Each chunk of a fact file with its result, in order; None for chunks whose digest is in ``skip``.
+
+    ``chunks`` is ``split(text)`` if the caller already has it. A digest is skipped once only: a chunk
+    repeated in the file is parsed again, so the ids it repeats are found.
 
     If a chunk cannot be parsed on its own, the whole file is parsed instead: a syntax error then yields
     one failed result (its problem located in the file), otherwise the file comes back as a single chunk.
     Callers must drop what they took from earlier chunks when a result for the whole file follows, which
     they can tell by its chunk starting at index 0 again.
     """
-    chunks = split(text)
+    chunks = split(text) if chunks is None else chunks
     done = set(skip)
-    todo = [(file.path, file.kind, c) for c in chunks if c.digest not in done]
+    reused = []
+    for c in chunks:
+        reused.append(c.digest in done)
+        done.discard(c.digest)
+    todo = [(file.path, file.kind, c) for c, again in zip(chunks, reused, strict=True) if not again]
     results = pool.map(todo)
-    for chunk in chunks:
-        if chunk.digest in done:
+    for chunk, again in zip(chunks, reused, strict=True):
+        if again:
             yield chunk, None
             continue
         result = next(results)

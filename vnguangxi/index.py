@@ -220,7 +220,7 @@ class Index:
 
         Rows go in as chunks arrive; the caller rolls them back if problems are found.
         """
-        from vnguangxi.build import facts, read, registry
+        from vnguangxi.build import facts, read, registry, split
         from vnguangxi.models import Problem
 
         c = self.conn
@@ -252,9 +252,13 @@ class Index:
             )
             return file_id, problems
         reusable = dict(c.execute("SELECT digest, id FROM chunks WHERE file = ?", (file_id,)).fetchall())
+        chunks = split(text)
+        # Old chunks the file no longer has go first, while the workers parse the new ones.
+        present = {chunk.digest for chunk in chunks}
+        self._drop_chunks([(i,) for digest, i in reusable.items() if digest not in present])
         kept: set[int] = set()
         inserted: list[tuple[int]] = []
-        for seq, (chunk, result) in enumerate(facts(f, text, pool, reusable)):
+        for seq, (chunk, result) in enumerate(facts(f, text, pool, reusable, chunks)):
             if result is None:  # unchanged: keep its rows, move it to its new place
                 old = reusable[chunk.digest]
                 kept.add(old)
