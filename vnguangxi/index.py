@@ -10,6 +10,7 @@ with a warning and the index is built in memory for that run.
 
 from __future__ import annotations
 
+import collections
 import functools
 import json
 import os
@@ -253,12 +254,15 @@ class Index:
             return file_id, problems
         reusable = dict(c.execute("SELECT digest, id FROM chunks WHERE file = ?", (file_id,)).fetchall())
         chunks = split(text)
-        # Old chunks the file no longer has go first, while the workers parse the new ones.
+        # Old chunks the file no longer has are dropped once the workers have their first chunks to parse.
         present = {chunk.digest for chunk in chunks}
-        self._drop_chunks([(i,) for digest, i in reusable.items() if digest not in present])
+        gone = [(i,) for digest, i in reusable.items() if digest not in present]
         kept: set[int] = set()
         inserted: list[tuple[int]] = []
         for seq, (chunk, result) in enumerate(facts(f, text, pool, reusable, chunks)):
+            if gone:
+                self._drop_chunks(gone)
+                gone = []
             if result is None:  # unchanged: keep its rows, move it to its new place
                 old = reusable[chunk.digest]
                 kept.add(old)
@@ -380,7 +384,14 @@ class Index:
             return Located(paths[file_id], ("facts", index, *key), needle)
 
         found: list[tuple[Located, str]] = []
-        dupes = self.rows(f"{base} AND f.id IN (SELECT id FROM facts f WHERE {s} GROUP BY id HAVING COUNT(*) > 1)")
+        all_ids = f"SELECT id FROM facts f WHERE {s}"
+        id_list = [r[0] for r in self.rows(all_ids)]
+        ids = set(id_list)
+        dupes = []
+        if len(ids) < len(id_list):
+            repeated = [fid for fid, n in collections.Counter(id_list).items() if n > 1]
+            dupes = self.rows(f"{base} AND f.id IN (SELECT value FROM json_each(?))", (json.dumps(repeated),))
+        del id_list
         by_id: dict[str, list[tuple[int, int]]] = {}
         for fid, file_id, index in dupes:
             by_id.setdefault(fid, []).append((order[file_id], index))
@@ -392,7 +403,6 @@ class Index:
                 found.append(
                     (at(self.file_ids[file_pos], index, "id"), msg_duplicate_fact(fid, f"{first.path}:{first.line}"))
                 )
-        all_ids = f"SELECT id FROM facts f WHERE {s}"
         suggestions: list[str] = []
 
         def fact_ids() -> list[str]:
@@ -410,7 +420,6 @@ class Index:
         # facts) against the registries. Facts: every value named against the set of ids (ids are
         # kebab-case, so the JSON arrays hold no escapes and split on '","').
         rows: list[tuple[Any, ...]] = []
-        ids: set[str] = set()
         for kind in REF_KINDS:
             if kind == "tags":
                 continue
@@ -421,7 +430,6 @@ class Index:
                 )
                 unknown = [r[0] for r in self.rows(f"SELECT v FROM ({named}) WHERE v NOT IN ({registered(kind)})")]
             else:
-                ids = ids or {r[0] for r in self.rows(all_ids)}
                 unknown = []
                 for (refs,) in self.rows(f"SELECT {kind} FROM facts f WHERE {s} AND f.{kind} != '[]'"):
                     unknown.extend(v for v in refs[2:-2].split('","') if v not in ids)
