@@ -17,7 +17,7 @@ import os
 import re
 import signal
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from json.encoder import encode_basestring as _quote
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -82,9 +82,15 @@ class ChunkResult(NamedTuple):
 
 def split(text: str) -> list[Chunk]:
     """Cut a fact file into chunks at ``[[facts]]`` headers chosen by content, not position."""
+    return list(iter_chunks(text))
+
+
+def iter_chunks(text: str) -> Iterator[Chunk]:
+    """The chunks of ``split``, each as soon as its end is found (so workers can start on the first)."""
     if len(text) < SMALL_FILE:
-        return [Chunk(text, 1, 0, _digest(text))]
-    starts = [(0, 0)]  # (offset, fact index)
+        yield Chunk(text, 1, 0, _digest(text))
+        return
+    start, first_index, line = 0, 0, 1
     in_chunk = 0
     count = 0
     search = _HEADER_AND_NEXT.search
@@ -95,18 +101,15 @@ def split(text: str) -> list[Chunk]:
             m = search(text, m.start() + 2)
             continue
         if count and (in_chunk >= CHUNK_MAX or zlib.crc32(m[1].encode()) % CHUNK_FACTS == 0):
-            starts.append((begin, count))
+            piece = text[start:begin]
+            yield Chunk(piece, line, first_index, _digest(piece))
+            start, first_index, line = begin, count, line + piece.count("\n")
             in_chunk = 0
         in_chunk += 1
         count += 1
         m = search(text, m.end())
-    chunks = []
-    line = 1
-    for (a, first_index), (b, _) in zip(starts, [*starts[1:], (len(text), 0)], strict=True):
-        piece = text[a:b]
-        chunks.append(Chunk(piece, line, first_index, _digest(piece)))
-        line += piece.count("\n")
-    return chunks
+    piece = text[start:]
+    yield Chunk(piece, line, first_index, _digest(piece))
 
 
 def _digest(text: str) -> str:
@@ -173,6 +176,9 @@ def prepare_chunk(path: str, kind: str, chunk: Chunk) -> ChunkResult:
     return ChunkResult(chunk.digest, facts, result.problems, result.invalid_ids, False)
 
 
+Job = tuple[str, str, Chunk] | Chunk  # (path, kind, chunk) to parse, or a chunk to reuse as it is
+
+
 def _prepare_job(job: tuple[str, str, Chunk]) -> ChunkResult:
     return prepare_chunk(*job)
 
@@ -187,29 +193,40 @@ class Workers:
     def __init__(self) -> None:
         self._pool: Pool | None = None
 
-    def map(self, jobs: Sequence[tuple[str, str, Chunk]]) -> Iterator[ChunkResult]:
-        size = sum(len(job[2].text) for job in jobs)
+    def map(self, jobs: Iterable[Job], size: int) -> Iterator[tuple[Chunk, ChunkResult | None]]:
+        """Each job's chunk with its result, in order; ``size`` is about how many bytes the jobs hold.
+
+        A job is ``(path, kind, chunk)``, or just a chunk, which passes through with None (it is reused).
+        """
         cpus = os.cpu_count() or 1
-        if size < PARALLEL_BYTES or cpus < 2 or len(jobs) < 2:
-            return map(_prepare_job, jobs)
+        if size < PARALLEL_BYTES or cpus < 2:
+            return ((job, None) if isinstance(job, Chunk) else (job[2], _prepare_job(job)) for job in jobs)
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = context.Pool(min(cpus, len(jobs)), initializer=_ignore_sigint)
+            self._pool = context.Pool(cpus, initializer=_ignore_sigint)
         # Enough chunks in flight that the workers never wait while this process writes rows, and
         # few enough (about 10 MB of results) that memory stays flat however large the file.
         return self._bounded(self._pool, jobs, 16 * cpus)
 
     @staticmethod
-    def _bounded(pool: Pool, jobs: Sequence[tuple[str, str, Chunk]], window: int) -> Iterator[ChunkResult]:
+    def _bounded(pool: Pool, jobs: Iterable[Job], window: int) -> Iterator[tuple[Chunk, ChunkResult | None]]:
         """Results in order, with at most ``window`` chunks in flight: memory stays flat however many."""
-        pending: collections.deque[AsyncResult[ChunkResult]] = collections.deque()
+        pending: collections.deque[tuple[Chunk, AsyncResult[ChunkResult] | None]] = collections.deque()
+
+        def ready() -> tuple[Chunk, ChunkResult | None]:
+            chunk, result = pending.popleft()
+            return chunk, None if result is None else result.get()
+
         for job in jobs:
-            pending.append(pool.apply_async(_prepare_job, (job,)))
+            if isinstance(job, Chunk):
+                pending.append((job, None))
+            else:
+                pending.append((job[2], pool.apply_async(_prepare_job, (job,))))
             if len(pending) >= window:
-                yield pending.popleft().get()
+                yield ready()
         while pending:
-            yield pending.popleft().get()
+            yield ready()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -284,20 +301,19 @@ def facts(
     Callers must drop what they took from earlier chunks when a result for the whole file follows, which
     they can tell by its chunk starting at index 0 again.
     """
-    chunks = split(text) if chunks is None else chunks
     done = set(skip)
-    reused = []
-    for c in chunks:
-        reused.append(c.digest in done)
-        done.discard(c.digest)
-    todo = [(file.path, file.kind, c) for c, again in zip(chunks, reused, strict=True) if not again]
-    results = pool.map(todo)
-    for chunk, again in zip(chunks, reused, strict=True):
-        if again:
-            yield chunk, None
-            continue
-        result = next(results)
-        if not result.failed:
+
+    def jobs() -> Iterator[Job]:
+        for chunk in iter_chunks(text) if chunks is None else chunks:
+            if chunk.digest in done:
+                done.discard(chunk.digest)
+                yield chunk
+            else:
+                yield (file.path, file.kind, chunk)
+
+    size = len(text) if chunks is None else sum(len(c.text) for c in chunks if c.digest not in done)
+    for chunk, result in pool.map(jobs(), size):
+        if result is None or not result.failed:
             yield chunk, result
             continue
         data, problems = parse_whole(file.path, text)

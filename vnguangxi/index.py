@@ -253,9 +253,10 @@ class Index:
             )
             return file_id, problems
         reusable = dict(c.execute("SELECT digest, id FROM chunks WHERE file = ?", (file_id,)).fetchall())
-        chunks = split(text)
-        # Old chunks the file no longer has are dropped once the workers have their first chunks to parse.
-        present = {chunk.digest for chunk in chunks}
+        # A file seen before is split first, so the old chunks it no longer has can be dropped while the
+        # workers parse the new ones; a new file streams its chunks to the workers as they are found.
+        chunks = split(text) if reusable else None
+        present = {chunk.digest for chunk in chunks or ()}
         gone = [(i,) for digest, i in reusable.items() if digest not in present]
         kept: set[int] = set()
         inserted: list[tuple[int]] = []
