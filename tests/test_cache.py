@@ -139,3 +139,31 @@ def test_two_commands_at_once_on_a_cold_cache(tmp_path: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [e.decode() for _, e in outs]
     assert len({o for o, _ in outs}) == 1
     assert len(json.loads(outs[0][0])) == 2001
+
+
+def test_answers_do_not_depend_on_what_else_the_cache_holds(run: Any, tmp_path: Path) -> None:
+    """The built-in facts give the same answers alone in the cache, beside another folder, and uncached."""
+    commands = [
+        ["list", "--json"],
+        ["list", "--json", "-l", "Lạng Sơn", "--tag", "connectivity"],
+        ["stats", "--json"],
+        ["sources", "--json"],
+        ["people", "--json"],
+        ["localities", "--json"],
+        ["search", "durian", "--json"],
+        ["show", "a001-trade-value-2024", "--json"],
+        ["timeline", "--json", "-y", "2025"],
+    ]
+
+    def answers(*extra: str) -> list[str]:
+        out = []
+        for command in commands:
+            result = run(*command, *extra)
+            assert result.exit_code == 0, (command, result.stderr)
+            out.append(result.stdout)
+        return out
+
+    alone = answers()
+    other = make_folder(tmp_path / "other")
+    assert run("list", "--no-builtin", "--facts-dir", str(other)).exit_code == 0  # the cache holds both now
+    assert answers() == alone == answers("--no-cache")

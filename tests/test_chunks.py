@@ -13,6 +13,13 @@ from helpers import FACT, make_folder
 from vnguangxi import build
 
 
+@pytest.fixture(autouse=True, params=["one process", "worker processes"])
+def workers_or_not(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test here runs twice: chunks parsed in this process, and in worker processes."""
+    if request.param == "worker processes":
+        monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
+
+
 def big_file(n: int = 900) -> str:
     blocks = [FACT.replace('"f1"', f'"f{i}"').replace("Trade was", f"Trade number {i} was") for i in range(n)]
     return "\n".join(blocks)
@@ -131,3 +138,16 @@ def test_a_header_inside_a_multiline_string(run: Any, tmp_path: Path, quote: str
     tricky = next(f for f in facts if f["id"] == "tricky")
     assert "[[facts]]" in tricky["note"]
     assert len(facts) == 901
+
+
+def test_worker_processes_give_what_one_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = big_file(2000)
+    jobs = [("trade.toml", "trade", c) for c in build.split(text)]
+    assert len(jobs) > 2
+    here = list(build.Workers().map(jobs, 0))  # below the size that starts workers
+    monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
+    with build.workers() as pool:
+        there = list(pool.map(jobs, len(text)))
+        assert pool._pool is not None  # the work was done by worker processes
+    assert [(c.digest, r) for c, r in here] == [(c.digest, r) for c, r in there]
+    assert sum(len(r.facts) for _, r in there if r) == 2000

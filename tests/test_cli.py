@@ -350,6 +350,25 @@ def test_stats_counts_and_series(run: Any) -> None:
     assert "█" in out and "guangxi-vietnam-trade-value" in out
 
 
+def test_stats_lists_every_tag_in_use(run: Any) -> None:
+    """The unknown-tag hint sends people to `stats`: it must list each tag, with how many facts carry it."""
+    all_facts = facts(run)
+    in_use: dict[str, int] = {}
+    for f in all_facts:
+        for t in f["tags"]:
+            in_use[t] = in_use.get(t, 0) + 1
+    data = json.loads(run("stats", "--json").stdout)
+    assert {t["name"]: t["facts"] for t in data["by_tag"]} == in_use
+    counts = [t["facts"] for t in data["by_tag"]]
+    assert counts == sorted(counts, reverse=True)
+    table = run("stats").stdout
+    assert all(f"{t} {n}" in table for t, n in in_use.items())
+    hint = run("list", "--tag", "no-such-tag").stderr
+    assert "vnguangxi stats" in hint
+    narrowed = json.loads(run("stats", "--json", "--topic", "trade").stdout)["by_tag"]
+    assert sum(t["facts"] for t in narrowed) == sum(len(f["tags"]) for f in all_facts if f["topic"] == "trade")
+
+
 def test_stats_filters(run: Any) -> None:
     data = json.loads(run("stats", "-t", "trade", "--json").stdout)
     assert data["facts"] == len(facts(run, "-t", "trade"))

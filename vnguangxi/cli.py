@@ -732,7 +732,8 @@ def stats(
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """Counts by topic, year, status and place as bars, and every figure measured in several years as a series.
+    """Counts by topic, year, status and place as bars, every tag in use, and each figure measured in several
+    years as a series.
 
     \b
     Examples:
@@ -761,6 +762,7 @@ def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
     by_year = book.count_column("y0", f)
     by_status = book.count_column("status", f)
     by_place = book.count_refs("localities", f)
+    by_tag = book.count_refs("tags", f)
     places = sorted(by_place.items(), key=lambda kv: (-kv[1], kv[0]))[:top_places]
     series = []
     for name, facts in book.series(f).items():
@@ -787,6 +789,7 @@ def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
         "by_year": [{"name": str(y), "facts": c} for y, c in sorted(by_year.items())],
         "by_status": [{"name": s, "facts": by_status.get(s, 0)} for s in STATUSES],
         "by_place": [{"name": book.place_label(p), "id": p, "facts": c} for p, c in places],
+        "by_tag": [{"name": t, "facts": c} for t, c in sorted(by_tag.items(), key=lambda kv: (-kv[1], kv[0]))],
         "series": series,
     }
 

@@ -224,6 +224,10 @@ def stats_view(stats: Row) -> RenderableType:
         rows = stats[key]
         parts.append(Text(""))
         parts.append(bars(title, [(r["name"], r["facts"]) for r in rows]))
+    if stats["by_tag"]:
+        parts.append(Text(""))
+        parts.append(Text(f"tags ({len(stats['by_tag'])}, with their facts)", style="bold"))
+        parts.append(Text("  ".join(f"{r['name']} {r['facts']}" for r in stats["by_tag"])))
     for series in stats["series"]:
         parts.append(Text(""))
         parts.append(Text(f"series {series['series']} ({series['unit']})", style="bold"))
