@@ -248,3 +248,13 @@ def test_chunks_start_at_headers_and_cover_the_file(pieces: list[str], copies: i
     for c in chunks[1:]:
         assert c.first_line in headers
         assert headers.index(c.first_line) == c.first_index
+
+
+@given(st.text())
+def test_messages_stay_on_one_line(text: str) -> None:
+    from vnguangxi.errors import one_line
+
+    shown = one_line(text)
+    assert len(shown.splitlines()) <= 1
+    if text.isprintable():
+        assert shown == text

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from enum import IntEnum
 
-# Characters that would break a one-line message (a bad value may hold any of them).
-_BREAKS = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+# Characters that would break a one-line message (a bad value may hold any of them); tab is kept.
+_BREAKS = frozenset(chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F, 0x85, 0x2028, 0x2029))
 
 
 def one_line(text: str) -> str:
     """The text with line breaks and other control characters escaped as Python writes them: '\\n'."""
-    return _BREAKS.sub(lambda m: repr(m[0])[1:-1], text)
+    if _BREAKS.isdisjoint(text):
+        return text
+    return "".join(repr(ch)[1:-1] if ch in _BREAKS else ch for ch in text)
 
 
 class ExitStatus(IntEnum):
