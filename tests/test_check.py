@@ -63,6 +63,11 @@ CASES: list[tuple[str, dict[str, str | bytes], tuple[str, int, int | None, str]]
         ("trade.toml", 3, None, "must be a string, not an integer"),
     ),
     (
+        "line separator in a comment",
+        {"trade.toml": "# a note\u2028with a line separator\n" + FACT.replace('"done"', '"dne"')},
+        ("trade.toml", 7, 10, "unknown status 'dne'"),
+    ),
+    (
         "id ending in a newline",
         {"trade.toml": FACT.replace('id = "f1"', 'id = "f1\\n"')},
         ("trade.toml", 2, None, "bad id 'f1\n'"),

@@ -151,3 +151,25 @@ def test_worker_processes_give_what_one_process_gives(monkeypatch: pytest.Monkey
         assert pool._pool is not None  # the work was done by worker processes
     assert [(c.digest, r) for c, r in here] == [(c.digest, r) for c, r in there]
     assert sum(len(r.facts) for _, r in there if r) == 2000
+
+
+def test_crlf_files_are_split_like_lf_files(run: Any, tmp_path: Path) -> None:
+    text = big_file().replace("\n", "\r\n")
+    chunks = build.split(text)
+    assert len(chunks) > 1
+    assert all(c.text.startswith("[[facts]]") for c in chunks[1:])
+    folder = make_folder(tmp_path / "f", {"trade.toml": text.encode()})
+    assert len(same_as_fresh(run, folder)) == 900
+    trade = folder / "trade.toml"
+    trade.write_bytes(trade.read_bytes().replace(b"Trade number 450 was", b"Commerce number 450 was"))
+    assert any(f["statement"].startswith("Commerce number 450") for f in same_as_fresh(run, folder))
+
+
+def test_one_chunk_to_parse_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
+    chunks = build.split(big_file())
+    jobs: list[build.Job] = [*chunks[:-1], ("trade.toml", "trade", chunks[-1])]  # all reused but the last
+    with build.workers() as pool:
+        results = list(pool.map(jobs, 10**9))
+        assert pool._pool is None
+    assert [r is None for _, r in results] == [True] * (len(chunks) - 1) + [False]

@@ -229,7 +229,7 @@ def test_header_lines_are_the_lines_that_start_with_a_header(pieces: list[str]) 
 
     text = "".join(pieces)
     for table in ("facts", "people"):
-        line_re = re.compile(rf"[ \t]*\[\[[ \t]*{table}[ \t]*\]\][ \t]*(?:#.*)?")
+        line_re = re.compile(rf"[ \t]*\[\[[ \t]*{table}[ \t]*\]\][ \t]*(?:#.*)?\r?")  # \r\n ends a line too
         expected = [n for n, line in enumerate(text.split("\n"), start=1) if line_re.fullmatch(line)]
         assert header_lines(text, table) == expected
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -37,7 +38,7 @@ SMALL_FILE = 256_000  # bytes: files below this are one chunk
 PARALLEL_BYTES = 4_000_000  # bytes to parse before worker processes pay off
 # A [[facts]] header and the line after it (usually the id), whose hash picks chunk boundaries. The
 # pattern starts with a literal so the scan is fast; split() checks that the header starts its line.
-_HEADER_AND_NEXT = re.compile(r"\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#[^\n]*)?\n(?=([^\n]*))")
+_HEADER_AND_NEXT = re.compile(r"\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?\n(?=([^\n]*))")
 
 
 class Chunk(NamedTuple):
@@ -199,7 +200,19 @@ class Workers:
         A job is ``(path, kind, chunk)``, or just a chunk, which passes through with None (it is reused).
         """
         cpus = os.cpu_count() or 1
-        if size < PARALLEL_BYTES or cpus < 2:
+        jobs = iter(jobs)
+        parallel = size >= PARALLEL_BYTES and cpus >= 2
+        if parallel:
+            head: list[Job] = []  # look ahead for a second chunk to parse: one alone is not worth a pool
+            to_parse = 0
+            for job in jobs:
+                head.append(job)
+                to_parse += not isinstance(job, Chunk)
+                if to_parse == 2:
+                    break
+            jobs = itertools.chain(head, jobs)
+            parallel = to_parse == 2
+        if not parallel:
             return ((job, None) if isinstance(job, Chunk) else (job[2], _prepare_job(job)) for job in jobs)
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-# Characters that would break a one-line message (a bad value may hold any of them); tab is kept.
-_BREAKS = frozenset(chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F, 0x85, 0x2028, 0x2029))
+# Characters that would break a one-line message (a bad value may hold any of them); tab is kept. C1
+# controls too: a terminal may act on them.
+_BREAKS = frozenset(chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029))
 
 
 def one_line(text: str) -> str:

@@ -32,7 +32,7 @@ class Locator:
     def lines(self) -> list[str]:
         """The text's lines, split only when a problem has to be placed."""
         if self._lines is None:
-            self._lines = self._text.splitlines()
+            self._lines = self._text.split("\n")  # TOML lines end at \n only (not at U+2028, U+0085...)
         return self._lines
 
     def _build(self) -> dict[Path_, int]:
@@ -105,7 +105,7 @@ def header_lines(text: str, table: str) -> list[int]:
     table, and fall back to a full Locator when the count does not match the parsed tables.
     """
     # Searched from the literal "[[" (fast), then held to the start of its line.
-    search = re.compile(rf"\[\[[ \t]*{re.escape(table)}[ \t]*\]\][ \t]*(?:#[^\n]*)?(?:\n|\Z)").search
+    search = re.compile(rf"\[\[[ \t]*{re.escape(table)}[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)").search
     lines = []
     line, last = 1, 0
     m = search(text)

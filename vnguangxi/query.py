@@ -222,10 +222,16 @@ class Book:
 
     @staticmethod
     def _ref_clause(kind: str, values: Sequence[str], params: list[Any]) -> str:
-        """Facts whose ``kind`` column (a JSON array; see REF_KINDS) holds any of the values."""
+        """Facts whose ``kind`` column (a JSON array; see REF_KINDS) holds any of the values.
+
+        A substring search for the quoted value: exact, because everything a valid fact names is an id
+        (no quotes or backslashes), and quicker than parsing every array.
+        """
         assert kind in REF_KINDS
-        params.extend(values)
-        return f"EXISTS (SELECT 1 FROM json_each({kind}) WHERE value IN ({','.join('?' * len(values))}))"
+        if not values:
+            return "0"
+        params.extend(json.dumps(v, ensure_ascii=False) for v in values)
+        return "(" + " OR ".join([f"instr({kind}, ?)"] * len(values)) + ")"
 
     def all_tags(self) -> list[str]:
         rows = self.index.rows(
@@ -268,11 +274,11 @@ class Book:
         rows = self.index.rows(
             " UNION ALL ".join(
                 f"SELECT '{kind}', data, start, id FROM facts JOIN texts USING (n) WHERE {self.index.in_set()} "
-                f"AND EXISTS (SELECT 1 FROM json_each({kind}) WHERE value = ?1)"
+                f"AND instr({kind}, ?1)"
                 for kind in ("conflicts_with", "related")
             )
             + " ORDER BY 3, 4",
-            (fact_id,),
+            (json.dumps(fact_id, ensure_ascii=False),),
         )
         return [(k, json.loads(d)) for k, d, _, _ in rows]
 
