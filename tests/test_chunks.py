@@ -173,3 +173,19 @@ def test_one_chunk_to_parse_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -
         results = list(pool.map(jobs, 10**9))
         assert pool._pool is None
     assert [r is None for _, r in results] == [True] * (len(chunks) - 1) + [False]
+
+
+def test_progress_is_reported_chunk_by_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vnguangxi.index import Index
+    from vnguangxi.load import scan
+
+    monkeypatch.setenv("VNGUANGXI_CACHE_DIR", str(tmp_path / "cache"))
+    folder = make_folder(tmp_path / "f", {"trade.toml": big_file()})
+    files, _ = scan(folder)
+    shares: list[float] = []
+    Index.open(files, True, print, progress=shares.append)
+    assert len(shares) == len(build.split(big_file())) > 1
+    assert shares == sorted(shares) and abs(shares[-1] - 1.0) < 1e-9
+    shares.clear()
+    Index.open(files, True, print, progress=shares.append)  # nothing changed: nothing to report
+    assert shares == []

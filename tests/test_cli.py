@@ -448,3 +448,26 @@ def test_spliced_json_equals_json_rebuilt_object_by_object(run: Any) -> None:
     assert run("list", "--json").stdout.strip() == json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     assert run("list", "-f", "jsonl").stdout == to_jsonl(data)
     assert all(s["file"] for f in data for s in f["sources"])
+
+
+def test_progress_line_waits_a_second_then_erases_itself(monkeypatch: Any, capsys: Any) -> None:
+    from vnguangxi import cli
+
+    now = [100.0]
+    progress = cli._Progress()
+    monkeypatch.setattr(progress, "_clock", lambda: now[0])
+    progress._start = progress._last = 100.0
+    progress(0.5)
+    now[0] = 100.5
+    progress(0.6)
+    assert capsys.readouterr().err == ""  # quick builds stay silent
+    now[0] = 101.5
+    progress(0.7)
+    now[0] = 101.6
+    progress(0.8)  # too soon after the last report
+    progress.close()
+    err = capsys.readouterr().err
+    assert err.count("indexing facts") == 1 and "70%" in err and err.endswith("\r\x1b[2K")
+    silent = cli._Progress()
+    silent.close()
+    assert capsys.readouterr().err == ""

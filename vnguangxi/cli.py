@@ -236,8 +236,41 @@ def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, wa
         files.extend(found)
         for w in warnings if warn else ():
             _warn(w)
-    index = Index.open(files, use_cache=not no_cache, warn=_warn if warn else lambda _m: None)
+    progress = _Progress() if warn and sys.stderr.isatty() else None  # never while completing a word
+    try:
+        index = Index.open(files, use_cache=not no_cache, warn=_warn if warn else lambda _m: None, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     return Book(index)
+
+
+class _Progress:
+    """A one-line progress report on a terminal's stderr, for builds that take more than a second."""
+
+    DELAY = 1.0  # seconds before the first report: quick builds stay silent
+    EVERY = 0.25
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._last = self._clock()
+        self._shown = False
+
+    def __call__(self, share: float) -> None:
+        now = self._clock()
+        if now - self._start < self.DELAY or now - self._last < self.EVERY:
+            return
+        self._last = now
+        self._shown = True
+        sys.stderr.write(f"\rvnguangxi: indexing facts, {share:4.0%} (the cache makes later runs quick)")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[2K")  # erase the line: what follows starts clean
+            sys.stderr.flush()
 
 
 def _format(fmt: str, as_json: bool, allowed: Sequence[str] = FORMATS) -> str:

@@ -84,21 +84,32 @@ def _data_error(problems: Sequence[Problem]) -> DataError:
 class Index:
     """A connection to the index, synchronised with the files in use."""
 
-    def __init__(self, conn: sqlite3.Connection, files: Sequence[FactFile]) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, files: Sequence[FactFile], progress: Callable[[float], None] | None = None
+    ) -> None:
         self.conn = conn
         self.files = list(files)
         self.file_ids: list[int] = []
+        self.progress = progress  # told the share of changed fact bytes indexed so far, as chunks go in
+        self._bytes_total = 0
+        self._bytes_done = 0.0
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, files: Sequence[FactFile], use_cache: bool, warn: Callable[[str], None]) -> Index:
+    def open(
+        cls,
+        files: Sequence[FactFile],
+        use_cache: bool,
+        warn: Callable[[str], None],
+        progress: Callable[[float], None] | None = None,
+    ) -> Index:
         if use_cache:
             path = cache_path()
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 conn = cls._connect(str(path))
-                index = cls(conn, files)
+                index = cls(conn, files, progress)
                 index.sync()
                 return index
             except DataError:
@@ -107,7 +118,7 @@ class Index:
                 warn(f"cache '{path}' ignored ({exc}); building the index in memory")
                 if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
                     cls._discard(path)
-        index = cls(cls._connect(":memory:"), files)
+        index = cls(cls._connect(":memory:"), files, progress)
         index.sync()
         return index
 
@@ -168,6 +179,8 @@ class Index:
         from vnguangxi.build import workers
 
         problems: list[Problem] = []
+        self._bytes_total = sum(f.size for f in stale if f.kind not in REGISTRIES)
+        self._bytes_done = 0.0
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             known = self._known()  # another process may have done the work meanwhile
@@ -264,6 +277,9 @@ class Index:
             if gone:
                 self._drop_chunks(gone)
                 gone = []
+            if self.progress is not None and self._bytes_total:
+                self._bytes_done += f.size * len(chunk.text) / max(len(text), 1)
+                self.progress(min(self._bytes_done / self._bytes_total, 1.0))
             if result is None:  # unchanged: keep its rows, move it to its new place
                 old = reusable[chunk.digest]
                 kept.add(old)
