@@ -167,3 +167,18 @@ def test_answers_do_not_depend_on_what_else_the_cache_holds(run: Any, tmp_path: 
     other = make_folder(tmp_path / "other")
     assert run("list", "--no-builtin", "--facts-dir", str(other)).exit_code == 0  # the cache holds both now
     assert answers() == alone == answers("--no-cache")
+
+
+def test_indexes_of_older_versions_are_removed(run: Any, tmp_path: Path) -> None:
+    from vnguangxi.index import cache_path
+
+    cache = Path(os.environ["VNGUANGXI_CACHE_DIR"])
+    cache.mkdir(parents=True, exist_ok=True)
+    old = [cache / "index-v1.sqlite3", cache / "index-v1.sqlite3-wal", cache / "index-v1.sqlite3-shm"]
+    for p in old:
+        p.write_bytes(b"old")
+    unrelated = cache / "notes.txt"
+    unrelated.write_text("not ours to remove")
+    assert run("list", "--json").exit_code == 0
+    assert not any(p.exists() for p in old)
+    assert cache_path().exists() and unrelated.exists()

@@ -108,6 +108,8 @@ class Index:
             path = cache_path()
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                if not path.exists():
+                    cls._discard_old_versions(path)
                 conn = cls._connect(str(path))
                 index = cls(conn, files, progress)
                 index.sync()
@@ -152,6 +154,13 @@ class Index:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         return conn
+
+    @classmethod
+    def _discard_old_versions(cls, current: Path) -> None:
+        """Remove the indexes of other schema versions (each can be hundreds of MB): nothing reads them."""
+        for old in current.parent.glob("index-v*.sqlite3"):
+            if old.name != current.name:
+                cls._discard(old)
 
     @staticmethod
     def _discard(path: Path) -> None:
