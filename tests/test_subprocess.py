@@ -67,23 +67,15 @@ def test_piping_into_head_ends_quietly() -> None:
     code = proc.wait(timeout=60)
     assert err == "" and code in (0, 1)
     # Output cut short by the reader: no message, and exit 1 (Python's own convention for EPIPE).
-    shell = subprocess.run(
-        f"{command()[0]} list --json | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}",
-        shell=True,
-        executable="/bin/bash",
-        capture_output=True,
-        text=True,
-    )
+    shell = _bash(f"{command()[0]} list --json | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}")
     assert shell.stderr == "" and shell.returncode == 1
     for args in (["list"], ["timeline"], ["localities"], ["stats"]):
-        cut = subprocess.run(
-            f"{command()[0]} {' '.join(args)} | head -n 1 >/dev/null",
-            shell=True,
-            executable="/bin/bash",
-            capture_output=True,
-            text=True,
-        )
+        cut = _bash(f"{command()[0]} {' '.join(args)} | head -n 1 >/dev/null")
         assert cut.stderr == "", args
+
+
+def _bash(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(script, shell=True, executable="/bin/bash", capture_output=True, text=True)
 
 
 def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:

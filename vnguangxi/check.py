@@ -77,8 +77,8 @@ def run_check(folders: Sequence[Path], articles: Sequence[str] = ()) -> CheckRep
     report = CheckReport([str(f) for f in folders])
     texts: dict[str, str] = {}
     facts: list[FactRefs] = []
-    registries: dict[str, list[Record]] = {"sources": [], "localities": [], "people": []}
-    invalid: dict[str, set[str]] = {"facts": set(), "sources": set(), "localities": set(), "people": set()}
+    registries: dict[str, list[Record]] = {kind: [] for kind in REGISTRIES}
+    invalid: dict[str, set[str]] = {kind: set() for kind in ("facts", *REGISTRIES)}
     with workers() as pool:
         for folder in folders:
             try:

@@ -13,7 +13,7 @@ import typer
 
 from vnguangxi import __version__
 from vnguangxi.errors import ExitStatus, UsageError, VnGuangxiError, one_line
-from vnguangxi.vocab import FORMATS, STATUSES, TOPIC_TITLES, TOPICS
+from vnguangxi.vocab import FORMATS, LOCALITY_KEYS, SOURCE_KEYS, STATUSES, TOPIC_TITLES, TOPICS
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -675,20 +675,8 @@ def localities(
             rows.append(row)
         if fmt == "table":
             columns: Sequence[str] = ("id", "names", "kind", "parent", "facts", "total")
-        else:
-            columns = (
-                "id",
-                "kind",
-                "country",
-                "parent",
-                "name_en",
-                "name_vi",
-                "name_zh",
-                "name_pinyin",
-                "aliases",
-                "facts",
-                "total",
-            )
+        else:  # every plain key of an entry (not the note or the links), then the counts
+            columns = (*LOCALITY_KEYS[: LOCALITY_KEYS.index("aliases") + 1], "facts", "total")
         _emit_rows(rows, columns, fmt, no_color)
 
 
@@ -715,7 +703,7 @@ def sources(
         rows = [{**s.to_dict(), "facts": counts.get(s.id, 0)} for s in book.sources.values()]
         columns: Sequence[str] = ("id", "publisher", "published", "title", "facts")
         if fmt != "table":
-            columns = ("id", "file", "title", "publisher", "publisher_basis", "published", "published_basis", "facts")
+            columns = (*SOURCE_KEYS[: SOURCE_KEYS.index("published_basis") + 1], "facts")
         _emit_rows(rows, columns, fmt, no_color)
 
 

@@ -274,7 +274,9 @@ class Index:
                 ),
             )
             return file_id, problems
-        reusable = dict(c.execute("SELECT digest, id FROM chunks WHERE file = ?", (file_id,)).fetchall())
+        stored = c.execute("SELECT digest, id, first_line FROM chunks WHERE file = ?", (file_id,)).fetchall()
+        reusable = {digest: chunk_id for digest, chunk_id, _ in stored}
+        stored_line = {chunk_id: line for _, chunk_id, line in stored}
         # A file seen before is split first, so the old chunks it no longer has can be dropped while the
         # workers parse the new ones; a new file streams its chunks to the workers as they are found.
         chunks = split(text) if reusable else None
@@ -292,7 +294,7 @@ class Index:
             if result is None:  # unchanged: keep its rows, move it to its new place
                 old = reusable[chunk.digest]
                 kept.add(old)
-                (was,) = c.execute("SELECT first_line FROM chunks WHERE id = ?", (old,)).fetchone()
+                was = stored_line[old]
                 c.execute(
                     "UPDATE chunks SET seq = ?, first_index = ?, first_line = ? WHERE id = ?",
                     (seq, chunk.first_index, chunk.first_line, old),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -116,28 +116,16 @@ class Book:
         return out
 
     def descendants(self, place: str) -> set[str]:
-        out = {place}
-        stack = [place]
-        while stack:
-            for child in self._children.get(stack.pop(), []):
-                if child not in out:
-                    out.add(child)
-                    stack.append(child)
-        return out
+        return _reach(place, lambda p: self._children.get(p, []))
 
     def linked(self, place: str) -> set[str]:
         """The place and every place joined to it by a reorganisation link, either way."""
-        out = {place}
-        stack = [place]
-        while stack:
-            loc = self.localities.get(stack.pop())
-            if loc is None:
-                continue
-            for link in (*loc.superseded_by, *loc.supersedes):
-                if link.id not in out:
-                    out.add(link.id)
-                    stack.append(link.id)
-        return out
+
+        def links(p: str) -> list[str]:
+            loc = self.localities.get(p)
+            return [] if loc is None else [x.id for x in (*loc.superseded_by, *loc.supersedes)]
+
+        return _reach(place, links)
 
     def resolve_place(self, name: str) -> set[str]:
         """Ids a place argument names (by id or any name or alias, any script, any case or accents)."""
@@ -418,6 +406,18 @@ class Book:
             fact = json.loads(raw)
             out.setdefault(fact["series"], []).append(fact)
         return {k: v for k, v in out.items() if len({x["year"] for x in v}) > 1}
+
+
+def _reach(start: str, step: Callable[[str], Iterable[str]]) -> set[str]:
+    """``start`` and everything reachable from it by ``step``."""
+    out = {start}
+    stack = [start]
+    while stack:
+        for nxt in step(stack.pop()):
+            if nxt not in out:
+                out.add(nxt)
+                stack.append(nxt)
+    return out
 
 
 def _like(term: str) -> str:

@@ -22,9 +22,11 @@ from vnguangxi.models import Problem
 from vnguangxi.text import accepted, suggest
 from vnguangxi.vocab import (
     DATE_KINDS,
+    LOCALITY_KEYS,
     LOCALITY_KINDS,
     QUALIFIERS,
     REGISTRIES,
+    SOURCE_KEYS,
     STATUSES,
     TOPICS,
     UNITS,
@@ -56,48 +58,13 @@ FACT_REQUIRED = ("id", "statement", "date", "date_kind", "status", "localities",
 QUANTITY_KEYS = ("value", "unit", "qualifier", "stated", "equivalents")
 EQUIVALENT_KEYS = ("value", "unit", "stated")
 SOURCE_REF_KEYS = ("source", "excerpt")
-SOURCE_KEYS = (
-    "id",
-    "file",
-    "title",
-    "publisher",
-    "publisher_basis",
-    "published",
-    "published_basis",
-    "language",
-    "url",
-)
 SOURCE_REQUIRED = ("id", "file", "publisher", "published")
-LOCALITY_KEYS = (
-    "id",
-    "kind",
-    "country",
-    "parent",
-    "name_en",
-    "name_vi",
-    "name_zh",
-    "name_pinyin",
-    "aliases",
-    "note",
-    "superseded_by",
-    "supersedes",
-)
 LOCALITY_REQUIRED = ("id", "kind", "country", "name_en")
 LINK_KEYS = ("id", "date")
 PERSON_KEYS = ("id", "name", "aliases", "country", "note", "roles")
 PERSON_REQUIRED = ("id", "name")
 ROLE_KEYS = ("role", "organisation", "as_of", "source")
 ROLE_REQUIRED = ("role", "as_of", "source")
-
-
-def kind_of_file(name: str) -> str | None:
-    """'trade.toml' → 'trade'; 'sources.toml' → 'sources'; anything else → None."""
-    if not name.endswith(".toml"):
-        return None
-    stem = name[: -len(".toml")]
-    if stem in TOPICS or stem in REGISTRIES:
-        return stem
-    return None
 
 
 def _type_name(value: Any) -> str:

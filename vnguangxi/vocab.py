@@ -74,3 +74,30 @@ LOCALITY_KINDS: tuple[str, ...] = (
 FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown")
 # What a fact names by id, each kept as a JSON array column of the index for filtering and counting.
 REF_KINDS = ("localities", "people", "tags", "sources", "conflicts_with", "related")
+
+# The keys of registry entries, in the order their tables and CSV columns show them.
+SOURCE_KEYS = (
+    "id",
+    "file",
+    "title",
+    "publisher",
+    "publisher_basis",
+    "published",
+    "published_basis",
+    "language",
+    "url",
+)
+LOCALITY_KEYS = (
+    "id",
+    "kind",
+    "country",
+    "parent",
+    "name_en",
+    "name_vi",
+    "name_zh",
+    "name_pinyin",
+    "aliases",
+    "note",
+    "superseded_by",
+    "supersedes",
+)
