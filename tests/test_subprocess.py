@@ -213,3 +213,18 @@ def test_shell_completion_of_place_names_in_any_script() -> None:
     assert "Móng Cái" in run(env=env).stdout
     env["_TYPER_COMPLETE_ARGS"] = "vnguangxi list -l 芒"
     assert "芒街" in run(env=env).stdout
+
+
+@pytest.mark.parametrize("args", [["list", "--topic", "trade", "--json"], ["list", "--topic", "trade"]])
+def test_hot_paths_import_only_what_they_need(args: list[str]) -> None:
+    """JSON and piped tables never load Rich; no command loads importlib.metadata or, once the index is
+    current, the builder (multiprocessing, tomli)."""
+    assert run(*args).returncode == 0  # bring the index up to date first
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "vnguangxi", *args], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "vnguangxi.cli" in loaded
+    for module in ("rich", "importlib.metadata", "vnguangxi.build", "multiprocessing", "tomli", "pydantic"):
+        assert module not in loaded, module
