@@ -24,6 +24,21 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+# Han characters (CJK unified ideographs, extension A, compatibility): no spaces between words.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def excerpt_words(text: str) -> float:
+    """The length of an excerpt in words: words between spaces, and two Han characters to a word.
+
+    So the 20-word rule for English and Vietnamese is a 40-character rule for Chinese.
+    """
+    han = len(_HAN.findall(text))
+    if not han:
+        return len(text.split())
+    return len(_HAN.sub(" ", text).split()) + han / 2
+
+
 def words(text: str) -> list[str]:
     """The folded words of a text: letters and digits, any script."""
     return _WORD.findall(fold(text))

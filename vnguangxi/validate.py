@@ -19,7 +19,7 @@ from typing import Any
 from vnguangxi import dates
 from vnguangxi.locate import Locator, Path_, header_lines
 from vnguangxi.models import Problem
-from vnguangxi.text import accepted, suggest
+from vnguangxi.text import accepted, excerpt_words, suggest
 from vnguangxi.vocab import (
     DATE_KINDS,
     LOCALITY_KEYS,
@@ -305,11 +305,11 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
                 c.keys(ref, rw, SOURCE_REF_KEYS, SOURCE_REF_KEYS, f"source {j + 1} of {what}")
                 sid = c.string(ref, "source", rw, f"source {j + 1} of {what}", required=True)
                 excerpt = c.string(ref, "excerpt", rw, f"source {j + 1} of {what}", required=True)
-                if excerpt is not None and len(excerpt.split()) > MAX_EXCERPT_WORDS:
+                if excerpt is not None and excerpt_words(excerpt) > MAX_EXCERPT_WORDS:
                     c.add(
                         (*rw, "excerpt"),
-                        f"excerpt of {what} has {len(excerpt.split())} words; "
-                        f"quote at most {MAX_EXCERPT_WORDS} (about 20)",
+                        f"excerpt of {what} has {excerpt_words(excerpt):g} words (two Chinese characters count as "
+                        f"one); quote at most {MAX_EXCERPT_WORDS} (about 20, or about 40 Chinese characters)",
                     )
                 if sid is not None and excerpt is not None:
                     sources.append({"source": sid, "excerpt": excerpt})
@@ -565,7 +565,7 @@ def _fast_fact(raw: dict[str, Any], topic: str) -> dict[str, Any] | None:
         if type(ref) is not dict or ref.keys() != _SOURCE_REF_KEYSET:
             return None
         sid, excerpt = ref["source"], ref["excerpt"]
-        if not _text(sid) or not _text(excerpt) or len(excerpt.split()) > MAX_EXCERPT_WORDS:
+        if not _text(sid) or not _text(excerpt) or excerpt_words(excerpt) > MAX_EXCERPT_WORDS:
             return None
         sources.append({"source": sid, "excerpt": excerpt})
     return _record(raw, topic, span, kind, status, lists, quantity, sources)
@@ -833,6 +833,20 @@ def cross_check(
     return sorted(problems, key=Problem.sort_key)
 
 
+_HEADER_KEYS = ("url:", "title:", "published:", "publisher:", "language:", "note:")
+
+
+def article_body(text: str) -> str:
+    """The article's own text: after the header block (``url:``, ``title:`` … lines, then a blank line)
+    where the file has one, as in the further-articles folder; the whole text otherwise."""
+    if not text.startswith(_HEADER_KEYS):
+        return text
+    head, sep, body = text.partition("\n\n")
+    if not sep or not all(line.startswith(_HEADER_KEYS) or line[:1].isspace() for line in head.splitlines()):
+        return text
+    return body
+
+
 def read_articles(folders: Iterable[Path], sources: Iterable[Record]) -> dict[str, str]:
     """Article texts by source id, from the first folder holding each source's file."""
     out: dict[str, str] = {}
@@ -841,7 +855,7 @@ def read_articles(folders: Iterable[Path], sources: Iterable[Record]) -> dict[st
         for folder in folder_list:
             candidate = folder / rec.data["file"]
             try:
-                out[rec.data["id"]] = candidate.read_text(encoding="utf-8")
+                out[rec.data["id"]] = article_body(candidate.read_text(encoding="utf-8"))
                 break
             except (OSError, UnicodeDecodeError):
                 continue
