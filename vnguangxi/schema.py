@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vnguangxi.vocab import DATE_KINDS, LOCALITY_KINDS, QUALIFIERS, STATUSES, UNITS
+from vnguangxi.vocab import DATE_KINDS, LOCALITY_KINDS, QUALIFIERS, STATUSES, STORED_COPY, UNITS
 
 BASE = "https://vnguangxi.invalid/schema/"
 ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -127,6 +127,8 @@ def sources_schema() -> dict[str, Any]:
             "published_basis": {"type": "string"},
             "language": {"type": "string"},
             "url": {"type": "string"},
+            "republished_by": {"type": "string"},
+            "stored_copy": {"enum": list(STORED_COPY)},
         },
     }
     return _doc("vnguangxi sources registry", "sources", source)

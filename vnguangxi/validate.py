@@ -28,6 +28,7 @@ from vnguangxi.vocab import (
     REGISTRIES,
     SOURCE_KEYS,
     STATUSES,
+    STORED_COPY,
     TOPICS,
     UNITS,
 )
@@ -381,7 +382,10 @@ def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any])
         c.keys(entry, where, SOURCE_KEYS, SOURCE_REQUIRED, what)
         c.identifier(entry, where, what, SOURCE_ID_RE)
         for key in SOURCE_KEYS[1:]:
-            c.string(entry, key, where, what, required=key in SOURCE_REQUIRED)
+            if key == "stored_copy":
+                c.choice(entry, key, where, what, STORED_COPY, "stored_copy value")
+            else:
+                c.string(entry, key, where, what, required=key in SOURCE_REQUIRED)
         c.date(entry, "published", where, what)
     elif kind == "localities":
         c.keys(entry, where, LOCALITY_KEYS, LOCALITY_REQUIRED, what)

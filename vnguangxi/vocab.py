@@ -115,7 +115,10 @@ SOURCE_KEYS = (
     "published_basis",
     "language",
     "url",
+    "republished_by",
+    "stored_copy",
 )
+STORED_COPY: tuple[str, ...] = ("complete", "truncated")
 LOCALITY_KEYS = (
     "id",
     "kind",
