@@ -104,15 +104,15 @@ def make_folder(root: Path, files: Mapping[str, str | bytes | None] | None = Non
             {"sources.toml": SOURCES, "localities.toml": LOCALITIES, "people.toml": PEOPLE, "trade.toml": FACT}
         )
     content.update(files or {})
+    content.setdefault("articles/s1.txt", ARTICLE)
     for name, text in content.items():
         if text is None:
             continue
         path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(text, bytes):
             path.write_bytes(text)
         else:
             path.write_text(text, encoding="utf-8", newline="")
-    articles = root / "articles"
-    articles.mkdir(exist_ok=True)
-    (articles / "s1.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "articles").mkdir(exist_ok=True)
     return root

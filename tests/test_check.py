@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FACT, FULL_FACT, LOCALITIES, MINIMAL_FACT, SOURCES, make_folder
+from helpers import ARTICLE, FACT, FULL_FACT, LOCALITIES, MINIMAL_FACT, SOURCES, make_folder
 
 COMMANDS_OVER_FACTS = [
     ["list"],
@@ -25,7 +25,7 @@ COMMANDS_OVER_FACTS = [
 
 
 def check(run: Any, *folders: Path, fmt: str = "json") -> tuple[int, dict[str, Any]]:
-    result = run("check", *map(str, folders), "--format", fmt)
+    result = run("check", *map(str, folders), "--no-builtin", "--format", fmt)
     assert "Traceback" not in result.stderr
     return result.exit_code, json.loads(result.stdout)
 
@@ -80,7 +80,7 @@ CASES: list[tuple[str, dict[str, str | bytes], tuple[str, int, int | None, str]]
     (
         "unknown topic",
         {"trde.toml": FACT.replace('"f1"', '"f9"')},
-        ("trde.toml", 1, None, "unknown topic 'trde' (did you mean 'trade'?)"),
+        ("trde.toml", 1, None, "its file name 'trde.toml' is not a topic (did you mean 'trade'?)"),
     ),
     (
         "unknown status",
@@ -151,8 +151,9 @@ CASES: list[tuple[str, dict[str, str | bytes], tuple[str, int, int | None, str]]
         "excerpt too long",
         {
             "trade.toml": FACT.replace(
-                'excerpt = "exceeded 300 billion CNY last year"', 'excerpt = "' + "word " * 30 + '"'
-            )
+                'excerpt = "exceeded 300 billion CNY last year"', 'excerpt = "' + "said " * 30 + '"'
+            ),
+            "articles/s1.txt": ARTICLE + " said" * 31,
         },
         ("trade.toml", 12, None, "quote at most 25"),
     ),
@@ -259,7 +260,7 @@ def test_all_problems_in_one_run_sorted(run: Any, tmp_path: Path) -> None:
     where = [(Path(p["file"]).name, p["line"]) for p in report["problems"]]
     assert where == sorted(where)
     assert ("meetings.toml", 7) in where and ("trade.toml", 4) in where and ("trade.toml", 6) in where
-    text = run("check", str(folder)).stdout.splitlines()
+    text = run("check", str(folder), "--no-builtin").stdout.splitlines()
     assert text[-1].startswith(f"{len(report['problems'])} problems found")
     assert all(":" in line for line in text[:-1])
 
@@ -269,7 +270,7 @@ def test_check_clean_folder(run: Any, tmp_path: Path) -> None:
     code, report = check(run, folder)
     assert code == 0, report["problems"]
     assert report["facts"] == 3 and report["excerpts_checked"] == 3
-    out = run("check", str(folder))
+    out = run("check", str(folder), "--no-builtin")
     assert out.exit_code == 0 and out.stdout.startswith("no problems in 3 facts")
 
 

@@ -79,7 +79,7 @@ def test_problems_in_a_big_file_are_located_in_the_file(run: Any, tmp_path: Path
     listing(run, folder)  # cached or not, the same message
     result = listing(run, folder)
     assert result.exit_code == 1 and f"trade.toml:{at + 1}:10: unknown status 'dne'" in result.stderr
-    report = json.loads(run("check", str(folder), "--format", "json").stdout)
+    report = json.loads(run("check", str(folder), "--no-builtin", "--format", "json").stdout)
     assert [(p["line"], p["column"]) for p in report["problems"]] == [(at + 1, 10)]
 
 
@@ -97,7 +97,7 @@ def test_ids_repeated_across_chunks(run: Any, tmp_path: Path) -> None:
     folder = make_folder(tmp_path / "f", {"trade.toml": text})
     result = listing(run, folder)
     assert result.exit_code == 1 and "duplicate id 'f10': already used at" in result.stderr
-    report = json.loads(run("check", str(folder), "--format", "json").stdout)
+    report = json.loads(run("check", str(folder), "--no-builtin", "--format", "json").stdout)
     assert len(report["problems"]) == 1 and "duplicate id 'f10'" in report["problems"][0]["message"]
     # the same repeat appearing by an edit after the file was indexed
     folder2 = make_folder(tmp_path / "g", {"trade.toml": big_file()})

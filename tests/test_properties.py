@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from vnguangxi import dates
-from vnguangxi.build import facts, read, registry, workers
+from vnguangxi.build import facts, read, read_whole, whole, workers
 from vnguangxi.check import run_check
 from vnguangxi.cli import app
 from vnguangxi.load import FactFile
@@ -32,8 +32,8 @@ def _parse_text(tmp: Path, text: str | bytes, name: str = "trade.toml") -> None:
     text, problems = read(file)
     with workers() as pool:
         if text is not None:
-            if file.kind == "localities":
-                problems += registry(file, text)[1]
+            if read_whole(file, text):
+                problems += whole(file, text).problems
             else:
                 problems += [p for _, r in facts(file, text, pool) if r is not None for p in r.problems]
     for problem in problems:

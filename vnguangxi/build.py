@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from vnguangxi.load import FactFile
     from vnguangxi.models import Problem
-    from vnguangxi.validate import Record
+    from vnguangxi.validate import FactRefs, Record
 
 CHUNK_FACTS = 256  # average facts per chunk
 CHUNK_MAX = 1024  # a chunk never holds more
@@ -69,6 +69,7 @@ class Prepared(NamedTuple):
     sources: str  # each source cited, once
     conflicts_with: str
     related: str
+    draft: int  # 1 for a fact marked draft = true: hidden from listings unless asked for
     folded: str
     data: str  # the public JSON object, without the sources' file names
 
@@ -79,6 +80,9 @@ class ChunkResult(NamedTuple):
     problems: list[Problem]
     invalid_ids: list[str]
     failed: bool  # tomli could not read the chunk on its own
+    partial: list[FactRefs] = []  # what can be read of the references of facts with problems
+    registries: dict[str, list[Record]] = {}  # registry tables, in files that hold them (read whole)
+    invalid_registry: dict[str, list[str]] = {}
 
 
 def split(text: str) -> list[Chunk]:
@@ -148,6 +152,7 @@ def _prepare(record: Record, first_index: int) -> Prepared:
         _ids(cited),
         _ids(d["conflicts_with"]),
         _ids(d["related"]),
+        1 if d["draft"] else 0,
         _searchable(d),
         _json(public),
     )
@@ -162,19 +167,29 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def prepare_chunk(path: str, kind: str, chunk: Chunk) -> ChunkResult:
-    """Parse and validate one chunk on its own (runs in worker processes too)."""
+def prepare_chunk(path: str, kind: str, chunk: Chunk, data: dict[str, Any] | None = None) -> ChunkResult:
+    """Parse (unless ``data`` is given) and validate one chunk on its own (runs in worker processes too)."""
     import tomli
 
     from vnguangxi.validate import check_file
 
-    try:
-        data = tomli.loads(chunk.text)
-    except (tomli.TOMLDecodeError, RecursionError):
-        return ChunkResult(chunk.digest, [], [], [], True)
+    if data is None:
+        try:
+            data = tomli.loads(chunk.text)
+        except (tomli.TOMLDecodeError, RecursionError):
+            return ChunkResult(chunk.digest, [], [], [], True)
     result = check_file(path, kind, data, chunk.text, chunk.first_index, chunk.first_line)
     facts = [_prepare(r, chunk.first_index) for r in result.records]
-    return ChunkResult(chunk.digest, facts, result.problems, result.invalid_ids, False)
+    return ChunkResult(
+        chunk.digest,
+        facts,
+        result.problems,
+        result.invalid_ids,
+        False,
+        result.partial,
+        result.registries,
+        result.invalid_registry,
+    )
 
 
 Job = tuple[str, str, Chunk] | Chunk  # (path, kind, chunk) to parse, or a chunk to reuse as it is
@@ -258,20 +273,20 @@ def workers() -> Iterator[Workers]:
 
 
 def read(file: FactFile) -> tuple[str | None, list[Problem]]:
-    """The text of a fact file or registry, or the problems that stop it being read."""
-    from vnguangxi.load import KNOWN_FILES, read_text
-    from vnguangxi.models import Problem
-    from vnguangxi.text import suggest
+    """The text of a fact file, or the problems that stop it being read."""
+    from vnguangxi.load import read_text
 
-    if not file.kind:
-        stem = os.path.basename(file.path)[: -len(".toml")]
-        message = (
-            f"unknown topic '{stem}'{suggest(stem, (*TOPICS, *REGISTRIES))}: fact files are named after "
-            f"their topic; accepted: {KNOWN_FILES}"
-        )
-        return None, [Problem(file.path, 1, message)]
     text, problem = read_text(file.path)
     return text, [problem] if problem else []
+
+
+# A registry table header at the start of a line: a file holding one is read whole, not in chunks.
+_REGISTRY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(?:" + "|".join(REGISTRIES) + r")[ \t]*[\].]", re.MULTILINE)
+
+
+def read_whole(file: FactFile, text: str) -> bool:
+    """Whether a file is read in one piece: registry files, and files that hold any registry table."""
+    return file.kind in REGISTRIES or _REGISTRY_HEADER.search(text) is not None
 
 
 def parse_whole(path: str, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -290,15 +305,13 @@ def parse_whole(path: str, text: str) -> tuple[dict[str, Any] | None, list[Probl
         return None, [Problem(path, 1, "TOML nesting too deep to read")]
 
 
-def registry(file: FactFile, text: str) -> tuple[list[Record], list[Problem], list[str]]:
-    """A registry file checked on its own: its entries, problems, and the ids of entries with problems."""
-    from vnguangxi.validate import check_file
-
+def whole(file: FactFile, text: str) -> ChunkResult:
+    """A file read in one piece (see read_whole): all its tables checked together, as one chunk."""
     data, problems = parse_whole(file.path, text)
+    chunk = Chunk(text, 1, 0, _digest(text))
     if data is None:
-        return [], problems, []
-    result = check_file(file.path, file.kind, data, text)
-    return result.records, result.problems, result.invalid_ids
+        return ChunkResult(chunk.digest, [], problems, [], True)
+    return prepare_chunk(file.path, file.kind, chunk, data)
 
 
 def facts(

@@ -31,6 +31,15 @@ class CheckReport:
     warnings: list[str] = field(default_factory=list)
     excerpts_checked: int = 0
     excerpts_total: int = 0
+    drafts: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, id) of draft facts
+
+    def draft_notes(self) -> list[str]:
+        """One line per fact still marked as a draft: valid, but not yet reviewed by a curator."""
+        return [
+            f"{path}:{line}: fact '{fid}' is a draft, not yet reviewed (listings hide it; delete "
+            "`draft = true` once reviewed)"
+            for path, line, fid in sorted(self.drafts)
+        ]
 
     @property
     def ok(self) -> bool:
@@ -40,7 +49,10 @@ class CheckReport:
         n = len(self.problems)
         what = (
             f"{self.facts} facts in {self.files} files from {len(self.folders)} folder{'s' * (len(self.folders) != 1)}"
+            f" ({', '.join(self.folder_names())})"
         )
+        if self.drafts:
+            what += f", {len(self.drafts)} of them draft{'s' * (len(self.drafts) != 1)} not yet reviewed"
         if self.excerpts_total:
             excerpts = f"{self.excerpts_checked} of {self.excerpts_total} excerpts checked against their articles"
         else:
@@ -48,6 +60,12 @@ class CheckReport:
         if n:
             return f"{n} problem{'s' * (n != 1)} found in {what}; {excerpts}"
         return f"no problems in {what}; {excerpts}"
+
+    def folder_names(self) -> list[str]:
+        from vnguangxi.load import builtin_dir
+
+        builtin = str(builtin_dir())
+        return ["built-in" if f == builtin else f for f in self.folders]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -59,8 +77,21 @@ class CheckReport:
             "excerpts_total": self.excerpts_total,
             "problems": [p.to_dict() for p in self.problems],
             "warnings": self.warnings,
+            "drafts": [{"file": p, "line": n, "id": i} for p, n, i in sorted(self.drafts)],
             "summary": self.summary(),
         }
+
+
+def check_command(folders: Sequence[Path]) -> str:
+    """The `vnguangxi check` command line that checks exactly these folders."""
+    import shlex
+
+    from vnguangxi.load import builtin_dir
+
+    builtin = builtin_dir()
+    mine = [shlex.quote(str(f)) for f in folders if f != builtin]
+    flags = [] if builtin in folders else ["--no-builtin"]
+    return " ".join(["vnguangxi check", *mine, *flags])
 
 
 def article_dirs(given: Sequence[str], folders: Sequence[Path]) -> list[Path]:
@@ -108,7 +139,7 @@ def _check_file(
     invalid: dict[str, set[str]],
 ) -> list[FactRefs]:
     """One file on its own: its problems into the report, its facts' references for the checks across."""
-    from vnguangxi.build import RepeatedIds, read, registry
+    from vnguangxi.build import Chunk, RepeatedIds, read, read_whole, whole
     from vnguangxi.build import facts as chunk_facts
 
     text, problems = read(f)
@@ -116,16 +147,11 @@ def _check_file(
     if text is None:
         return []
     texts[f.path] = text
-    if f.kind in REGISTRIES:
-        records, problems, bad = registry(f, text)
-        registries[f.kind].extend(records)
-        report.problems.extend(problems)
-        invalid[f.kind].update(bad)
-        return []
     out: list[FactRefs] = []
     found: list[Problem] = []
     repeated = RepeatedIds(f.path)
-    for seq, (chunk, result) in enumerate(chunk_facts(f, text, pool)):
+    results = [(Chunk(text, 1, 0, ""), whole(f, text))] if read_whole(f, text) else chunk_facts(f, text, pool)
+    for seq, (chunk, result) in enumerate(results):
         assert result is not None
         if chunk.first_index == 0 and seq:  # the whole file, after a chunk could not be read alone
             out, found = [], []
@@ -133,8 +159,15 @@ def _check_file(
         found.extend(result.problems)
         found.extend(repeated.check(chunk, result.facts))
         invalid["facts"].update(result.invalid_ids)
+        for kind, records in result.registries.items():
+            registries[kind].extend(records)
+        for kind, ids in result.invalid_registry.items():
+            invalid[kind].update(ids)
+        out.extend(result.partial)
         for p in result.facts:
             cited = json.loads(p.data)["sources"]
+            if p.draft:
+                report.drafts.append((f.path, p.line, p.id))
             out.append(
                 FactRefs(
                     p.id,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from vnguangxi import __version__
-from vnguangxi.errors import ExitStatus, UsageError, VnGuangxiError, one_line
+from vnguangxi.errors import DataError, ExitStatus, UsageError, VnGuangxiError, one_line
 from vnguangxi.vocab import FORMATS, LOCALITY_KEYS, SOURCE_KEYS, STATUSES, TOPIC_TITLES, TOPICS
 
 if TYPE_CHECKING:
@@ -223,7 +223,8 @@ def _guard() -> Iterator[None]:
 
 
 def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, warn: bool = True) -> "Book":
-    from vnguangxi.index import Index
+    from vnguangxi.check import check_command
+    from vnguangxi.index import CHECK_HINT, Index
     from vnguangxi.load import ENV_FACTS_DIR, folders_from, scan
     from vnguangxi.query import Book
 
@@ -239,6 +240,10 @@ def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, wa
     progress = _Progress() if warn and sys.stderr.isatty() else None  # never while completing a word
     try:
         index = Index.open(files, use_cache=not no_cache, warn=_warn if warn else lambda _m: None, progress=progress)
+    except DataError as exc:
+        if exc.hint == CHECK_HINT:
+            exc.hint = f"run `{check_command(folders)}` to list every problem"
+        raise
     finally:
         if progress is not None:
             progress.close()
@@ -818,7 +823,8 @@ def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
 @_command()
 def check(
     dirs: Annotated[
-        list[str] | None, typer.Argument(metavar="[DIR]...", help="Folders to check (default: built-in plus yours).")
+        list[str] | None,
+        typer.Argument(metavar="[DIR]...", help="Your folders to check, read with the built-in facts (--no-builtin: alone)."),
     ] = None,
     articles: Annotated[
         list[str] | None,
@@ -831,7 +837,7 @@ def check(
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
 ) -> None:
-    """Check fact folders and report every problem as file:line[:column]: message; exit 1 if any.
+    """Check fact folders, with the built-in facts as list reads them, and report every problem; exit 1 if any.
 
     \b
     Examples:
@@ -849,7 +855,8 @@ def check(
 
     with _guard():
         fmt = _format(fmt, as_json, ("table", "json"))
-        folders = [Path(d) for d in dirs] if dirs else folders_from(facts_dir, no_builtin)
+        given = [*(dirs or []), *(facts_dir or [])]
+        folders = folders_from(given or None, no_builtin)
         if not folders:
             raise UsageError("nothing to check", "name a folder, or drop --no-builtin")
         report = run_check(folders, articles or [])
@@ -862,6 +869,8 @@ def check(
                 _warn(w)
             for p in report.problems:
                 sys.stdout.write(f"{one_line(str(p))}\n")
+            for note in report.draft_notes():
+                sys.stdout.write(f"{one_line(note)}\n")
             sys.stdout.write(report.summary() + "\n")
             if report.excerpts_checked < report.excerpts_total:
                 _stderr(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "7"  # bump when the layout or any validation rule changes: old rows were checked by old rules
+SCHEMA_VERSION = "8"  # bump when the layout or any validation rule changes: old rows were checked by old rules
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -43,7 +43,7 @@ CREATE INDEX chunks_file ON chunks(file, digest);
 CREATE TABLE facts(
     n INTEGER PRIMARY KEY, file INT, chunk INT, idx INT, line INT, id TEXT, topic TEXT,
     y0 INT, y1 INT, start TEXT, finish TEXT, status TEXT, series TEXT,
-    localities TEXT, people TEXT, tags TEXT, sources TEXT, conflicts_with TEXT, related TEXT
+    localities TEXT, people TEXT, tags TEXT, sources TEXT, conflicts_with TEXT, related TEXT, draft INT
 );
 CREATE INDEX facts_chunk ON facts(chunk);
 CREATE INDEX facts_file ON facts(file, id);
@@ -243,7 +243,7 @@ class Index:
 
         Rows go in as chunks arrive; the caller rolls them back if problems are found.
         """
-        from vnguangxi.build import facts, read, registry, split
+        from vnguangxi.build import facts, read, read_whole, split
         from vnguangxi.models import Problem
 
         c = self.conn
@@ -263,17 +263,9 @@ class Index:
                 "UPDATE files SET kind = ?, size = ?, mtime_ns = ?, ctime_ns = ?, inode = ? WHERE id = ?",
                 (*stat_row, file_id),
             )
-        if f.kind in REGISTRIES:
-            records, problems, _ = registry(f, text)
-            c.execute("DELETE FROM registry WHERE file = ?", (file_id,))
-            c.executemany(
-                "INSERT INTO registry(file, kind, idx, line, id, data) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    (file_id, f.kind, r.index, r.line, r.data["id"], json.dumps(r.data, ensure_ascii=False))
-                    for r in records
-                ),
-            )
-            return file_id, problems
+        c.execute("DELETE FROM registry WHERE file = ?", (file_id,))
+        if read_whole(f, text):
+            return file_id, self._index_whole(f, file_id, text)
         stored = c.execute("SELECT digest, id, first_line FROM chunks WHERE file = ?", (file_id,)).fetchall()
         reusable = {digest: chunk_id for digest, chunk_id, _ in stored}
         stored_line = {chunk_id: line for _, chunk_id, line in stored}
@@ -330,6 +322,32 @@ class Index:
             problems.extend(Problem(f.path, line, message) for line in lines[1:])
         return file_id, problems
 
+    def _index_whole(self, f: FactFile, file_id: int, text: str) -> list[Problem]:
+        """A file read in one piece (it holds registry tables): its entries, and its facts as one chunk."""
+        from vnguangxi.build import whole
+
+        c = self.conn
+        self._drop_chunks(c.execute("SELECT id FROM chunks WHERE file = ?", (file_id,)).fetchall())
+        result = whole(f, text)
+        if result.problems:
+            return result.problems
+        for kind, records in result.registries.items():
+            c.executemany(
+                "INSERT INTO registry(file, kind, idx, line, id, data) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (file_id, kind, r.index, r.line, r.data["id"], json.dumps(r.data, ensure_ascii=False))
+                    for r in records
+                ),
+            )
+        if result.facts:
+            cur = c.execute(
+                "INSERT INTO chunks(file, seq, digest, first_index, first_line) VALUES (?, 0, ?, 0, 1)",
+                (file_id, result.digest),
+            )
+            assert cur.lastrowid is not None
+            self._insert_facts(file_id, cur.lastrowid, result.facts)
+        return []
+
     def _drop_chunks(self, chunk_ids: Sequence[tuple[int]]) -> None:
         c = self.conn
         c.executemany("DELETE FROM texts WHERE n IN (SELECT n FROM facts WHERE chunk = ?)", chunk_ids)
@@ -340,10 +358,10 @@ class Index:
         c = self.conn
         (start,) = c.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM facts").fetchone()
         c.executemany(
-            f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 16)})",
-            ((k, *p[:16]) for k, p in enumerate(facts)),
+            f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 17)})",
+            ((k, *p[:17]) for k, p in enumerate(facts)),
         )
-        c.executemany(f"INSERT INTO texts VALUES ({start} + ?, ?, ?)", ((k, p[16], p[17]) for k, p in enumerate(facts)))
+        c.executemany(f"INSERT INTO texts VALUES ({start} + ?, ?, ?)", ((k, p[17], p[18]) for k, p in enumerate(facts)))
 
     # ------------------------------------------------------------------ whole-set checks
 

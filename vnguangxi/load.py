@@ -34,7 +34,7 @@ class FactFile(NamedTuple):
     """One file of a facts folder, with the stat data the cache is keyed on."""
 
     path: str
-    kind: str  # a topic id, a registry name, or "" for a .toml file we do not know
+    kind: str  # what its name says: a topic id, a registry name, or "" (see default_kind)
     size: int
     mtime_ns: int
     ctime_ns: int
@@ -71,8 +71,37 @@ def _folder_error(folder: Path, exc: OSError) -> DataError:
     return DataError(f"facts folder '{folder}' cannot be read: {exc.strerror or exc}")
 
 
+def default_kind(relative: str) -> str:
+    """What a file's name says about it: a registry or topic file name, else the nearest folder named after
+    a topic (``trade/2025/hanoi.toml`` → ``trade``), else ``""`` (its facts must then name their topic)."""
+    parts = relative.replace(os.sep, "/").split("/")
+    stem = parts[-1][: -len(".toml")]
+    if stem in TOPICS or stem in REGISTRIES:
+        return stem
+    for folder in reversed(parts[:-1]):
+        if folder in TOPICS:
+            return folder
+    return ""
+
+
+def _walk(folder: Path) -> list[str]:
+    """The .toml files under a folder, recursively, as paths relative to it, sorted; hidden ones skipped."""
+    found: list[str] = []
+    errors: list[OSError] = []
+    for root, dirs, names in os.walk(folder, onerror=errors.append):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = os.path.relpath(root, folder)
+        for name in names:
+            if name.endswith(".toml") and not name.startswith("."):
+                found.append(name if rel == "." else os.path.join(rel, name))
+    if errors and errors[0].filename == str(folder):
+        raise errors[0]
+    return sorted(found, key=lambda r: r.split(os.sep))
+
+
 def scan(folder: Path) -> tuple[list[FactFile], list[str]]:
-    """The .toml files of a folder (sorted) and warnings; raises DataError if it is unusable."""
+    """The .toml files of a folder and of the folders inside it (sorted) and warnings; raises DataError if
+    the folder is unusable."""
     try:
         st = folder.stat()
     except OSError as exc:
@@ -80,7 +109,7 @@ def scan(folder: Path) -> tuple[list[FactFile], list[str]]:
     if not stat.S_ISDIR(st.st_mode):
         raise _folder_error(folder, OSError(errno.ENOTDIR, "not a directory"))
     try:
-        names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".toml") and not e.name.startswith("."))
+        names = _walk(folder)
     except OSError as exc:
         raise _folder_error(folder, exc) from None
     files: list[FactFile] = []
@@ -96,11 +125,9 @@ def scan(folder: Path) -> tuple[list[FactFile], list[str]]:
             raise DataError(f"{path}: cannot be read: {exc.strerror or exc}") from None
         if stat.S_ISDIR(fst.st_mode):
             raise DataError(f"{path}: is a folder, not a fact file")
-        kind = name[: -len(".toml")]
-        if kind not in TOPICS and kind not in REGISTRIES:
-            kind = ""
+        kind = default_kind(name)
         files.append(FactFile(str(path), kind, fst.st_size, fst.st_mtime_ns, fst.st_ctime_ns, fst.st_ino))
-    warnings = [] if files else [f"facts folder '{folder}' holds no fact files ({KNOWN_FILES})"]
+    warnings = [] if files else [f"facts folder '{folder}' holds no fact files (*.toml)"]
     return files, warnings
 
 

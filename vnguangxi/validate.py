@@ -54,6 +54,8 @@ FACT_KEYS = (
     "conflicts_with",
     "related",
     "sources",
+    "topic",
+    "draft",
 )
 FACT_REQUIRED = ("id", "statement", "date", "date_kind", "status", "localities", "sources")
 QUANTITY_KEYS = ("value", "unit", "qualifier", "stated", "equivalents")
@@ -95,7 +97,11 @@ class FileResult:
     kind: str
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    invalid_ids: list[str] = field(default_factory=list)  # entries with problems, known for references
+    invalid_ids: list[str] = field(default_factory=list)  # facts with problems, known for references
+    registries: dict[str, list[Record]] = field(default_factory=dict)  # registry tables of the file, by kind
+    invalid_registry: dict[str, list[str]] = field(default_factory=dict)  # their entries with problems
+    drafts: list[Record] = field(default_factory=list)  # valid facts marked draft = true
+    partial: list[FactRefs] = field(default_factory=list)  # the readable references of facts with problems
 
 
 class _Checker:
@@ -199,10 +205,19 @@ class _Checker:
         return out
 
 
-def _top_level(checker: _Checker, data: dict[str, Any], table: str) -> None:
+TABLES = ("facts", *REGISTRIES)
+
+
+def _top_level(checker: _Checker, data: dict[str, Any]) -> None:
     for key in data:
-        if key != table:
-            checker.add((key,), f"unknown top-level key '{key}'; this file holds only [[{table}]] tables")
+        if key not in TABLES:
+            hint = suggest(key, TABLES) or ""
+            checker.add(
+                (key,),
+                f"unknown top-level key '{key}'{hint}; a facts file holds "
+                + ", ".join(f"[[{t}]]" for t in TABLES)
+                + " tables",
+            )
 
 
 def _check_quantity(c: _Checker, q: Any, where: Path_, what: str) -> dict[str, Any] | None:
@@ -266,6 +281,17 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
     c.keys(fact, where, FACT_KEYS, FACT_REQUIRED, what)
     c.identifier(fact, where, what, ID_RE)
     c.string(fact, "statement", where, what, required=True)
+    if "topic" in fact:
+        topic = c.choice(fact, "topic", where, what, TOPICS, "topic") or ""
+    elif not topic:
+        name = Path(c.path).name
+        c.add(
+            where,
+            f"{what} has no topic: its file name '{name}' is not a topic{suggest(name[:-5], TOPICS)}; add "
+            f"topic = \"…\" ({accepted(TOPICS)}), or name its file or folder after the topic",
+        )
+    if "draft" in fact and not isinstance(fact["draft"], bool):
+        c.add((*where, "draft"), f"'draft' of {what} must be true or false, not {_type_name(fact['draft'])}")
     span = c.date(fact, "date", where, what)
     kind = c.choice(fact, "date_kind", where, what, DATE_KINDS, "date_kind")
     status = c.choice(fact, "status", where, what, STATUSES, "status")
@@ -314,7 +340,7 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
                     )
                 if sid is not None and excerpt is not None:
                     sources.append({"source": sid, "excerpt": excerpt})
-    if len(c.problems) > before or span is None or kind is None or status is None:
+    if len(c.problems) > before or span is None or kind is None or status is None or not topic:
         return None
     return _record(fact, topic, span, kind, status, lists, quantity, sources)
 
@@ -351,6 +377,7 @@ def _record(
         "conflicts_with": lists["conflicts_with"],
         "related": lists["related"],
         "sources": sources,
+        "draft": fact.get("draft", False) is True,
     }
 
 
@@ -424,7 +451,10 @@ def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any])
 def check_file(
     path: str, kind: str, data: dict[str, Any], text: str, first_index: int = 0, first_line: int = 1
 ) -> FileResult:
-    """Validate one parsed file on its own. ``kind`` is a topic id or a registry name.
+    """Validate one parsed file on its own.
+
+    A file may hold ``[[facts]]`` and registry tables (``[[sources]]``, ``[[localities]]``, ``[[people]]``)
+    together. ``kind`` is the topic its facts default to (from the file's or folder's name), or ``""``.
 
     A large fact file may be checked in chunks, each a run of whole ``[[facts]]`` tables: ``text`` is then
     the chunk, ``first_line`` its first line in the file and ``first_index`` the index of its first fact.
@@ -432,36 +462,66 @@ def check_file(
     """
     c = _Checker(path, text, first_line)
     result = FileResult(path, kind)
-    table = "facts" if kind in TOPICS else kind
-    _top_level(c, data, table)
-    entries = c.table_array(data, table, table)
-    lines = header_lines(text, table)
-    if len(lines) != len(data.get(table) or ()):
-        lines = []  # headers in strings, or tables written inline: place each by the full locator
-    seen: dict[str, int] = {}
-    for index, raw in entries:
-        line = (lines[index] if lines else c.locator.line((table, index))) + c.offset
-        eid = raw.get("id")
-        if isinstance(eid, str):
-            if eid in seen:
-                first = c.locator.line((table, seen[eid], "id")) + c.offset
-                c.add((table, index, "id"), f"duplicate id '{eid}': already used at {path}:{first}")
-            else:
-                seen[eid] = index
-        if kind in TOPICS:
-            record = _fast_fact(raw, kind)
-            if record is None:
-                record = _check_fact(c, index, raw, kind)
-            if record is not None:
-                result.records.append(Record(record, path, first_index + index, line))
+    default_topic = kind if kind in TOPICS else ""
+    _top_level(c, data)
+    for table in TABLES:
+        if table not in data:
+            continue
+        entries = c.table_array(data, table, table)
+        lines = header_lines(text, table)
+        if len(lines) != len(data.get(table) or ()):
+            lines = []  # headers in strings, or tables written inline: place each by the full locator
+        seen: dict[str, int] = {}
+        for index, raw in entries:
+            line = (lines[index] if lines else c.locator.line((table, index))) + c.offset
+            eid = raw.get("id")
+            if isinstance(eid, str):
+                if eid in seen:
+                    first = c.locator.line((table, seen[eid], "id")) + c.offset
+                    c.add((table, index, "id"), f"duplicate id '{eid}': already used at {path}:{first}")
+                else:
+                    seen[eid] = index
+            if table == "facts":
+                record = _fast_fact(raw, default_topic)
+                if record is None:
+                    record = _check_fact(c, index, raw, default_topic)
+                if record is not None:
+                    result.records.append(Record(record, path, first_index + index, line))
+                    if record["draft"]:
+                        result.drafts.append(result.records[-1])
+                else:
+                    if isinstance(eid, str):
+                        result.invalid_ids.append(eid)
+                    partial = _partial_refs(raw, path, first_index + index)
+                    if partial is not None:
+                        result.partial.append(partial)
+            elif _check_registry_entry(c, table, index, raw):
+                result.registries.setdefault(table, []).append(Record(dict(raw), path, index, line))
             elif isinstance(eid, str):
-                result.invalid_ids.append(eid)
-        elif _check_registry_entry(c, kind, index, raw):
-            result.records.append(Record(dict(raw), path, first_index + index, line))
-        elif isinstance(eid, str):
-            result.invalid_ids.append(eid)
+                result.invalid_registry.setdefault(table, []).append(eid)
     result.problems = c.problems
     return result
+
+
+def _partial_refs(raw: dict[str, Any], path: str, index: int) -> FactRefs | None:
+    """What can be read of a fact with problems, so that its references are checked all the same."""
+    fid = raw.get("id")
+    if not isinstance(fid, str) or not fid:
+        return None
+
+    def strings(key: str) -> list[str]:
+        values = raw.get(key)
+        return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
+    refs = raw.get("sources")
+    cited = [
+        (r["source"], r["excerpt"] if isinstance(r.get("excerpt"), str) else "")
+        for r in (refs if isinstance(refs, list) else [])
+        if isinstance(r, dict) and isinstance(r.get("source"), str)
+    ]
+    return FactRefs(
+        fid, path, index, strings("localities"), strings("people"), cited, strings("conflicts_with"), strings("related")
+    )
 
 
 # ------------------------------------------------------------------------------ fast path
@@ -473,6 +533,7 @@ _QUANTITY_REQUIRED = frozenset(("value", "unit", "qualifier", "stated"))
 _EQUIVALENT_KEYSET = frozenset(EQUIVALENT_KEYS)
 _SOURCE_REF_KEYSET = frozenset(SOURCE_REF_KEYS)
 _DATE_KINDS = frozenset(DATE_KINDS)
+_TOPICS = frozenset(TOPICS)
 _STATUSES = frozenset(STATUSES)
 _UNITS = frozenset(UNITS)
 _QUALIFIERS = frozenset(QUALIFIERS)
@@ -528,6 +589,14 @@ def _fast_fact(raw: dict[str, Any], topic: str) -> dict[str, Any] | None:
     the two to the same verdicts and records.
     """
     if not (_FACT_REQUIRED <= raw.keys() <= _FACT_KEYSET):
+        return None
+    if "topic" in raw:
+        topic = raw["topic"]
+        if type(topic) is not str or topic not in _TOPICS:
+            return None
+    elif not topic:
+        return None
+    if "draft" in raw and type(raw["draft"]) is not bool:
         return None
     fid, statement, date, kind, status = raw["id"], raw["statement"], raw["date"], raw["date_kind"], raw["status"]
     if type(fid) is not str or len(fid) > MAX_ID or not ID_RE.match(fid) or not _text(statement):
