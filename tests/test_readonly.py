@@ -49,7 +49,7 @@ def test_commands_leave_fact_folders_untouched(run: Any, read_only: Path, args: 
     before = snapshot(read_only)
     mtimes = {p: os.stat(p).st_mtime_ns for p in read_only.rglob("*")}
     extra = [] if args[0] == "check" else ["--no-builtin", "--facts-dir", str(read_only)]
-    result = run(*args, *([str(read_only)] if args[0] == "check" else extra))
+    result = run(*args, *([str(read_only), "--no-builtin"] if args[0] == "check" else extra))
     assert result.exit_code == 0, result.stderr
     assert snapshot(read_only) == before
     assert {p: os.stat(p).st_mtime_ns for p in read_only.rglob("*")} == mtimes
