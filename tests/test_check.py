@@ -135,7 +135,7 @@ CASES: list[tuple[str, dict[str, str | bytes], tuple[str, int, int | None, str]]
     (
         "unknown place",
         {"trade.toml": FACT.replace('["qn"]', '["qx"]')},
-        ("trade.toml", 7, 15, "unknown locality 'qx' (did you mean 'qn'?)"),
+        ("trade.toml", 7, 15, "unknown locality 'qx' (did you mean 'Quảng Ninh' (qn)?)"),
     ),
     (
         "unknown person",

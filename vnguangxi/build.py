@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from json.encoder import encode_basestring as _quote
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from vnguangxi.vocab import REGISTRIES, TOPICS
+from vnguangxi.vocab import REGISTRIES
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool

@@ -93,18 +93,10 @@ def _quiet_book(ctx: typer.Context) -> "Book | None":
 
 
 def complete_place(ctx: typer.Context, incomplete: str) -> list[str]:
-    from vnguangxi.text import fold
-
     book = _quiet_book(ctx)
     if book is None:
         return []
-    want = fold(incomplete)
-    out: list[str] = []
-    for loc in book.localities.values():
-        for name in (loc.id, loc.name_en, loc.name_vi, loc.name_zh, *loc.aliases):
-            if name and fold(name).startswith(want) and name not in out:
-                out.append(name)
-    return out
+    return book.names("localities").candidates(incomplete)
 
 
 def complete_fact_id(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -172,6 +164,10 @@ StatusOpt = Annotated[
         help=f"Status: {', '.join(STATUSES)}. Repeat for OR.",
         autocompletion=complete_status,
     ),
+]
+DraftsOpt = Annotated[
+    bool,
+    typer.Option("--drafts", help="Include draft facts (not yet reviewed, as `extract` writes them)."),
 ]
 FormatOpt = Annotated[
     str,
@@ -333,6 +329,7 @@ def _filters(
     tag: list[str] | None,
     source: list[str] | None,
     status: list[str] | None,
+    drafts: bool = False,
 ) -> "Filters":
     from vnguangxi.query import Filters
 
@@ -343,6 +340,7 @@ def _filters(
         tags=list(tag or []),
         sources=list(source or []),
         statuses=list(status or []),
+        drafts=drafts,
     )
 
 
@@ -432,6 +430,7 @@ def list_(
     tag: TagOpt = None,
     source: SourceOpt = None,
     status: StatusOpt = None,
+    drafts: DraftsOpt = False,
     sort: Annotated[str, typer.Option("--sort", "-s", metavar="KEY", help="Sort by date, id or topic.")] = "date",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
     limit: Annotated[
@@ -455,7 +454,7 @@ def list_(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        raw = book.select_json(_filters(topic, year, locality, tag, source, status), sort, reverse, limit)
+        raw = book.select_json(_filters(topic, year, locality, tag, source, status, drafts), sort, reverse, limit)
         _emit_facts(book, raw, fmt, no_color)
 
 
@@ -470,6 +469,7 @@ def search(
     tag: TagOpt = None,
     source: SourceOpt = None,
     status: StatusOpt = None,
+    drafts: DraftsOpt = False,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most N facts.")
     ] = None,
@@ -491,7 +491,7 @@ def search(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        results = book.search(text, _filters(topic, year, locality, tag, source, status), limit)
+        results = book.search(text, _filters(topic, year, locality, tag, source, status, drafts), limit)
         if fmt == "table":
             if not results:
                 _stderr("note", f"no facts match '{text}'")
@@ -574,6 +574,7 @@ def timeline(
     tag: TagOpt = None,
     source: SourceOpt = None,
     status: StatusOpt = None,
+    drafts: DraftsOpt = False,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
@@ -592,7 +593,7 @@ def timeline(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        raw = book.select_json(_filters(topic, year, locality, tag, source, status), "date", False, None)
+        raw = book.select_json(_filters(topic, year, locality, tag, source, status, drafts), "date", False, None)
         if fmt != "table":
             _emit_facts(book, raw, fmt, no_color)
             return
@@ -750,6 +751,7 @@ def stats(
     tag: TagOpt = None,
     source: SourceOpt = None,
     status: StatusOpt = None,
+    drafts: DraftsOpt = False,
     places: Annotated[int, typer.Option("--places", min=1, metavar="N", help="How many places to draw.")] = 15,
     fmt: ShortFormatOpt = "table",
     as_json: JsonOpt = False,
@@ -770,7 +772,7 @@ def stats(
     with _guard():
         fmt = _format(fmt, as_json, ("table", "json"))
         book = _open_book(facts_dir, no_builtin, no_cache)
-        data = _stats(book, _filters(topic, year, locality, tag, source, status), places)
+        data = _stats(book, _filters(topic, year, locality, tag, source, status, drafts), places)
         if fmt == "json":
             from vnguangxi.formats import to_json
 
@@ -824,7 +826,9 @@ def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
 def check(
     dirs: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[DIR]...", help="Your folders to check, read with the built-in facts (--no-builtin: alone)."),
+        typer.Argument(
+            metavar="[DIR]...", help="Your folders to check, read with the built-in facts (--no-builtin: alone)."
+        ),
     ] = None,
     articles: Annotated[
         list[str] | None,
@@ -848,7 +852,6 @@ def check(
     Excerpts are checked verbatim against the articles when their texts are found: in --articles
     folders, $VNGUANGXI_ARTICLES_DIR, or an articles/ folder beside the facts.
     """
-    from pathlib import Path
 
     from vnguangxi.check import run_check
     from vnguangxi.load import folders_from

@@ -417,6 +417,8 @@ class Index:
         def reader(path: str) -> str:
             return Path(path).read_text(encoding="utf-8-sig")
 
+        from vnguangxi.names import NameTable
+
         locators = Locators(reader=reader)
         registries = self.registry_records()
         problems = cross_check([], registries, locators)
@@ -492,7 +494,14 @@ class Index:
             needle = f'"{value}"'
             if kind in ("localities", "people"):
                 noun = "locality" if kind == "localities" else "person"
-                found.append((at(file_id, index, kind, needle=needle), msg_unknown_ref(fid, noun, value, known[kind])))
+                found.append(
+                    (
+                        at(file_id, index, kind, needle=needle),
+                        msg_unknown_ref(
+                            fid, noun, value, known[kind], NameTable(kind, (r.data for r in registries[kind]))
+                        ),
+                    )
+                )
             elif kind == "sources":
                 j = [x["source"] for x in json.loads(data)["sources"]].index(value)
                 found.append(

@@ -10,12 +10,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError
-from vnguangxi.text import key, suggest, words
+from vnguangxi.text import suggest, words
 from vnguangxi.vocab import REF_KINDS, STATUSES, TOPICS
 
 if TYPE_CHECKING:
     from vnguangxi.index import Index
     from vnguangxi.models import Locality, Person, Source
+    from vnguangxi.names import NameTable
 
 _YEAR = re.compile(r"^(\d{4})?(\.\.)?(\d{4})?\Z")
 SORTS = ("date", "id", "topic")
@@ -52,6 +53,7 @@ class Filters:
         tags: Sequence[str] = (),
         sources: Sequence[str] = (),
         statuses: Sequence[str] = (),
+        drafts: bool = False,
     ) -> None:
         self.topics = list(topics)
         self.years = list(years)
@@ -59,6 +61,7 @@ class Filters:
         self.tags = list(tags)
         self.sources = list(sources)
         self.statuses = list(statuses)
+        self.drafts = drafts  # include facts marked draft (hidden by default)
 
 
 class Book:
@@ -67,6 +70,7 @@ class Book:
     def __init__(self, index: Index) -> None:
         self.index = index
         self._registries: dict[str, dict[str, dict[str, Any]]] = {}
+        self._names: dict[str, NameTable] = {}
 
     # ---------------------------------------------------------------- registries
 
@@ -107,13 +111,14 @@ class Book:
                 out.setdefault(loc.parent, []).append(loc.id)
         return out
 
-    @cached_property
-    def _place_names(self) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for loc in self.localities.values():
-            for name in loc.names():
-                out.setdefault(key(name), set()).add(loc.id)
-        return out
+    def names(self, kind: str) -> NameTable:
+        """The name table of one registry: what every name, alias or id names."""
+        table = self._names.get(kind)
+        if table is None:
+            from vnguangxi.names import NameTable
+
+            table = self._names[kind] = NameTable(kind, self._entries(kind).values())
+        return table
 
     def descendants(self, place: str) -> set[str]:
         return _reach(place, lambda p: self._children.get(p, []))
@@ -129,9 +134,10 @@ class Book:
 
     def resolve_place(self, name: str) -> set[str]:
         """Ids a place argument names (by id or any name or alias, any script, any case or accents)."""
-        ids = self._place_names.get(key(name))
+        table = self.names("localities")
+        ids = table.lookup(name)
         if not ids:
-            hint = suggest(key(name), self._place_names) or suggest(name, self.localities)
+            hint = table.hint(name)
             raise UsageError(
                 f"unknown place '{name}'{hint}",
                 "`vnguangxi localities` lists every place with its names and aliases",
@@ -166,7 +172,7 @@ class Book:
     # ---------------------------------------------------------------- filtering
 
     def where(self, f: Filters) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
+        clauses: list[str] = [] if f.drafts else ["draft = 0"]
         params: list[Any] = []
         if f.topics:
             for t in f.topics:

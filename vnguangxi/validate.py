@@ -19,6 +19,7 @@ from typing import Any
 from vnguangxi import dates
 from vnguangxi.locate import Locator, Path_, header_lines
 from vnguangxi.models import Problem
+from vnguangxi.names import NameTable
 from vnguangxi.text import accepted, excerpt_words, suggest
 from vnguangxi.vocab import (
     DATE_KINDS,
@@ -288,7 +289,7 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
         c.add(
             where,
             f"{what} has no topic: its file name '{name}' is not a topic{suggest(name[:-5], TOPICS)}; add "
-            f"topic = \"…\" ({accepted(TOPICS)}), or name its file or folder after the topic",
+            f'topic = "…" ({accepted(TOPICS)}), or name its file or folder after the topic',
         )
     if "draft" in fact and not isinstance(fact["draft"], bool):
         c.add((*where, "draft"), f"'draft' of {what} must be true or false, not {_type_name(fact['draft'])}")
@@ -655,7 +656,16 @@ def msg_duplicate_fact(fid: str, first: str) -> str:
     return f"duplicate fact id '{fid}': also defined at {first}"
 
 
-def msg_unknown_ref(fid: str, noun: str, value: str, known: Iterable[str]) -> str:
+def msg_unknown_ref(fid: str, noun: str, value: str, known: Iterable[str], names: NameTable | None = None) -> str:
+    """An unknown place or person; when the value is a name or alias of a known entry, the id to use."""
+    if names is not None:
+        ids = sorted(names.lookup(value))
+        if ids:
+            use = " or ".join(f"'{i}'" for i in ids)
+            return f"fact '{fid}' names unknown {noun} '{value}': that is a name of {use}; use the id"
+        hint = names.hint(value)
+        if hint:
+            return f"fact '{fid}' names unknown {noun} '{value}'{hint}"
     return f"fact '{fid}' names unknown {noun} '{value}'{suggest(value, known)}"
 
 
@@ -852,6 +862,10 @@ def cross_check(
             found.append((here, msg_duplicate_fact(f.id, f"{there.path}:{there.line}")))
         else:
             all_facts[f.id] = f
+    tables = {
+        "localities": NameTable("localities", (r.data for r in places.values())),
+        "people": NameTable("people", (r.data for r in people.values())),
+    }
     for f in fact_list:
         base: Path_ = ("facts", f.index)
         for key, values, known, bad, noun in (
@@ -863,7 +877,7 @@ def cross_check(
                     found.append(
                         (
                             Located(f.path, (*base, key), f'"{v}"'),
-                            msg_unknown_ref(f.id, noun, v, known),
+                            msg_unknown_ref(f.id, noun, v, known, tables[key]),
                         )
                     )
         for j, (sid, excerpt) in enumerate(f.sources):
