@@ -383,20 +383,26 @@ class Index:
         return bool(count == len(set(self.file_ids)))
 
     def registry_rows(self, kind: str) -> list[str]:
-        """JSON of every entry of one registry in use, in file order."""
+        """JSON of every entry of one registry in use, in the order of the files in use."""
         rows = self.conn.execute(
-            f"SELECT data FROM registry WHERE kind = ? AND {self.in_set()} ORDER BY file, idx", (kind,)
-        )
-        return [r[0] for r in rows]
+            f"SELECT file, idx, data FROM registry WHERE kind = ? AND {self.in_set()}", (kind,)
+        ).fetchall()
+        order = self._file_order
+        rows.sort(key=lambda r: (order[r[0]], r[1]))
+        return [r[2] for r in rows]
+
+    @functools.cached_property
+    def _file_order(self) -> dict[int, int]:
+        return {fid: i for i, fid in enumerate(self.file_ids)}
 
     def registry_records(self) -> dict[str, list[Record]]:
         from vnguangxi.validate import Record
 
         out: dict[str, list[Record]] = {k: [] for k in REGISTRIES}
         paths = {fid: f.path for fid, f in zip(self.file_ids, self.files, strict=True)}
-        rows = self.conn.execute(
-            f"SELECT file, kind, idx, line, data FROM registry WHERE {self.in_set()} ORDER BY file, idx"
-        )
+        rows = self.conn.execute(f"SELECT file, kind, idx, line, data FROM registry WHERE {self.in_set()}").fetchall()
+        order = self._file_order
+        rows.sort(key=lambda r: (order[r[0]], r[2]))
         for file_id, kind, idx, line, data in rows:
             out[kind].append(Record(json.loads(data), paths[file_id], idx, line))
         return out

@@ -894,7 +894,8 @@ def cross_check(
                 found.append(
                     (
                         Located(f.path, (*base, "sources", j, "excerpt")),
-                        f"excerpt of fact '{f.id}' is not found verbatim in {sources[sid].data['file']}",
+                        f"excerpt of fact '{f.id}' is not found verbatim in {sources[sid].data['file']}"
+                        + closest_passage(excerpt, articles[sid]),
                     )
                 )
         for key in ("conflicts_with", "related"):
@@ -918,6 +919,45 @@ def cross_check(
                     )
     problems = [locators.problem(loc, msg) for loc, msg in found]
     return sorted(problems, key=Problem.sort_key)
+
+
+def closest_passage(excerpt: str, article: str) -> str:
+    """'; closest passage: "…" ({-ours-}{+theirs+} marks the differences)', or '' if nothing is close.
+
+    The article is scanned in windows of the excerpt's length starting at each word; the window most like
+    the excerpt is compared character by character.
+    """
+    import difflib
+
+    size = len(excerpt)
+    if not size or not article:
+        return ""
+    starts = [0, *(i + 1 for i, ch in enumerate(article) if ch.isspace())]
+    if len(starts) > 20_000:
+        return ""
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(excerpt)
+    best, best_ratio = "", 0.0
+    for start in starts:
+        window = article[start : start + size]
+        matcher.set_seq1(window)
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = window, ratio
+    if best_ratio < 0.6:
+        return ""
+    if not excerpt[-1].isspace():
+        best = best.rstrip()
+    ops = difflib.SequenceMatcher(None, excerpt, best, autojunk=False).get_opcodes()
+    marked = "".join(
+        best[j1:j2]
+        if tag == "equal"
+        else (f"{{-{excerpt[i1:i2]}-}}" if i2 > i1 else "") + (f"{{+{best[j1:j2]}+}}" if j2 > j1 else "")
+        for tag, i1, i2, j1, j2 in ops
+    )
+    return f'; closest passage: "{marked}" ({{-excerpt-}}{{+article+}} mark the differences)'
 
 
 _HEADER_KEYS = ("url:", "title:", "published:", "publisher:", "language:", "note:")
