@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vnguangxi.vocab import DATE_KINDS, LOCALITY_KINDS, QUALIFIERS, STATUSES, STORED_COPY, UNITS
+from vnguangxi.vocab import DATE_KINDS, LOCALITY_KINDS, QUALIFIERS, STATUSES, STORED_COPY, TOPICS, UNITS
 
 BASE = "https://vnguangxi.invalid/schema/"
 ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -105,6 +105,8 @@ def facts_schema() -> dict[str, Any]:
             "conflicts_with": _strings(ID),
             "related": _strings(ID),
             "sources": {"type": "array", "minItems": 1, "items": source_ref},
+            "topic": {"enum": list(TOPICS), "description": "Defaults to the file's or folder's name."},
+            "draft": {"type": "boolean", "description": "true: not yet reviewed (as `vnguangxi extract` writes)."},
         },
         "if": {"properties": {"date_kind": {"const": "due"}}, "required": ["date_kind"]},
         "then": {"properties": {"status": {"const": "planned"}}},
@@ -194,9 +196,23 @@ def people_schema() -> dict[str, Any]:
     return _doc("vnguangxi people registry", "people", person)
 
 
+def any_schema() -> dict[str, Any]:
+    """A file of a curator's own folder, which may hold facts and registry tables together."""
+    parts = {name: SCHEMAS[name]()["properties"][name] for name in ("facts", "sources", "localities", "people")}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": f"{BASE}vnguangxi.schema.json",
+        "title": "vnguangxi facts file (facts, sources, localities and people tables in any mix)",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": parts,
+    }
+
+
 SCHEMAS = {
     "facts": facts_schema,
     "sources": sources_schema,
     "localities": localities_schema,
     "people": people_schema,
+    "vnguangxi": any_schema,
 }
