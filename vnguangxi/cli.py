@@ -823,6 +823,50 @@ def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
 
 
 @_command()
+def export(
+    out: Annotated[str, typer.Argument(metavar="OUT.db", help="The SQLite database to write.")],
+    topic: TopicOpt = None,
+    year: YearOpt = None,
+    locality: PlaceOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    status: StatusOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace OUT.db (and its metadata file) if they exist.")
+    ] = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Write the facts that match, with places, people, sources and full-text search, to a SQLite database
+    for datasette, DuckDB or plain SQL; datasette's metadata goes beside it in OUT.metadata.json.
+
+    \b
+    Examples:
+      vnguangxi export facts.db
+      vnguangxi export trade.db --topic trade --year 2024.. --force
+      datasette facts.db --metadata facts.metadata.json
+    """
+    from pathlib import Path
+
+    from vnguangxi.load import folders_from
+
+    with _guard():
+        from vnguangxi.export import check_destination, write_database
+
+        path = Path(out)
+        folders = folders_from(facts_dir, no_builtin)
+        check_destination(path, force, folders)  # before the index is opened: a refusal is instant
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        report = write_database(book, _filters(topic, year, locality, tag, source, status), path, force, folders)
+        _stderr(
+            "note",
+            f"wrote {report.database} ({report.counts['facts']} facts) and {report.metadata}",
+            f"browse: datasette {report.database} --metadata {report.metadata}",
+        )
+
+
+@_command()
 def check(
     dirs: Annotated[
         list[str] | None,

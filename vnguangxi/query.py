@@ -85,6 +85,10 @@ class Book:
             self._registries[kind] = cached
         return cached
 
+    def registry(self, kind: str) -> dict[str, dict[str, Any]]:
+        """One registry's entries by id, as stored (optional keys absent), in file order."""
+        return self._entries(kind)
+
     @cached_property
     def sources(self) -> dict[str, Source]:
         from vnguangxi.models import Source
