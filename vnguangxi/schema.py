@@ -105,6 +105,7 @@ def facts_schema() -> dict[str, Any]:
             "conflicts_with": _strings(ID),
             "related": _strings(ID),
             "sources": {"type": "array", "minItems": 1, "items": source_ref},
+            "draft": {"type": "boolean", "description": "Written by `vnguangxi extract`: not yet reviewed."},
         },
         "if": {"properties": {"date_kind": {"const": "due"}}, "required": ["date_kind"]},
         "then": {"properties": {"status": {"const": "planned"}}},

@@ -54,6 +54,7 @@ FACT_KEYS = (
     "conflicts_with",
     "related",
     "sources",
+    "draft",
 )
 FACT_REQUIRED = ("id", "statement", "date", "date_kind", "status", "localities", "sources")
 QUANTITY_KEYS = ("value", "unit", "qualifier", "stated", "equivalents")
@@ -289,6 +290,8 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
             c.add((*where, key), f"'{key}' of {what} lists the same value twice")
     if isinstance(fid, str) and fid in lists["conflicts_with"] + lists["related"]:
         c.add((*where, "conflicts_with"), f"{what} refers to itself")
+    if "draft" in fact and not isinstance(fact["draft"], bool):
+        c.add((*where, "draft"), f"'draft' of {what} must be true or false")
     quantity = None
     if "quantity" in fact:
         quantity = _check_quantity(c, fact["quantity"], (*where, "quantity"), what)
@@ -540,6 +543,8 @@ def _fast_fact(raw: dict[str, Any], topic: str) -> dict[str, Any] | None:
     for key in ("date_basis", "note", "series"):
         if key in raw and type(raw[key]) is not str:
             return None
+    if "draft" in raw and type(raw["draft"]) is not bool:
+        return None
     series = raw.get("series", "")
     if series and not ID_RE.match(series):
         return None
