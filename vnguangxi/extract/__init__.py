@@ -321,7 +321,7 @@ def _sentence(
     if not targets:
         if not (own or places or people) or len(text.split()) < 5 and not _HAN.search(text):
             return []
-        if not guess.claim_bearing(text, s.language):
+        if not own and not guess.claim_bearing(text, s.language):
             return []
         targets = [None]
     for q in targets:

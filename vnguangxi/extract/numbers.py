@@ -316,7 +316,10 @@ def _ends_in_digit_context(before: str) -> bool:
 
 def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
     """Every figure of a sentence, in order; numbers inside `skip` spans (dates) are not figures."""
-    spans = skip or []
+    spans = list(skip or [])
+    for m in _QUOTED.finditer(sentence):
+        if len(m.group(1).split()) <= 6 and len(m.group(1)) <= 40:
+            spans.append((m.start(), m.end()))  # a short quoted phrase is a name: “1369”, “Two countries, two parks”
 
     def skipped(a: int, b: int) -> bool:
         return any(a < e and s < b for s, e in spans)
@@ -335,7 +338,21 @@ def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None
                 kept[-1] = q
             continue
         kept.append(q)
+    _elliptical(sentence, kept)
     return _pair_equivalents(sentence, kept)
+
+
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』“]{1,40})[”\"」』]")
+_PART_OF = re.compile(r"\b(?:including|of which|of whom|among them|among which|out of which)\b|其中|trong đó|bao gồm", re.I)
+_NOT_COUNTS = frozenset({"%", "CNY", "USD", "VND", "ordinal", "rank", "years", "items"})
+
+
+def _elliptical(sentence: str, qs: list[Quantity]) -> None:
+    """'about 300 patients, including more than 120 from X': a count with no noun of its own, introduced as
+    part of the count before it, counts the same thing."""
+    for prev, q in zip(qs, qs[1:], strict=False):
+        if q.unit_guessed and prev.unit not in _NOT_COUNTS and _PART_OF.search(sentence[prev.end : q.start]):
+            q.unit, q.unit_guessed = prev.unit, False
 
 
 def _pair_equivalents(sentence: str, qs: list[Quantity]) -> list[Quantity]:
