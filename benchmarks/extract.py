@@ -42,7 +42,7 @@ from vnguangxi.text import excerpt_words  # noqa: E402
 RELATIVE = re.compile(
     r"last year|this year|next year|previous year|first \w+ months|first half|since|consecutive|the past|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|this month|last month|"
-    r"năm ngoái|năm nay|năm trước|tháng đầu|liên tiếp|去年|今年|明年|前\S*个?月|上半年|以来|连续|昨|星期|周[一二三四五六日]",
+    r"năm ngoái|năm nay|năm trước|tháng đầu|liên tiếp|去年|今年|明年|前\S*个?月|上半年|以来|连续|昨|星期|周[一二三四五六日]",  # noqa: E501
     re.I,
 )
 
@@ -100,7 +100,10 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
     for f in facts:
         for ref in f.get("sources", []):
             gold[ref.get("source", "")].append(f)
-    article_dirs = [Path(d) for d in args.articles] or [ROOT.parent / "shared" / "seeds", ROOT.parent / "shared" / "articles"]
+    article_dirs = [Path(d) for d in args.articles] or [
+        ROOT.parent / "shared" / "seeds",
+        ROOT.parent / "shared" / "articles",
+    ]
     files = [p for d in article_dirs if d.is_dir() for p in sorted(d.glob("*.txt")) if p.name != "README.md"]
     per_lang: dict[str, Counter[str]] = defaultdict(Counter)
     rows = []
@@ -122,7 +125,9 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
             if isinstance(f.get("quantity"), dict)
         )
         got = Counter(
-            (number(d.quantity.value), d.quantity.unit, year_of(d.date)) for d in result.drafts if d.quantity is not None
+            (number(d.quantity.value), d.quantity.unit, year_of(d.date))
+            for d in result.drafts
+            if d.quantity is not None
         )
         hit = sum((want & got).values())
         c["fig_gold"] += sum(want.values())
@@ -184,7 +189,16 @@ def main() -> int:
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
-    head = ("language", "articles", "fig. recall", "fig. precision", "relative dates", "places", "excerpts", "ms/article")
+    head = (
+        "language",
+        "articles",
+        "fig. recall",
+        "fig. precision",
+        "relative dates",
+        "places",
+        "excerpts",
+        "ms/article",
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in out:

@@ -875,17 +875,23 @@ def check(
 
 @_command()
 def extract(
-    files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Article texts (plain, or with a url:/title:/published: header).")],
+    files: Annotated[
+        list[str],
+        typer.Argument(metavar="FILE...", help="Article texts (plain, or with a url:/title:/published: header)."),
+    ],
     published: Annotated[
         str | None,
-        typer.Option("--published", metavar="DATE", help="Publication date (YYYY[-MM[-DD]] or START/END); overrides the header."),
+        typer.Option(
+            "--published", metavar="DATE", help="Publication date (YYYY[-MM[-DD]] or START/END); overrides the header."
+        ),
     ] = None,
     source: Annotated[
         str | None, typer.Option("--source", metavar="ID", help="Source id to cite (default: the file name's stem).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: toml|json.")] = "toml",
     out: Annotated[
-        str | None, typer.Option("--out", metavar="DIR", help="Write TOML files (one per topic, sources.toml) into DIR.")
+        str | None,
+        typer.Option("--out", metavar="DIR", help="Write TOML files (one per topic, sources.toml) into DIR."),
     ] = None,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
@@ -909,8 +915,7 @@ def extract(
             raise UsageError(f"unknown format '{fmt}'", "accepted: toml, json")
         if out is not None and fmt != "toml":
             raise UsageError("--out writes TOML files", "drop --out, or use --format toml")
-        from vnguangxi.extract import load_registry, run
-        from vnguangxi.extract import output
+        from vnguangxi.extract import load_registry, output, run
         from vnguangxi.load import folders_from
 
         registry = load_registry(folders_from(facts_dir, no_builtin))

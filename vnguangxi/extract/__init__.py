@@ -26,7 +26,7 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CONTINUES = re.compile(
     r"^(?:[\"“‘]?(?:He|She|They|It|This|These|The official|The secretary|The minister)\b)"
-    r"|\b(?:he|she) (?:said|added|noted|stressed|emphasised|emphasized|highlighted|affirmed|told|pointed out|continued)\b"
+    r"|\b(?:he|she) (?:said|added|noted|stressed|emphasised|emphasized|highlighted|affirmed|told|pointed out|continued)\b"  # noqa: E501
     r"|^(?:Ông|Bà|Theo ông|Theo bà|Đồng chí)\b|^(?:他|她|该|此外|同时|其中)",
 )
 _DELIM = set(",;:，；：、")
@@ -141,7 +141,7 @@ def excerpt(text: str, core: tuple[int, int], extra: tuple[int, int] | None = No
         return whole
 
     def index_of(pos: int, end: bool) -> int:
-        for i, (a, b) in enumerate(units):
+        for i, (_a, b) in enumerate(units):
             if (b > pos) if not end else (b >= pos):
                 return i
         return len(units) - 1
@@ -330,6 +330,7 @@ def _sentence(
         if q is not None and w is None and prev_period is not None:
             w = prev_period
             todo.append(f"date carried from the previous sentence ('{w.phrase}')")
+        date_: str | None
         if w is not None and w.date:
             date_, kind, basis = w.date, w.kind, w.basis
             if w.todo:

@@ -72,8 +72,12 @@ def detect_language(text: str) -> str:
 # ------------------------------------------------------------------------------ chrome
 
 _STAMP = re.compile(r"^\s*(?:date\s+)?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$", re.I)
-_CAPTION = re.compile(r"\((?:Photo|Ảnh|Nguồn|Source)\s*:[^)]*\)\s*$|hinh anh \d|图片来源|图源[:：]|^\s*(?:Photo|Ảnh)\s*:", re.I)
-_NAV = re.compile(r"首页\s*>|>\s*正文|^\s*(?:来源|责任编辑|编辑|作者|发布时间)\s*[:：]|^\s*-\s*发布时间|分享|^\s*(?:Home|Trang chủ)\s*[>/]")
+_CAPTION = re.compile(
+    r"\((?:Photo|Ảnh|Nguồn|Source)\s*:[^)]*\)\s*$|hinh anh \d|图片来源|图源[:：]|^\s*(?:Photo|Ảnh)\s*:", re.I
+)
+_NAV = re.compile(
+    r"首页\s*>|>\s*正文|^\s*(?:来源|责任编辑|编辑|作者|发布时间)\s*[:：]|^\s*-\s*发布时间|分享|^\s*(?:Home|Trang chủ)\s*[>/]"  # noqa: E501
+)
 _END = re.compile(r"[.!?。！？;；:：”\"')）…]\s*$")
 
 
@@ -99,7 +103,9 @@ def is_chrome(line: str, language: str) -> bool:
 # Latin sentence ends: . ! ? (and a closing quote) followed by space and a capital, digit or quote; not after
 # a common abbreviation or an initial.
 _LATIN_END = re.compile(r"[.!?][”\"’')]*(?=\s+[\"“‘(]?[A-ZÀ-ỸĐ0-9])")
-_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|No|St|Jr|Co|Ltd|Inc|Gov|Gen|Vol|approx|sq|vs|etc|U\.S|U\.K|a\.m|p\.m)|\b[A-Z])\.$")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|No|St|Jr|Co|Ltd|Inc|Gov|Gen|Vol|approx|sq|vs|etc|U\.S|U\.K|a\.m|p\.m)|\b[A-Z])\.$"
+)
 _HAN_END = re.compile(r"[。！？；!?;][”’」』）)]*")
 
 

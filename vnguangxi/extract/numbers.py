@@ -8,6 +8,7 @@ highways", "the 17th session"), Vietnamese ("66,5 tỷ USD", "1.500 người", "
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vnguangxi.vocab import UNITS
@@ -60,7 +61,20 @@ _EN_ORDINALS = {
 }  # fmt: skip
 _VI_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 _VI_ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -200,7 +214,7 @@ _SCALE = {
 # ------------------------------------------------------------------------------ qualifiers
 
 _QUAL_BEFORE = [
-    (re.compile(r"(?:more than|over|above|exceed(?:ed|s|ing)?|in excess of|upwards of|surpass(?:ed|ing)?|topp?(?:ed|ing)?)\s*$", re.I), "more-than"),
+    (re.compile(r"(?:more than|over|above|exceed(?:ed|s|ing)?|in excess of|upwards of|surpass(?:ed|ing)?|topp?(?:ed|ing)?)\s*$", re.I), "more-than"),  # noqa: E501
     (re.compile(r"(?:nearly|almost|close to|approaching)\s*$", re.I), "nearly"),
     (re.compile(r"(?:about|around|approximately|roughly|some|an estimated|estimated at|est\.)\s*$", re.I), "about"),
     (re.compile(r"at least\s*$", re.I), "at-least"),
@@ -257,9 +271,7 @@ _ZH = re.compile(
     r"(?P<scale>万亿|亿|万|千(?![米瓦克])|百(?!分))?(?P<more2>多|余)?"
     r"(?P<pct>%|％)?(?P<suf>元人民币|人民币|元|美元|越南盾|越盾)?"
 )
-_ORD_EN = re.compile(
-    r"(?<![\w-])(?P<num>\d+)(?:st|nd|rd|th)\b|\b(?P<word>" + "|".join(_EN_ORDINALS) + r")\b", re.I
-)
+_ORD_EN = re.compile(r"(?<![\w-])(?P<num>\d+)(?:st|nd|rd|th)\b|\b(?P<word>" + "|".join(_EN_ORDINALS) + r")\b", re.I)
 _ORD_VI = re.compile(r"\bthứ\s+(?P<num>\d+|nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\b", re.I)
 _ORD_ZH = re.compile(r"第(?P<num>\d+|[一二三四五六七八九十百]+)(?P<cls>届|次|个|批|轮|号|位|大|名)?")
 _RANK_AFTER = re.compile(r"^\s*(?:-|\s)?(?:largest|biggest|highest|greatest|most|top|leading)\b", re.I)
@@ -343,7 +355,9 @@ def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None
 
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』“]{1,40})[”\"」』]")
-_PART_OF = re.compile(r"\b(?:including|of which|of whom|among them|among which|out of which)\b|其中|trong đó|bao gồm", re.I)
+_PART_OF = re.compile(
+    r"\b(?:including|of which|of whom|among them|among which|out of which)\b|其中|trong đó|bao gồm", re.I
+)
 _NOT_COUNTS = frozenset({"%", "CNY", "USD", "VND", "ordinal", "rank", "years", "items"})
 
 
@@ -369,7 +383,9 @@ def _pair_equivalents(sentence: str, qs: list[Quantity]) -> list[Quantity]:
                 q.unit in ("CNY", "USD", "VND")
                 and n.unit in ("CNY", "USD", "VND")
                 and n.unit != q.unit
-                and re.fullmatch(r"\s*[（(]\s*(?:about|around|approximately|or|khoảng|约|合|折合|tương đương)?\s*", between)
+                and re.fullmatch(
+                    r"\s*[（(]\s*(?:about|around|approximately|or|khoảng|约|合|折合|tương đương)?\s*", between
+                )
             ):
                 q.equivalents.append(n)
                 close = re.match(r"\s*[)）]", sentence[n.end :])
@@ -383,11 +399,7 @@ def _pair_equivalents(sentence: str, qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
-def _find_latin(sentence: str, language: str, skipped: object) -> list[Quantity]:
-    from collections.abc import Callable
-
-    assert callable(skipped)
-    is_skipped: Callable[[int, int], bool] = skipped  # type: ignore[assignment]
+def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], bool]) -> list[Quantity]:
     out: list[Quantity] = []
     rx = _VI if language == "vi" else _EN
     nouns = _VI_NOUNS if language == "vi" else _EN_NOUNS
@@ -439,15 +451,16 @@ def _find_latin(sentence: str, language: str, skipped: object) -> list[Quantity]
         if tail:
             qual = _QUAL_AFTER_WORD.get(tail.group().strip().lower(), qual)
         start = a - qlen if qlen else a
-        out.append(Quantity(round(value * scale, 6), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed))
+        out.append(
+            Quantity(
+                round(value * scale, 6), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed
+            )
+        )
     out += _ordinals_latin(sentence, language, is_skipped)
     return out
 
 
-def _ordinals_latin(sentence: str, language: str, is_skipped: object) -> list[Quantity]:
-    from collections.abc import Callable
-
-    skip: Callable[[int, int], bool] = is_skipped  # type: ignore[assignment]
+def _ordinals_latin(sentence: str, language: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
     out: list[Quantity] = []
     if language == "vi":
         for m in _ORD_VI.finditer(sentence):
@@ -488,10 +501,7 @@ def _ordinals_latin(sentence: str, language: str, is_skipped: object) -> list[Qu
     return out
 
 
-def _find_zh(sentence: str, skipped: object) -> list[Quantity]:
-    from collections.abc import Callable
-
-    skip: Callable[[int, int], bool] = skipped  # type: ignore[assignment]
+def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
     out: list[Quantity] = []
     for m in _ZH.finditer(sentence):
         a, b = m.start(), m.end()
@@ -538,7 +548,11 @@ def _find_zh(sentence: str, skipped: object) -> list[Quantity]:
         if tail:
             qual = _QUAL_AFTER_WORD.get(tail.group().strip(), qual)
         start = a - qlen if qlen else a
-        out.append(Quantity(round(value * scale, 6), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed))
+        out.append(
+            Quantity(
+                round(value * scale, 6), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed
+            )
+        )
     for m in _ORD_ZH.finditer(sentence):
         if skip(m.start(), m.end()):
             continue

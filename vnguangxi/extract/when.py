@@ -72,13 +72,25 @@ class Pub:
 MONTHS = {
     m.lower(): i
     for i, names in enumerate(
-        [(), ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",),
-         ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sep", "Sept"),
-         ("October", "Oct"), ("November", "Nov"), ("December", "Dec")]  # fmt: skip
+        [
+            (),
+            ("January", "Jan"),
+            ("February", "Feb"),
+            ("March", "Mar"),
+            ("April", "Apr"),
+            ("May",),
+            ("June", "Jun"),
+            ("July", "Jul"),
+            ("August", "Aug"),
+            ("September", "Sep", "Sept"),
+            ("October", "Oct"),
+            ("November", "Nov"),
+            ("December", "Dec"),
+        ]  # fmt: skip
     )
     for m in names
 }
-_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"  # noqa: E501
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 _ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _VI_WEEKDAYS = {"Hai": 0, "Ba": 1, "Tư": 2, "Năm": 3, "Sáu": 4, "Bảy": 5}
@@ -232,7 +244,9 @@ class _Finder:
 
     def comparison(self, m: re.Match[str]) -> None:
         if not self.taken(m.start(), m.end()):
-            self.out.append(When(m.start(), m.end(), m.group().strip(), None, "period", "comparison", role="comparison"))
+            self.out.append(
+                When(m.start(), m.end(), m.group().strip(), None, "period", "comparison", role="comparison")
+            )
 
     def year(self, m: re.Match[str], y: int, kind: str = "period") -> None:
         if 1900 <= y <= 2100:
@@ -249,19 +263,22 @@ _EN_COMPARE = re.compile(
     r"|\byear[- ]on[- ]year\b|\ba year (?:earlier|before|ago)\b|\b(?:19|20)\d\d(?:'s)? (?:level|figure)s?\b",
     _E,
 )
-_EN_CONSEC = re.compile(rf"\b(?:for\s+)?(?:the\s+)?(?:{_NUMW})(?:st|nd|rd|th)?\s+(?:consecutive|straight|successive)\s+years?\b|\b(?:{_NUMW})\s+years in a row\b", _E)
+_EN_CONSEC = re.compile(
+    rf"\b(?:for\s+)?(?:the\s+)?(?:{_NUMW})(?:st|nd|rd|th)?\s+(?:consecutive|straight|successive)\s+years?\b|\b(?:{_NUMW})\s+years in a row\b",  # noqa: E501
+    _E,
+)
 _EN_SINCE = re.compile(
-    rf"\bsince\s+(?:(?P<mon>{_MON})\s+)?(?:(?P<rel>last year|this year)|(?P<y>(?:19|20)\d\d))|\bsince (?:the (?:beginning|start) of )?(?P<ty>this|the) year\b",
+    rf"\bsince\s+(?:(?P<mon>{_MON})\s+)?(?:(?P<rel>last year|this year)|(?P<y>(?:19|20)\d\d))|\bsince (?:the (?:beginning|start) of )?(?P<ty>this|the) year\b",  # noqa: E501
     _E,
 )
 _EN_FIRST = re.compile(
     rf"\b(?:in\s+)?the first (?P<n>{_NUMW}) months(?: of (?:(?P<rel>this|last|the) year|(?P<y>(?:19|20)\d\d)))?"
     rf"|\b(?:in\s+)?the first (?P<h>half|quarter)(?: of (?:(?P<rel2>this|last|the) year|(?P<y2>(?:19|20)\d\d)))?"
-    rf"|\b(?:(?P<m1>{_MON})\s*[-–]\s*|January (?:to|through)\s+)(?P<m2>{_MON})(?:\s+(?:of\s+)?(?:(?P<rel3>this|last) year|(?P<y3>(?:19|20)\d\d)))?",
+    rf"|\b(?:(?P<m1>{_MON})\s*[-–]\s*|January (?:to|through)\s+)(?P<m2>{_MON})(?:\s+(?:of\s+)?(?:(?P<rel3>this|last) year|(?P<y3>(?:19|20)\d\d)))?",  # noqa: E501
     _E,
 )
 _EN_DUE = re.compile(
-    rf"\bby (?:the end of )?(?:(?P<mon>{_MON})\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next) year|(?P<ty>the year)|(?P<mon2>{_MON})\b)",
+    rf"\bby (?:the end of )?(?:(?P<mon>{_MON})\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next) year|(?P<ty>the year)|(?P<mon2>{_MON})\b)",  # noqa: E501
     _E,
 )
 _EN_FULL = re.compile(
@@ -271,7 +288,7 @@ _EN_FULL = re.compile(
 )
 _EN_DAY = re.compile(
     rf"\b(?:on\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<rel>last|this) year)?"
-    rf"|\b(?:on\s+)?(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MON})\b(?:\s+(?P<rel2>last|this) year)?",
+    rf"|\b(?:on\s+)?(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MON})\b(?:\s+(?P<rel2>last|this) year)?",  # noqa: E501
 )
 _EN_MONTH = re.compile(
     rf"\b(?:in\s+|early\s+|late\s+|mid-)?(?P<mon>{_MON})\s+(?:of\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>last|this) year)\b"
@@ -283,7 +300,9 @@ _EN_REL = re.compile(
     _E,
 )
 _EN_WEEKDAY = re.compile(r"\b(?:on\s+)?(?:last\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_EN_YEAR = re.compile(r"\b(?:in\s+|of\s+|for\s+|during\s+)?(?P<y>(?:19|20)\d\d)\b(?![-–/]\d)(?!\s*(?:tonnes|people|visits))")
+_EN_YEAR = re.compile(
+    r"\b(?:in\s+|of\s+|for\s+|during\s+)?(?P<y>(?:19|20)\d\d)\b(?![-–/]\d)(?!\s*(?:tonnes|people|visits))"
+)
 
 
 def _en(f: _Finder) -> None:
@@ -313,9 +332,9 @@ def _en(f: _Finder) -> None:
             n = MONTHS.get(m["m2"].lower().rstrip("."))
             if m["m1"] and MONTHS.get(m["m1"].lower().rstrip(".")) != 1:
                 continue
-        y = m["y"] or m["y2"] or m["y3"]
+        yt = m["y"] or m["y2"] or m["y3"]
         rel = (m["rel"] or m["rel2"] or m["rel3"] or "").lower()
-        f.first_months(m, n, int(y) if y else None, -1 if rel == "last" else 0)
+        f.first_months(m, n, int(yt) if yt else None, -1 if rel == "last" else 0)
     for m in _EN_DUE.finditer(s):
         mon = MONTHS.get((m["mon"] or m["mon2"] or "").lower().rstrip("."))
         if m["y"]:
@@ -370,7 +389,9 @@ def _en(f: _Finder) -> None:
             n = _n(m["n"] or m["n2"] or "", "en")
             y = f.pub.year
             if n and y:
-                f.add(m, f"{y - n}/{y}", "period", f"'{m.group().strip()}' in an article of {f.pub.label()}", claim=True)
+                f.add(
+                    m, f"{y - n}/{y}", "period", f"'{m.group().strip()}' in an article of {f.pub.label()}", claim=True
+                )
             else:
                 f.add(m, None, "period", f"'{m.group().strip()}'", todo=f"which years does '{m.group().strip()}' mean?")
     for m in _EN_YEAR.finditer(s):
@@ -385,16 +406,29 @@ _VI_COMPARE = re.compile(
     _E,
 )
 _VI_CONSEC = re.compile(rf"\b(?:{_VI_N}) năm liên tiếp|năm thứ (?:{_VI_N}) liên tiếp", _E)
-_VI_SINCE = re.compile(r"\btừ (?:tháng (?P<m>\d{1,2})(?:/(?P<my>\d{4})| năm (?P<my2>\d{4}))?|năm (?P<y>\d{4})|(?P<dau>đầu năm)(?: nay)?)", _E)
-_VI_FIRST = re.compile(rf"\b(?P<n>{_VI_N}) tháng đầu năm(?:\s+(?P<rel>nay|ngoái|trước)|\s+(?P<y>\d{{4}}))?|\bquý (?P<q>I{{1,3}}|IV|\d)(?:/(?P<qy>\d{{4}})| năm (?P<qy2>\d{{4}}))?", _E)
-_VI_DUE = re.compile(r"\b(?:đến|tới|trước|vào)\s+(?:cuối\s+)?năm\s+(?P<y>\d{4})|\bđến\s+(?P<y2>\d{4})|\b(?:đến|trước) cuối năm(?: nay)?", _E)
+_VI_SINCE = re.compile(
+    r"\btừ (?:tháng (?P<m>\d{1,2})(?:/(?P<my>\d{4})| năm (?P<my2>\d{4}))?|năm (?P<y>\d{4})|(?P<dau>đầu năm)(?: nay)?)",
+    _E,
+)
+_VI_FIRST = re.compile(
+    rf"\b(?P<n>{_VI_N}) tháng đầu năm(?:\s+(?P<rel>nay|ngoái|trước)|\s+(?P<y>\d{{4}}))?|\bquý (?P<q>I{{1,3}}|IV|\d)(?:/(?P<qy>\d{{4}})| năm (?P<qy2>\d{{4}}))?",  # noqa: E501
+    _E,
+)
+_VI_DUE = re.compile(
+    r"\b(?:đến|tới|trước|vào)\s+(?:cuối\s+)?năm\s+(?P<y>\d{4})|\bđến\s+(?P<y2>\d{4})|\b(?:đến|trước) cuối năm(?: nay)?",
+    _E,
+)
 _VI_DAY = re.compile(
     r"\b[Nn]gày\s+(?P<d>\d{1,2})[/-](?P<m>\d{1,2})(?:[/-](?P<y>\d{4}))?"
     r"|\b[Nn]gày\s+(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s+năm\s+(?P<y2>\d{4}))?"
     r"|(?<![\d/])(?P<d3>\d{1,2})/(?P<m3>\d{1,2})/(?P<y3>\d{4})\b"
 )
-_VI_MONTH = re.compile(r"\b[Tt]háng\s+(?P<m>\d{1,2})(?:/(?P<y>\d{4})|\s+năm\s+(?P<y2>\d{4})|\s+năm\s+(?P<rel>nay|ngoái|trước))?(?![\d/])")
-_VI_REL = re.compile(r"\b(?P<w>năm ngoái|năm trước|năm nay|năm tới|năm sau|hôm qua|hôm nay|tháng trước|tháng này)\b", _E)
+_VI_MONTH = re.compile(
+    r"\b[Tt]háng\s+(?P<m>\d{1,2})(?:/(?P<y>\d{4})|\s+năm\s+(?P<y2>\d{4})|\s+năm\s+(?P<rel>nay|ngoái|trước))?(?![\d/])"
+)
+_VI_REL = re.compile(
+    r"\b(?P<w>năm ngoái|năm trước|năm nay|năm tới|năm sau|hôm qua|hôm nay|tháng trước|tháng này)\b", _E
+)
 _VI_WEEKDAY = re.compile(r"\b(?:thứ (?P<wd>Hai|Ba|Tư|Năm|Sáu|Bảy)|(?P<cn>[Cc]hủ [Nn]hật))\b")
 _VI_YEAR = re.compile(r"\b(?:[Nn]ăm\s+)?(?P<y>(?:19|20)\d\d)\b(?![/-]\d)")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
@@ -426,9 +460,26 @@ def _vi(f: _Finder) -> None:
             if year is None:
                 f.add(m, None, "period", f"'{m.group()}' in {f.pub.label()}")
             else:
-                f.add(m, f"{year}-{3 * q - 2:02d}/{year}-{3 * q:02d}", "period", f"'{m.group()}' → quarter {q} of {year}")
+                f.add(
+                    m, f"{year}-{3 * q - 2:02d}/{year}-{3 * q:02d}", "period", f"'{m.group()}' → quarter {q} of {year}"
+                )
             continue
-        n = _n(m["n"], "vi") if m["n"].isdigit() else {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}.get(m["n"].lower())
+        n = (
+            _n(m["n"], "vi")
+            if m["n"].isdigit()
+            else {
+                "một": 1,
+                "hai": 2,
+                "ba": 3,
+                "bốn": 4,
+                "năm": 5,
+                "sáu": 6,
+                "bảy": 7,
+                "tám": 8,
+                "chín": 9,
+                "mười": 10,
+            }.get(m["n"].lower())
+        )
         rel = (m["rel"] or "").lower()
         f.first_months(m, n, int(m["y"]) if m["y"] else None, -1 if rel in ("ngoái", "trước") else 0)
     for m in _VI_DUE.finditer(s):
@@ -453,12 +504,12 @@ def _vi(f: _Finder) -> None:
         elif w in ("năm tới", "năm sau"):
             f.rel_year(m, 1, "due")
         elif w in ("hôm qua", "hôm nay"):
-            d = f.pub.day
-            if d is None:
+            day = f.pub.day
+            if day is None:
                 f.add(m, None, "event", f"'{w}' in {f.pub.label()}")
             else:
-                d = d - timedelta(days=1) if w == "hôm qua" else d
-                f.add(m, d.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
+                day = day - timedelta(days=1) if w == "hôm qua" else day
+                f.add(m, day.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
         else:
             pm = f.pub.month
             if pm is None:
@@ -474,17 +525,25 @@ def _vi(f: _Finder) -> None:
 
 # ------------------------------------------------------------------------------ Chinese
 
-_ZH_COMPARE = re.compile(r"同比|环比|比上年(?:同期)?|比去年(?:同期)?|较上年(?:同期)?|较去年(?:同期)?|与去年同期相比|上年同期|去年同期|比(?:19|20)\d\d年|较(?:19|20)\d\d年")
+_ZH_COMPARE = re.compile(
+    r"同比|环比|比上年(?:同期)?|比去年(?:同期)?|较上年(?:同期)?|较去年(?:同期)?|与去年同期相比|上年同期|去年同期|比(?:19|20)\d\d年|较(?:19|20)\d\d年"
+)
 _ZH_CONSEC = re.compile(rf"连续(?:{_ZH_N})年")
-_ZH_SINCE = re.compile(rf"(?:自|从)?(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:(?P<m>\d{{1,2}}|[一二三四五六七八九十]+)月(?:份)?)?以来")
+_ZH_SINCE = re.compile(
+    r"(?:自|从)?(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?:份)?)?以来"
+)
 _ZH_FIRST = re.compile(
     rf"(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:前(?P<n>{_ZH_N})个?月|(?P<h>上半年)|(?P<q>一季度|第一季度)|1[-—至到~](?P<n2>\d{{1,2}})月)"
 )
-_ZH_DUE = re.compile(r"(?:到|至|力争到|计划到)?(?P<y>(?:19|20)\d\d)年(?:底)?(?:前|以前|之前)|(?:到|至|力争到|计划到)(?P<y2>(?:19|20)\d\d)年(?:底)?")
+_ZH_DUE = re.compile(
+    r"(?:到|至|力争到|计划到)?(?P<y>(?:19|20)\d\d)年(?:底)?(?:前|以前|之前)|(?:到|至|力争到|计划到)(?P<y2>(?:19|20)\d\d)年(?:底)?"
+)
 _ZH_DAY = re.compile(
     r"(?:(?P<y>(?:19|20)\d\d)年|(?P<rel>今年|去年))?(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?P<d>\d{1,2}|[一二三四五六七八九十]+)[日号]"
 )
-_ZH_MONTH = re.compile(r"(?:(?P<y>(?:19|20)\d\d)年|(?P<rel>今年|去年))?(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?:份)?(?![\d日号])")
+_ZH_MONTH = re.compile(
+    r"(?:(?P<y>(?:19|20)\d\d)年|(?P<rel>今年|去年))?(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?:份)?(?![\d日号])"
+)
 _ZH_LONE_DAY = re.compile(r"(?<![\d月.])(?P<d>\d{1,2})日(?![\d])")
 _ZH_REL = re.compile(r"去年|今年|明年|昨天|昨日|今天|近年来|近年")
 _ZH_WEEKDAY = re.compile(r"(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])")
@@ -535,7 +594,13 @@ def _zh(f: _Finder) -> None:
         if pm is None:
             f.add(m, None, "event", f"'{m.group()}' in {f.pub.label()}")
         elif _valid_day(pm[0], pm[1], d):
-            f.add(m, f"{pm[0]:04d}-{pm[1]:02d}-{d:02d}", "event", f"'{m.group()}': a day of the article's month ({pm[0]}-{pm[1]:02d})", todo=f"check the month of '{m.group()}' (taken as the article's)")
+            f.add(
+                m,
+                f"{pm[0]:04d}-{pm[1]:02d}-{d:02d}",
+                "event",
+                f"'{m.group()}': a day of the article's month ({pm[0]}-{pm[1]:02d})",
+                todo=f"check the month of '{m.group()}' (taken as the article's)",
+            )
     for m in _ZH_WEEKDAY.finditer(s):
         f.weekday(m, _ZH_WEEKDAYS[m["wd"]])
     for m in _ZH_REL.finditer(s):
@@ -547,12 +612,12 @@ def _zh(f: _Finder) -> None:
         elif w == "明年":
             f.rel_year(m, 1, "due")
         elif w in ("昨天", "昨日", "今天"):
-            d = f.pub.day
-            if d is None:
+            day = f.pub.day
+            if day is None:
                 f.add(m, None, "event", f"'{w}' in {f.pub.label()}")
             else:
-                d = d - timedelta(days=1) if w != "今天" else d
-                f.add(m, d.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
+                day = day - timedelta(days=1) if w != "今天" else day
+                f.add(m, day.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
     for m in _ZH_YEAR.finditer(s):
         f.year(m, int(m["y"]))
 
