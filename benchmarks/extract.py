@@ -8,7 +8,8 @@
 Ground truth: every fact whose source cites an article (a source id is the article's file stem, or the id
 a sources registry gives its file). Only articles with curated facts are scored.
 
-- figures: recall and precision of (value, unit, year) over drafts with a quantity, as multisets;
+- figures: recall and precision of (value, unit, year) over drafts with a quantity, as multisets (a curated
+  figure counts for an article when that article's own excerpt prints it);
 - relative dates: of the curated facts whose date_basis quotes a relative phrase ('last year', 'năm ngoái',
   '去年', 'the first five months', 'on Wednesday', 'since …', 'consecutive'), the share for which a draft
   citing an overlapping passage resolves the same date;
@@ -62,6 +63,14 @@ def load_facts(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, str
                 if isinstance(s, dict) and "file" in s and "id" in s:
                     by_file[s["file"]] = s["id"]
     return facts, by_file
+
+
+def printed_in(fact: dict[str, Any], sid: str) -> bool:
+    """A curated figure counts for an article when the article's own excerpt prints it (a fact citing two
+    articles may take its figure from the other)."""
+    stated = str(fact["quantity"].get("stated", ""))
+    excerpts = [r.get("excerpt", "") for r in fact.get("sources", []) if r.get("source") == sid]
+    return any(stated in e or e in stated for e in excerpts)
 
 
 def year_of(date: str | None) -> int | None:
@@ -122,7 +131,7 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
         want = Counter(
             (number(f["quantity"]["value"]), f["quantity"]["unit"], year_of(f.get("date")))
             for f in truth
-            if isinstance(f.get("quantity"), dict)
+            if isinstance(f.get("quantity"), dict) and printed_in(f, sid)
         )
         got = Counter(
             (number(d.quantity.value), d.quantity.unit, year_of(d.date))

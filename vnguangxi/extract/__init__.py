@@ -30,6 +30,12 @@ _CONTINUES = re.compile(
     r"|^(?:Ông|Bà|Theo ông|Theo bà|Đồng chí)\b|^(?:他|她|该|此外|同时|其中)",
 )
 _DELIM = set(",;:，；：、")
+# Openings that continue the previous sentence's period: "Of this, …", "In the same period, …", "其中".
+_FOLLOWS_ON = re.compile(
+    r"^[\"“]?(?:It|This|That|These|Those|Of (?:this|which|these|them)|Among (?:them|these)|In the same period"
+    r"|During the same period|Over the same period|The figure|Meanwhile)\b|^(?:其中|同期|此外|与此同时)"
+    r"|^(?:Trong đó|Cùng kỳ|Trong thời gian này|Riêng)\b"
+)
 
 
 @dataclass
@@ -187,7 +193,7 @@ def _slug(text: str) -> str:
     return s[:40].strip("-") or "article"
 
 
-def _choose(q: Quantity, own: list[When], paired: dict[int, When]) -> When | None:
+def _choose(sentence: str, q: Quantity, own: list[When], paired: dict[int, When]) -> When | None:
     if id(q) in paired:
         return paired[id(q)]
     for w in own:
@@ -198,6 +204,8 @@ def _choose(q: Quantity, own: list[When], paired: dict[int, When]) -> When | Non
     for w in own:
         if w.claim:
             continue
+        if w.start >= q.end and not w.ongoing and any(ch in _DELIM for ch in sentence[q.end : w.start]):
+            continue  # a date after a clause boundary belongs to the next clause
         d = q.start - w.end if w.end <= q.start else w.start - q.end
         d = max(d, 0)
         if w.end <= q.start:
@@ -326,8 +334,8 @@ def _sentence(
         targets = [None]
     for q in targets:
         todo = list(todo_common)
-        w = _choose(q, own, paired) if q is not None else next((x for x in own if x.date), own[0] if own else None)
-        if q is not None and w is None and prev_period is not None:
+        w = _choose(text, q, own, paired) if q is not None else next((x for x in own if x.date), own[0] if own else None)
+        if q is not None and w is None and prev_period is not None and _FOLLOWS_ON.search(text):
             w = prev_period
             todo.append(f"date carried from the previous sentence ('{w.phrase}')")
         date_: str | None

@@ -143,7 +143,7 @@ _EN_NOUNS: list[tuple[str, str]] = [
     ("contracts", "agreements"), ("accords", "agreements"), ("meetings", "meetings"), ("meeting", "meetings"),
     ("sessions", "sessions"), ("session", "sessions"), ("localities", "localities"), ("locality", "localities"),
     ("cities", "localities"), ("counties", "localities"), ("districts", "localities"),
-    ("provinces", "provinces"), ("province", "provinces"), ("tonnes", "tonnes"), ("tonne", "tonnes"),
+    ("provinces", "localities"), ("province", "localities"), ("tonnes", "tonnes"), ("tonne", "tonnes"),
     ("tons", "tonnes"), ("ton", "tonnes"), ("teus", "TEU"), ("teu", "TEU"), ("containers", "containers"),
     ("container", "containers"), ("vehicles", "vehicles"), ("vehicle", "vehicles"), ("trucks", "vehicles"),
     ("lorries", "vehicles"), ("cars", "vehicles"), ("hectares", "hectares"), ("hectare", "hectares"),
@@ -169,7 +169,7 @@ _VI_NOUNS: list[tuple[str, str]] = [
     ("tuyến đường sắt", "railways"), ("đường sắt", "railways"), ("cửa khẩu", "border-gates"),
     ("thỏa thuận", "agreements"), ("thoả thuận", "agreements"), ("văn bản", "agreements"),
     ("biên bản", "agreements"), ("hiệp định", "agreements"), ("cuộc họp", "meetings"), ("cuộc gặp", "meetings"),
-    ("hội nghị", "meetings"), ("kỳ họp", "sessions"), ("phiên", "sessions"), ("tỉnh", "provinces"),
+    ("hội nghị", "meetings"), ("kỳ họp", "sessions"), ("phiên", "sessions"), ("tỉnh", "localities"),
     ("địa phương", "localities"), ("tấn", "tonnes"), ("container", "containers"), ("teu", "TEU"),
     ("phương tiện", "vehicles"), ("xe", "vehicles"), ("héc-ta", "hectares"), ("hécta", "hectares"),
     ("ha", "hectares"), ("km2", "km2"), ("km²", "km2"), ("km", "km"), ("m", "m"), ("làn", "lanes"),
@@ -190,7 +190,7 @@ _ZH_NOUNS: list[tuple[str, str]] = [
     ("个港口", "ports"), ("港口", "ports"), ("个航班", "flights"), ("架次", "flights"), ("航班", "flights"),
     ("趟", "trains"), ("列", "trains"), ("个项目", "projects"), ("项目", "projects"), ("家企业", "enterprises"),
     ("家", "enterprises"), ("名学生", "students"), ("名留学生", "students"), ("个代表团", "delegations"),
-    ("场", "events"), ("个省", "provinces"), ("省", "provinces"), ("个国家", "countries"), ("国", "countries"),
+    ("场", "events"), ("个省", "localities"), ("省", "localities"), ("个国家", "countries"), ("国", "countries"),
     ("种", "kinds"), ("类", "kinds"), ("份", "agreements"), ("项协议", "agreements"), ("个月", "months"),
     ("次", "times"), ("倍", "times"), ("天", "days"), ("小时", "hours"), ("分钟", "minutes"), ("年", "years"),
     ("周年", "years"), ("个", "items"), ("项", "items"), ("批", "items"), ("条", "items"), ("座", "items"),
@@ -283,7 +283,9 @@ _MONTHS = (
 _MONTH_BEFORE = re.compile(rf"(?:{_MONTHS})\.?\s*$")
 _MONTH_AFTER = re.compile(rf"^\s*(?:{_MONTHS})\b")
 _ORD_SKIP_AFTER = re.compile(
-    r"^\s*(?:time|half|quarter|months?|days?|weeks?|years?|phase|place|of\b|lady|secretary|vice|deputy)", re.I
+    r"^\s*(?:time|half|quarter|months?|days?|weeks?|years?|phase|place|of\b|lady|secretary|vice|deputy|markets?"
+    r"|part(?:y|ies)|generation)",
+    re.I,
 )
 
 
@@ -330,8 +332,9 @@ def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None
     """Every figure of a sentence, in order; numbers inside `skip` spans (dates) are not figures."""
     spans = list(skip or [])
     for m in _QUOTED.finditer(sentence):
-        if len(m.group(1).split()) <= 6 and len(m.group(1)) <= 40:
-            spans.append((m.start(), m.end()))  # a short quoted phrase is a name: “1369”, “Two countries, two parks”
+        inner = m.group(1).strip()
+        if re.fullmatch(r"\d+", inner) or (len(inner.split()) <= 6 and not inner[:1].isdigit()):
+            spans.append((m.start(), m.end()))  # a quoted name: “1369”, “Two countries, two parks” (not “16 words”)
 
     def skipped(a: int, b: int) -> bool:
         return any(a < e and s < b for s, e in spans)
@@ -444,8 +447,8 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
             unit, guessed = "items", True
         if unit == "years" and re.fullmatch(r"(?:19|20)\d\d", raw):
             continue
-        if unit == "countries" and value == 2 and re.search(r"(?:\bthe|\bhai|giữa hai)\s*$", before, re.I):
-            continue  # "the two countries": a reference to the parties, not a figure
+        if value == 2 and (unit == "countries" or re.search(r"\b(?:the|both|hai)\s*$", before, re.I)):
+            continue  # "the two countries", "the two provinces": a reference to the parties, not a figure
         qual, qlen = _qualifier(before)
         tail = _QUAL_AFTER.match(sentence[b:])
         if tail:
@@ -457,7 +460,17 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
             )
         )
     out += _ordinals_latin(sentence, language, is_skipped)
+    if language == "en":
+        for m in _SUPERLATIVE.finditer(sentence):
+            if not is_skipped(m.start(), m.end()):
+                out.append(Quantity(1.0, "rank", "exact", m.group(), m.start(), m.end()))
     return out
+
+
+# "the largest trading partner", "the highest number among …": a rank of 1, where no ordinal says otherwise.
+_SUPERLATIVE = re.compile(
+    r"\bthe (?:largest|biggest|highest|greatest|top|leading|most important)\s+(?!of\b)[a-z-]+(?:\s+[a-z-]+)?", re.I
+)
 
 
 def _ordinals_latin(sentence: str, language: str, skip: Callable[[int, int], bool]) -> list[Quantity]:

@@ -268,7 +268,7 @@ _EN_CONSEC = re.compile(
     _E,
 )
 _EN_SINCE = re.compile(
-    rf"\bsince\s+(?:(?P<mon>{_MON})\s+)?(?:(?P<rel>last year|this year)|(?P<y>(?:19|20)\d\d))|\bsince (?:the (?:beginning|start) of )?(?P<ty>this|the) year\b",  # noqa: E501
+    rf"\bsince\s+(?:(?:its|their|the|his|her)\s+[a-z-]+\s+(?:in\s+)?)?(?:(?P<mon>{_MON})\s+)?(?:(?P<rel>last year|this year)|(?P<y>(?:19|20)\d\d))|\bsince (?:the (?:beginning|start) of )?(?P<ty>this|the) year\b",  # noqa: E501
     _E,
 )
 _EN_FIRST = re.compile(
@@ -282,7 +282,7 @@ _EN_DUE = re.compile(
     _E,
 )
 _EN_FULL = re.compile(
-    rf"\b(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b"
+    rf"\b(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:and|to|-|–)\s*(?P<dd>\d{{1,2}}))?,?\s+(?P<y>(?:19|20)\d\d)\b"  # noqa: E501
     rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon2>{_MON}),?\s+(?P<y2>(?:19|20)\d\d)\b"
     r"|\b(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b",
 )
@@ -348,7 +348,12 @@ def _en(f: _Finder) -> None:
             f.day_in_pub_year(m, int(m["im"]), int(m["id"]), int(m["iy"]))
         else:
             mon = MONTHS[(m["mon"] or m["mon2"]).lower().rstrip(".")]
-            f.day_in_pub_year(m, mon, int(m["d"] or m["d2"]), int(m["y"] or m["y2"]))
+            y, d = int(m["y"] or m["y2"]), int(m["d"] or m["d2"])
+            dd = int(m["dd"]) if m["dd"] else 0
+            if dd > d and _valid_day(y, mon, d) and _valid_day(y, mon, dd):
+                f.add(m, f"{y:04d}-{mon:02d}-{d:02d}/{y:04d}-{mon:02d}-{dd:02d}", "event", f"'{m.group().strip()}' as printed")
+            else:
+                f.day_in_pub_year(m, mon, d, y)
     for m in _EN_DAY.finditer(s):
         mon = MONTHS[(m["mon"] or m["mon2"]).lower().rstrip(".")]
         rel = m["rel"] or m["rel2"]
@@ -365,6 +370,10 @@ def _en(f: _Finder) -> None:
         w = m["w"].lower()
         if w == "last year":
             f.rel_year(m, -1)
+        elif w == "this year" and m.group().lower().startswith("earlier") and f.pub.span is not None:
+            y0 = f.pub.span.start.year
+            end = (f.pub.text or "").split("/")[-1]
+            f.add(m, f"{y0}-01/{end}" if end != f"{y0}-01" else end, "period", f"'{m.group()}' in an article of {end}")
         elif w == "this year":
             f.rel_year(m, 0)
         elif w == "next year":
@@ -385,15 +394,10 @@ def _en(f: _Finder) -> None:
             else:
                 d = d - timedelta(days=1) if w == "yesterday" else d
                 f.add(m, d.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
+        elif m["n"] or m["n2"]:
+            f.as_of_pub(m)  # "for the past 26 years": a standing fact, as of publication
         else:
-            n = _n(m["n"] or m["n2"] or "", "en")
-            y = f.pub.year
-            if n and y:
-                f.add(
-                    m, f"{y - n}/{y}", "period", f"'{m.group().strip()}' in an article of {f.pub.label()}", claim=True
-                )
-            else:
-                f.add(m, None, "period", f"'{m.group().strip()}'", todo=f"which years does '{m.group().strip()}' mean?")
+            f.add(m, None, "period", f"'{m.group().strip()}'", todo=f"which years does '{m.group().strip()}' mean?")
     for m in _EN_YEAR.finditer(s):
         f.year(m, int(m["y"]))
 
