@@ -30,6 +30,9 @@ _CONTINUES = re.compile(
     r"|^(?:Ông|Bà|Theo ông|Theo bà|Đồng chí)\b|^(?:他|她|该|此外|同时|其中)",
 )
 _DELIM = set(",;:，；：、")
+_NEXT_CLAUSE = re.compile(
+    r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
+)
 # Openings that continue the previous sentence's period: "Of this, …", "In the same period, …", "其中".
 _FOLLOWS_ON = re.compile(
     r"^[\"“]?(?:It|This|That|These|Those|Of (?:this|which|these|them)|Among (?:them|these)|In the same period"
@@ -204,8 +207,9 @@ def _choose(sentence: str, q: Quantity, own: list[When], paired: dict[int, When]
     for w in own:
         if w.claim:
             continue
-        if w.start >= q.end and not w.ongoing and any(ch in _DELIM for ch in sentence[q.end : w.start]):
-            continue  # a date after a clause boundary belongs to the next clause
+        between = sentence[q.end : w.start]
+        if w.start >= q.end and not w.ongoing and (any(ch in _DELIM for ch in between) or _NEXT_CLAUSE.search(between)):
+            continue  # a date after a clause boundary or a conjunction belongs to the next clause
         d = q.start - w.end if w.end <= q.start else w.start - q.end
         d = max(d, 0)
         if w.end <= q.start:
@@ -334,7 +338,11 @@ def _sentence(
         targets = [None]
     for q in targets:
         todo = list(todo_common)
-        w = _choose(text, q, own, paired) if q is not None else next((x for x in own if x.date), own[0] if own else None)
+        w = (
+            _choose(text, q, own, paired)
+            if q is not None
+            else next((x for x in own if x.date), own[0] if own else None)
+        )
         if q is not None and w is None and prev_period is not None and _FOLLOWS_ON.search(text):
             w = prev_period
             todo.append(f"date carried from the previous sentence ('{w.phrase}')")

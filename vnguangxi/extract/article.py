@@ -91,11 +91,23 @@ def is_chrome(line: str, language: str) -> bool:
         return True
     if _CAPTION.search(s) and len(s.split()) <= 40:
         return True
-    if not _END.search(s) and not re.search(r"\d", s):
-        size = len(_HAN.findall(s)) / 2 + len(_HAN.sub(" ", s).split()) if language == "zh" else len(s.split())
-        if size <= 10:
-            return True
+    if _ZH_STAMP.match(s) or _CODE.search(s):
+        return True
+    if not _END.search(s):
+        letters = sum(1 for ch in s if ch.isalpha())
+        if letters < 4:
+            return True  # "12 2017": numbers with no words
+        if _HAN.search(s) and len(s.split()) >= 3 and not re.search(r"[。，,]", s):
+            return True  # a row of headlines or menu items
+        if not re.search(r"\d", s):
+            size = len(_HAN.findall(s)) / 2 + len(_HAN.sub(" ", s).split()) if _HAN.search(s) else len(s.split())
+            if size <= 10:
+                return True
     return False
+
+
+_ZH_STAMP = re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}[日号]?\s*(?:星期.|周.)?\s*(?:\d{1,2}:\d{2})?\s*$")
+_CODE = re.compile(r"刊号|ISSN|版权所有|Copyright|All rights reserved|^\s*(?:Tags?|Từ khóa)\s*:", re.I)
 
 
 # ------------------------------------------------------------------------------ sentences

@@ -1,19 +1,36 @@
 """Places and people named in a sentence, through the gazetteer and the people registry.
 
-Latin-script names match on folded words (accents and case ignored: 'Mong Cai' finds Móng Cái); Han names
-match by substring, in every form the registry lists (simplified and traditional where its aliases have
-them).
+Latin-script names match on accent-folded words (accents and case ignored: 'Mong Cai' finds Móng Cái, as
+vnguangxi.text.fold folds them), but a name printed with a capital must be printed with one: 'hữu nghị'
+(friendship) is not Hữu Nghị. Han names match by substring, in every form the registry lists (simplified
+and traditional where its aliases have them).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from vnguangxi.text import fold
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_MARKS = re.compile("[\u0300-\u036f]")
+
+
+def deaccent(text: str) -> str:
+    """Accents stripped, case kept, one character for one: 'Móng Cái' → 'Mong Cai'."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d" if ch == "đ" else "D")
+            continue
+        base = _MARKS.sub("", unicodedata.normalize("NFD", ch))
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)
 
 
 @dataclass
@@ -21,13 +38,20 @@ class Matcher:
     latin: re.Pattern[str] | None
     han: re.Pattern[str] | None
     ids: dict[str, str]  # folded name or Han name → id
+    capital: set[str] = field(default_factory=set)  # folded names the registry writes with a capital
     order: dict[str, int] = field(default_factory=dict)  # id → specificity (higher first)
 
     def find(self, text: str) -> list[str]:
         found: list[str] = []
         if self.latin is not None and re.search(r"[A-Za-zÀ-ỹ]", text):
-            for m in self.latin.finditer(fold(text)):
-                found.append(self.ids[m.group(1)])
+            plain = deaccent(text).replace("’", "'")
+            for m in self.latin.finditer(plain):
+                key = " ".join(m.group(1).lower().replace("-", " ").split())
+                if key not in self.ids:
+                    continue
+                if key in self.capital and not m.group(1)[0].isupper():
+                    continue
+                found.append(self.ids[key])
         if self.han is not None and _HAN.search(text):
             for m in self.han.finditer(text):
                 found.append(self.ids[m.group()])
@@ -36,16 +60,27 @@ class Matcher:
         return out
 
 
-def _build(names: dict[str, str], order: dict[str, int]) -> Matcher:
-    latin = sorted((n for n in names if not _HAN.search(n)), key=len, reverse=True)
-    han = sorted((n for n in names if _HAN.search(n)), key=len, reverse=True)
-    lrx = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in latin) + r")(?![\w])") if latin else None
-    hrx = re.compile("|".join(re.escape(n) for n in han)) if han else None
-    return Matcher(lrx, hrx, names, order)
-
-
 def _key(name: str) -> str:
-    return name if _HAN.search(name) else fold(name).replace("-", " ").replace("–", " ")
+    return name if _HAN.search(name) else " ".join(fold(name).replace("-", " ").replace("–", " ").split())
+
+
+def _build(raw: dict[str, str], order: dict[str, int]) -> Matcher:
+    ids: dict[str, str] = {}
+    capital: set[str] = set()
+    for name, pid in raw.items():
+        key = _key(name)
+        if not key.strip():
+            continue
+        ids.setdefault(key, pid)
+        if not _HAN.search(name) and name[:1].isupper():
+            capital.add(key)
+    latin = sorted((n for n in ids if not _HAN.search(n)), key=len, reverse=True)
+    han = sorted((n for n in ids if _HAN.search(n)), key=len, reverse=True)
+    # Spaces in a name match a space or a hyphen: 'Mong Cai' finds 'Mong-Cai'.
+    alts = "|".join(r"[\s-]+".join(re.escape(w) for w in n.split()) for n in latin)
+    lrx = re.compile(r"(?<![\w])(" + alts + r")(?![\w])", re.I) if latin else None
+    hrx = re.compile("|".join(re.escape(n) for n in han)) if han else None
+    return Matcher(lrx, hrx, ids, capital, order)
 
 
 def places(entries: list[dict[str, Any]]) -> Matcher:
@@ -66,11 +101,10 @@ def places(entries: list[dict[str, Any]]) -> Matcher:
             continue
         for key in ("name_en", "name_vi", "name_zh", "name_pinyin"):
             if isinstance(e.get(key), str) and e[key]:
-                names.setdefault(_key(e[key]), pid)
+                names.setdefault(e[key], pid)
         for alias in e.get("aliases") or []:
             if isinstance(alias, str) and len(alias) >= 2:
-                names.setdefault(_key(alias), pid)
-    names = {n: i for n, i in names.items() if n.strip()}
+                names.setdefault(alias, pid)
     return _build(names, {i: depth(i) for i in parent})
 
 
@@ -82,5 +116,5 @@ def people(entries: list[dict[str, Any]]) -> Matcher:
             continue
         for n in [e.get("name"), *(e.get("aliases") or [])]:
             if isinstance(n, str) and n.strip():
-                names.setdefault(_key(n), pid)
+                names.setdefault(n, pid)
     return _build(names, {})

@@ -267,7 +267,7 @@ _VI = re.compile(
     rf"(?:{_PCT})?(?:\s(?P<suf>USD|VND|VNĐ|đồng|đô la Mỹ|đô la|nhân dân tệ|NDT|CNY)\b)?(?![\w/])"
 )
 _ZH = re.compile(
-    r"(?<![0-9A-Za-z.])(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<more1>多|余)?"
+    r"(?<![0-9A-Za-z.\-])(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<more1>多|余)?"
     r"(?P<scale>万亿|亿|万|千(?![米瓦克])|百(?!分))?(?P<more2>多|余)?"
     r"(?P<pct>%|％)?(?P<suf>元人民币|人民币|元|美元|越南盾|越盾)?"
 )
@@ -354,6 +354,7 @@ def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None
             continue
         kept.append(q)
     _elliptical(sentence, kept)
+    _ranges(sentence, kept)
     return _pair_equivalents(sentence, kept)
 
 
@@ -362,6 +363,16 @@ _PART_OF = re.compile(
     r"\b(?:including|of which|of whom|among them|among which|out of which)\b|其中|trong đó|bao gồm", re.I
 )
 _NOT_COUNTS = frozenset({"%", "CNY", "USD", "VND", "ordinal", "rank", "years", "items"})
+
+
+_RANGE = re.compile(r"^\s*(?:至|到|-|–|—|~|to|đến|tới)\s*$", re.I)
+
+
+def _ranges(sentence: str, qs: list[Quantity]) -> None:
+    """'2.7万至2.9万人次', '20 to 30 trucks': the first bound counts what the second does."""
+    for q, nxt in zip(qs, qs[1:], strict=False):
+        if q.unit_guessed and not nxt.unit_guessed and _RANGE.match(sentence[q.end : nxt.start]):
+            q.unit, q.unit_guessed = nxt.unit, False
 
 
 def _elliptical(sentence: str, qs: list[Quantity]) -> None:
@@ -447,7 +458,11 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
             unit, guessed = "items", True
         if unit == "years" and re.fullmatch(r"(?:19|20)\d\d", raw):
             continue
-        if value == 2 and (unit == "countries" or re.search(r"\b(?:the|both|hai)\s*$", before, re.I)):
+        if value == 2 and (
+            unit == "countries"
+            or re.search(r"\b(?:the|both|hai)\s*$", before, re.I)
+            or (is_word and unit in ("localities", "provinces"))
+        ):
             continue  # "the two countries", "the two provinces": a reference to the parties, not a figure
         qual, qlen = _qualifier(before)
         tail = _QUAL_AFTER.match(sentence[b:])
@@ -539,9 +554,10 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
             if found and found[1] <= 3:
                 unit, length = found
                 b += length
-                cur = re.match(r"元人民币|人民币|元|美元", sentence[b:])
-                if unit == "items" and cur:
-                    pass
+                if unit == "items":  # a bare classifier (26条): the noun may come before ("航线已开通26条")
+                    unit = _zh_noun_before(sentence[max(0, a - 10) : a]) or unit
+        if value == 2 and unit == "countries":
+            continue  # 两国: the two countries, a reference rather than a figure
         if is_word and (unit is None or unit == "items" or value == 1):
             continue  # 一带一路, 一个: a numeral with no counted noun is not a figure
         if unit is None:
@@ -566,6 +582,10 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
                 round(value * scale, 6), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed
             )
         )
+    for m in _ZH_TOP.finditer(sentence):
+        if not skip(m.start(), m.end()):
+            at = m.start("top")
+            out.append(Quantity(1.0, "rank", "exact", sentence[at : m.end()], at, m.end()))
     for m in _ORD_ZH.finditer(sentence):
         if skip(m.start(), m.end()):
             continue
@@ -577,12 +597,34 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
         noun = re.match(r"[\u4e00-\u9fff]{1,4}?(?:会议|会晤|会|届|次|批|轮|大|位|名)", sentence[end:])
         if noun:
             end += noun.end()
-        if re.match(r"^[大]", sentence[m.end() :]) or m["cls"] in ("大", "名", "位"):
+        if (
+            re.match(r"^[大]", sentence[m.end() :])
+            or m["cls"] in ("大", "名", "位")
+            or _ZH_RANK.search(sentence[: m.start()])
+        ):
             unit = "rank"
         else:
             unit = "ordinal"
         out.append(Quantity(float(value), unit, "exact", sentence[m.start() : end], m.start(), end))
     return out
+
+
+# "成为广西最大贸易伙伴", "是越南最大的港口城市": a rank of 1.
+_ZH_TOP = re.compile(
+    r"(?:成为|是|为|保持|作为|位居)[\u4e00-\u9fff]{0,8}?(?P<top>(?:最大|最高|第一大)的?[\u4e00-\u9fff]{1,6})"
+)
+_ZH_RANK = re.compile(r"(?:位居|位列|排名|排|居|名列)[\u4e00-\u9fff]{0,12}$")
+_ZH_BEFORE = [(n, u) for n, u in _ZH_NOUNS if len(n) >= 2 and not n.startswith(("个", "家", "名", "条", "项"))]
+
+
+def _zh_noun_before(text: str) -> str | None:
+    """The unit of the nearest known noun just before a count ('航线已开通26条' → routes)."""
+    best: tuple[int, str] | None = None
+    for noun, unit in _ZH_BEFORE:
+        at = text.rfind(noun)
+        if at >= 0 and (best is None or at > best[0]):
+            best = (at, unit)
+    return best[1] if best else None
 
 
 _ZH_CURRENCY = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "美元": "USD", "越南盾": "VND", "越盾": "VND"}

@@ -351,7 +351,12 @@ def _en(f: _Finder) -> None:
             y, d = int(m["y"] or m["y2"]), int(m["d"] or m["d2"])
             dd = int(m["dd"]) if m["dd"] else 0
             if dd > d and _valid_day(y, mon, d) and _valid_day(y, mon, dd):
-                f.add(m, f"{y:04d}-{mon:02d}-{d:02d}/{y:04d}-{mon:02d}-{dd:02d}", "event", f"'{m.group().strip()}' as printed")
+                f.add(
+                    m,
+                    f"{y:04d}-{mon:02d}-{d:02d}/{y:04d}-{mon:02d}-{dd:02d}",
+                    "event",
+                    f"'{m.group().strip()}' as printed",
+                )
             else:
                 f.day_in_pub_year(m, mon, d, y)
     for m in _EN_DAY.finditer(s):
@@ -545,6 +550,9 @@ _ZH_DUE = re.compile(
 _ZH_DAY = re.compile(
     r"(?:(?P<y>(?:19|20)\d\d)年|(?P<rel>今年|去年))?(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?P<d>\d{1,2}|[一二三四五六七八九十]+)[日号]"
 )
+_ZH_DAYS = re.compile(
+    r"(?:(?P<y>(?:19|20)\d\d)年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?[—\-–~至到](?P<dd>\d{1,2})[日号]"
+)
 _ZH_MONTH = re.compile(
     r"(?:(?P<y>(?:19|20)\d\d)年|(?P<rel>今年|去年))?(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?:份)?(?![\d日号])"
 )
@@ -582,6 +590,13 @@ def _zh(f: _Finder) -> None:
         f.since(m, None if y is None else (_month_end(y, mo) if mo else str(y)))
     for m in _ZH_DUE.finditer(s):
         f.due(m, int(m["y"] or m["y2"]))
+    for m in _ZH_DAYS.finditer(s):
+        mo, d, dd = _zh_int(m["m"]), int(m["d"]), int(m["dd"])
+        y = int(m["y"]) if m["y"] else f.pub.year
+        if mo is None or y is None or not (_valid_day(y, mo, d) and _valid_day(y, mo, dd) and dd > d):
+            continue
+        basis = f"'{m.group()}'" + ("" if m["y"] else f" in an article of {f.pub.label()}: the year is the article's")
+        f.add(m, f"{y:04d}-{mo:02d}-{d:02d}/{y:04d}-{mo:02d}-{dd:02d}", "event", basis)
     for m in _ZH_DAY.finditer(s):
         mo, d = _zh_int(m["m"]), _zh_int(m["d"])
         if mo is None or d is None:
