@@ -929,6 +929,66 @@ def check(
             raise typer.Exit(int(ExitStatus.ERROR))
 
 
+@_command()
+def extract(
+    files: Annotated[
+        list[str],
+        typer.Argument(metavar="FILE...", help="Article texts (plain, or with a url:/title:/published: header)."),
+    ],
+    published: Annotated[
+        str | None,
+        typer.Option(
+            "--published", metavar="DATE", help="Publication date (YYYY[-MM[-DD]] or START/END); overrides the header."
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="ID", help="Source id to cite (default: the file name's stem).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: toml|json.")] = "toml",
+    out: Annotated[
+        str | None,
+        typer.Option("--out", metavar="DIR", help="Write TOML files (one per topic, sources.toml) into DIR."),
+    ] = None,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+) -> None:
+    """Draft facts from articles: every figure, date, place and person, resolved and cited.
+
+    \b
+    Examples:
+      vnguangxi extract article.txt --published 2026-03-06
+      vnguangxi extract ../shared/articles/*.txt --out drafts/
+      vnguangxi check --facts-dir drafts/ --articles ../shared/articles
+      vnguangxi extract article.txt --format json | jq '.[].todo'
+
+    Every fact written is marked `draft = true`, with its TODO list as comments: the curator confirms
+    the guessed topic and status, rewrites the statement, and removes the mark.
+    """
+    from pathlib import Path
+
+    with _guard():
+        if fmt not in ("toml", "json"):
+            raise UsageError(f"unknown format '{fmt}'", "accepted: toml, json")
+        if out is not None and fmt != "toml":
+            raise UsageError("--out writes TOML files", "drop --out, or use --format toml")
+        from vnguangxi.extract import load_registry, output, run
+        from vnguangxi.load import folders_from
+
+        registry = load_registry(folders_from(facts_dir, no_builtin))
+        results = run(files, registry, published, source)
+        if fmt == "json":
+            from vnguangxi.formats import to_json
+
+            _write(to_json(output.to_json(results), pretty=_terminal()))
+        elif out is not None:
+            for path in output.write(results, Path(out)):
+                sys.stderr.write(f"wrote {path}\n")
+            n = sum(len(r.drafts) for r in results)
+            sys.stderr.write(f"{n} draft{'s' * (n != 1)} from {len(results)} article{'s' * (len(results) != 1)}\n")
+        else:
+            _write(output.one_document(results))
+
+
 # ------------------------------------------------------------------------------ entry point
 
 

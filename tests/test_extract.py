@@ -1,0 +1,405 @@
+"""`vnguangxi extract`: each phenomenon of news about figures and dates, on synthetic sentences; then every
+real article, whose drafts must cite verbatim and pass `check`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+from vnguangxi.extract import Draft, Registry, excerpt, extract_text, load_registry, names
+from vnguangxi.extract.article import read
+from vnguangxi.load import builtin_dir
+from vnguangxi.text import excerpt_words
+
+ARTICLES = ROOT.parent / "shared" / "articles"
+
+PLACES: list[dict[str, Any]] = [
+    {"id": "vn", "kind": "country", "country": "vn", "name_en": "Vietnam", "name_vi": "Việt Nam", "name_zh": "越南"},
+    {"id": "cn", "kind": "country", "country": "cn", "name_en": "China", "name_zh": "中国"},
+    {
+        "id": "harbour-town",
+        "kind": "city",
+        "country": "vn",
+        "parent": "vn",
+        "name_en": "Ben Cang",
+        "name_vi": "Bến Cảng",
+        "name_zh": "本港",
+        "aliases": ["Port Town", "本港市", "本港巿"],
+    },
+    {
+        "id": "river-city",
+        "kind": "city",
+        "country": "cn",
+        "parent": "cn",
+        "name_en": "Hezhou Bay",
+        "name_zh": "河州湾",
+        "aliases": ["河州灣"],
+    },
+]
+PEOPLE: list[dict[str, Any]] = [{"id": "tran-an", "name": "Trần Văn An", "aliases": ["Tran An"]}]
+
+
+@pytest.fixture(scope="module")
+def reg() -> Registry:
+    return Registry(names.places(PLACES), names.people(PEOPLE), {}, {})
+
+
+def drafts(reg: Registry, text: str, published: str = "2025-06-18") -> list[Draft]:
+    return extract_text(text, "synthetic.txt", reg, published=published).drafts
+
+
+def figures(ds: list[Draft]) -> list[tuple[float, str, str, str | None]]:
+    return [(d.quantity.value, d.quantity.unit, d.quantity.qualifier, d.date) for d in ds if d.quantity is not None]
+
+
+def one(ds: list[Draft], value: float) -> Draft:
+    found = [d for d in ds if d.quantity is not None and d.quantity.value == value]
+    assert len(found) == 1, figures(ds)
+    return found[0]
+
+
+# ------------------------------------------------------------------------------ figures
+
+
+def test_english_scale_words_give_base_units(reg: Registry) -> None:
+    ds = drafts(reg, "Exports from the zone reached 43.5 billion USD in 2024.")
+    assert figures(ds) == [(43_500_000_000, "USD", "exact", "2024")]
+
+
+def test_paired_currency_is_an_equivalent(reg: Registry) -> None:
+    ds = drafts(reg, "Two-way trade hit nearly CNY120 billion (US$16.5 billion) in 2023, officials said.")
+    (d,) = [d for d in ds if d.quantity]
+    assert d.quantity is not None
+    assert (d.quantity.value, d.quantity.unit, d.quantity.qualifier) == (120_000_000_000, "CNY", "nearly")
+    assert [(e.value, e.unit) for e in d.quantity.equivalents] == [(16_500_000_000, "USD")]
+    assert d.to_dict()["quantity"]["equivalents"] == [
+        {"value": 16_500_000_000, "unit": "USD", "stated": "US$16.5 billion"}
+    ]
+
+
+def test_count_noun_is_the_unit(reg: Registry) -> None:
+    ds = drafts(reg, "The crossing handled more than 4.2 million visits and over 310 tour groups in 2022.")
+    assert figures(ds) == [(4_200_000, "visits", "more-than", "2022"), (310, "tour-groups", "more-than", "2022")]
+
+
+def test_number_words_count_things(reg: Registry) -> None:
+    ds = drafts(reg, "The province now runs seven highways and three railways to the border.")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(7, "highways"), (3, "railways")]
+
+
+def test_per_cent_is_a_rate(reg: Registry) -> None:
+    ds = drafts(reg, "Imports rose 12.7 per cent in 2021, while exports grew 8%.")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(12.7, "%"), (8, "%")]
+
+
+def test_ordinals_and_ranks(reg: Registry) -> None:
+    ds = drafts(reg, "The 12th session of the committee named Vietnam its third largest partner.")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(12, "ordinal"), (3, "rank")]
+
+
+def test_years_and_days_are_not_figures(reg: Registry) -> None:
+    ds = drafts(reg, "The bridge opened on March 19, 2019, in Ben Cang.")
+    assert figures(ds) == []
+
+
+def test_a_number_in_quotes_is_a_name(reg: Registry) -> None:
+    ds = drafts(reg, "The “2468” hotline in Ben Cang has helped 90 patients so far.")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(90, "patients")]
+
+
+def test_elliptical_count_takes_the_previous_noun(reg: Registry) -> None:
+    ds = drafts(reg, "The clinic treated about 300 patients, including more than 120 from Ben Cang, in 2024.")
+    assert [(v, u, q) for v, u, q, _ in figures(ds)] == [(300, "patients", "about"), (120, "patients", "more-than")]
+
+
+def test_vietnamese_decimal_comma(reg: Registry) -> None:
+    ds = drafts(reg, "Năm 2023, kim ngạch qua Bến Cảng đạt 12,5 tỷ USD, tăng hơn 20%.", published="2024-02-01")
+    assert figures(ds) == [(12_500_000_000, "USD", "exact", "2023"), (20, "%", "more-than", "2023")]
+
+
+def test_vietnamese_dot_thousands_and_scale_words(reg: Registry) -> None:
+    ds = drafts(reg, "Năm nay, cửa khẩu đón 2.350 lượt khách và gần 3 triệu tấn hàng.", published="2024-05-10")
+    assert figures(ds) == [(2350, "visits", "exact", "2024"), (3_000_000, "tonnes", "nearly", "2024")]
+
+
+def test_chinese_wan_yi_multipliers(reg: Registry) -> None:
+    ds = drafts(reg, "2023年，本港口岸货运量达12.6万吨，贸易额3200亿元。", published="2024-03-01")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(126_000, "tonnes"), (320_000_000_000, "CNY")]
+
+
+def test_chinese_duo_yu_mean_more_than(reg: Registry) -> None:
+    ds = drafts(reg, "去年本港口岸出入境旅客达410多万人次，其中外籍旅客2.5万余人次。", published="2024-03-01")
+    assert figures(ds) == [
+        (4_100_000, "visits", "more-than", "2023"),
+        (25_000, "visits", "more-than", "2023"),
+    ]
+
+
+def test_chinese_jin_yue_chaoguo_qualifiers(reg: Registry) -> None:
+    ds = drafts(reg, "2022年，两地互市贸易约80亿元，超过5000辆货车通关，近30个项目落地。", published="2023-01-05")
+    assert [(v, u, q) for v, u, q, _ in figures(ds)] == [
+        (8_000_000_000, "CNY", "about"),
+        (5000, "vehicles", "more-than"),
+        (30, "projects", "nearly"),
+    ]
+
+
+def test_chinese_numeral_ordinal(reg: Registry) -> None:
+    ds = drafts(reg, "第十二次会晤在河州湾举行。", published="2023-01-05")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(12, "ordinal")]
+
+
+def test_stated_keeps_adverb_qualifier_not_verb(reg: Registry) -> None:
+    ds = drafts(reg, "Trade exceeded 90 billion CNY in 2020 and nearly 15 billion USD in 2021.")
+    assert [d.quantity.stated for d in ds if d.quantity] == ["90 billion CNY", "nearly 15 billion USD"]
+
+
+# ------------------------------------------------------------------------------ dates
+
+
+def test_last_year_resolves_against_publication(reg: Registry) -> None:
+    ds = drafts(reg, "Ben Cang received 2 million visitors last year.", published="2025-04-02")
+    d = one(ds, 2_000_000)
+    assert (d.date, d.date_kind) == ("2024", "period")
+    assert "last year" in d.date_basis and "2024" in d.date_basis
+
+
+def test_relative_years_in_three_languages(reg: Registry) -> None:
+    vi = drafts(reg, "Năm ngoái, Bến Cảng đón 500 đoàn khách.", published="2025-04-02")
+    zh = drafts(reg, "今年本港接待游客80万人次。", published="2025-04-02")
+    assert one(vi, 500).date == "2024"
+    assert one(zh, 800_000).date == "2025"
+
+
+def test_first_n_months_is_a_period(reg: Registry) -> None:
+    en = drafts(reg, "In the first five months of this year, exports reached 3 billion USD.", published="2025-06-18")
+    vi = drafts(reg, "Trong 7 tháng đầu năm nay, kim ngạch đạt 40 tỷ USD.", published="2025-08-28")
+    zh = drafts(reg, "2024年前10个月，贸易额达1800亿元。", published="2024-12-01")
+    assert one(en, 3_000_000_000).date == "2025-01/2025-05"
+    assert one(vi, 40_000_000_000).date == "2025-01/2025-07"
+    assert one(zh, 180_000_000_000).date == "2024-01/2024-10"
+
+
+def test_weekday_resolves_to_latest_on_or_before_publication(reg: Registry) -> None:
+    # 2025-06-18 is a Wednesday: "on Wednesday" is that day, "on Friday" the Friday before.
+    ds = drafts(reg, "The gate in Ben Cang reopened on Wednesday. A delegation arrived on Friday.")
+    dates = [d.date for d in ds]
+    assert dates == ["2025-06-18", "2025-06-13"]
+
+
+def test_weekday_with_partial_publication_date_is_a_todo(reg: Registry) -> None:
+    ds = drafts(reg, "The gate in Ben Cang reopened on Wednesday.", published="2025-06")
+    assert ds and ds[0].date == "2025-06"
+    assert any("Wednesday" in t for t in ds[0].todo)
+
+
+def test_since_month_last_year_runs_to_publication(reg: Registry) -> None:
+    ds = drafts(reg, "Since October last year, the route has carried 12,000 passengers.", published="2025-03-10")
+    d = one(ds, 12_000)
+    assert d.date == "2024-10/2025-03-10"
+    assert d.status == "ongoing"
+
+
+def test_consecutive_years_is_as_of_publication(reg: Registry) -> None:
+    ds = drafts(reg, "China has been Vietnam's largest partner for 19 consecutive years.", published="2025-03-10")
+    d = one(ds, 19)
+    assert (d.quantity.unit if d.quantity else None, d.date, d.date_kind) == ("years", "2025-03-10", "as-of")
+
+
+def test_by_year_is_a_due_date(reg: Registry) -> None:
+    en = drafts(reg, "The province aims to build 4 new ports by 2030.", published="2025-03-10")
+    zh = drafts(reg, "本港计划2030年前建成3条航线。", published="2025-03-10")
+    for d in (one(en, 4), one(zh, 3)):
+        assert (d.date, d.date_kind, d.status) == ("2030", "due", "planned")
+
+
+def test_vietnamese_day_month_year(reg: Registry) -> None:
+    ds = drafts(reg, "Ngày 11/2/2026, Bến Cảng đón 1.200 lượt khách.", published="2026-02-12")
+    assert one(ds, 1200).date == "2026-02-11"
+    ds = drafts(reg, "Ngày 3/9, Bến Cảng ký 4 thỏa thuận.", published="2026-09-05")
+    assert one(ds, 4).date == "2026-09-03"
+
+
+def test_chinese_this_year_month_day(reg: Registry) -> None:
+    ds = drafts(reg, "今年5月25日，本港口岸单日通关达3.2万人次。", published="2025-06-01")
+    assert one(ds, 32_000).date == "2025-05-25"
+
+
+def test_comparison_year_is_not_the_figure_date(reg: Registry) -> None:
+    en = drafts(reg, "In 2024 trade reached 60 billion USD, up 18.2 per cent from the previous year.", "2025-02-01")
+    vi = drafts(reg, "Năm 2024, kim ngạch đạt 60 tỷ USD, tăng 18% so với năm 2023.", "2025-02-01")
+    zh = drafts(reg, "2024年贸易额达600亿元，同比增长18%，比2023年多100亿元。", "2025-02-01")
+    for ds in (en, vi, zh):
+        assert {d.date for d in ds if d.quantity} == {"2024"}, figures(ds)
+
+
+def test_respectively_pairs_figures_with_periods(reg: Registry) -> None:
+    ds = drafts(reg, "Exports were 5 billion USD and 7 billion USD in 2022 and 2023, respectively.", "2024-05-01")
+    assert [(v, d) for v, _, _, d in figures(ds)] == [(5e9, "2022"), (7e9, "2023")]
+
+
+def test_year_carried_from_previous_sentence(reg: Registry) -> None:
+    ds = drafts(reg, "In 2021, Ben Cang opened to tourists. It received 800 tour groups.", "2024-05-01")
+    d = one(ds, 800)
+    assert d.date == "2021"
+    assert any("previous sentence" in t for t in d.todo)
+
+
+# ------------------------------------------------------------------------------ places and people
+
+
+def test_places_match_any_name_accents_ignored(reg: Registry) -> None:
+    ds = drafts(reg, "BEN CANG and Bến Cảng and Port Town signed 3 agreements with China.")
+    assert ds[0].localities == ["harbour-town", "cn"]
+
+
+def test_chinese_places_by_substring_both_scripts(reg: Registry) -> None:
+    simplified = drafts(reg, "本港市与河州湾签署5份协议。", "2024-01-01")
+    traditional = drafts(reg, "本港巿與河州灣簽署5份協議。", "2024-01-01")
+    assert set(simplified[0].localities) == {"harbour-town", "river-city"}
+    assert set(traditional[0].localities) == {"harbour-town", "river-city"}
+
+
+def test_people_by_any_name(reg: Registry) -> None:
+    ds = drafts(reg, "Tran An said Ben Cang handled 20 flights in 2024.")
+    assert ds[0].people == ["tran-an"]
+
+
+def test_speaker_carried_to_he_said(reg: Registry) -> None:
+    text = "Trần Văn An visited Ben Cang in 2024. He said the town received 90 delegations in 2023."
+    d = one(drafts(reg, text), 90)
+    assert d.people == ["tran-an"]
+    assert any("speaker carried" in t for t in d.todo)
+
+
+# ------------------------------------------------------------------------------ excerpts and drafts
+
+
+def test_excerpt_is_verbatim_and_short() -> None:
+    sentence = (
+        "After a long and carefully prepared series of consultations between the two neighbouring provinces "
+        "over several years, officials confirmed that the new crossing handled 1.6 million visits in 2024, "
+        "a record that nobody in the region had expected before the pandemic ended."
+    )
+    ex = excerpt(sentence, (sentence.index("1.6"), sentence.index("visits") + 6))
+    assert ex in sentence
+    assert excerpt_words(ex) <= 20
+    assert "1.6 million visits" in ex
+
+
+def test_chinese_excerpt_counts_two_characters_as_a_word(reg: Registry) -> None:
+    text = "据介绍，" + "本港口岸近年来不断推进通关便利化改革，" * 3 + "2024年出入境旅客达520万人次，创历史新高。"
+    ds = drafts(reg, text, "2025-01-10")
+    d = one(ds, 5_200_000)
+    assert d.excerpt in text and excerpt_words(d.excerpt) <= 20
+
+
+def test_header_gives_publication_date_and_source(reg: Registry) -> None:
+    text = (
+        "url: https://example.org/a\ntitle: A test\npublished: 2024-03-29 (printed on the page)\n"
+        "publisher: Test Daily\nlanguage: en\n\nBen Cang received 40 flights last year.\n"
+    )
+    r = extract_text(text, "x/42_test.txt", reg)
+    assert r.pub.text == "2024-03-29"
+    assert r.source == "42_test"
+    assert r.source_entry is not None and r.source_entry["publisher"] == "Test Daily"
+    assert one(r.drafts, 40).date == "2023"
+    assert all("url:" not in d.excerpt for d in r.drafts)
+
+
+def test_page_chrome_is_not_cited(reg: Registry) -> None:
+    body = " date 2019-10-01\nHome > News\nTrucks at the gate (Photo: VNA)\nBen Cang handled 900 trucks in 2018.\n"
+    art = read(body, "c.txt")
+    assert [s.text for s in art.sentences] == ["Ben Cang handled 900 trucks in 2018."]
+
+
+def test_guessed_topic_and_status_are_marked(reg: Registry) -> None:
+    (d,) = drafts(reg, "Ben Cang will open 2 new routes to China by 2027.", "2025-01-01")
+    rec = d.to_dict()
+    assert rec["draft"] is True and rec["guessed"] == ["topic", "status"]
+    assert rec["status"] == "planned"
+    assert any("topic guessed" in t for t in rec["todo"])
+
+
+# ------------------------------------------------------------------------------ the command
+
+
+def test_extract_json_has_list_fields_plus_todo(run: Any, tmp_path: Path) -> None:
+    art = tmp_path / "a.txt"
+    art.write_text("Mong Cai received 2 million visits last year.\n", encoding="utf-8")
+    result = run("extract", str(art), "--published", "2025-03-01", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (rec,) = json.loads(result.stdout)
+    listed = json.loads(run("list", "--json").stdout)[0]
+    assert set(listed) <= set(rec)
+    assert rec["todo"] and rec["draft"] is True
+    assert rec["quantity"]["value"] == 2_000_000 and rec["date"] == "2024"
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "code", "message"),
+    [
+        (None, [], 1, "no such file"),
+        ("", [], 1, "is empty"),
+        (b"ab\x00cd", [], 1, "binary"),
+        ("Mong Cai grew.", ["--published", "2025-13"], 2, "not a date"),
+        ("Mong Cai grew.", ["--format", "xml"], 2, "unknown format"),
+    ],
+)
+def test_bad_input_is_one_clear_error(
+    run: Any, tmp_path: Path, make: str | bytes | None, args: list[str], code: int, message: str
+) -> None:
+    path = tmp_path / "in.txt"
+    if isinstance(make, bytes):
+        path.write_bytes(make)
+    elif make is not None:
+        path.write_text(make, encoding="utf-8")
+    result = run("extract", str(path), *args)
+    assert result.exit_code == code
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.count("error:") == 1
+
+
+def test_out_never_overwrites(run: Any, tmp_path: Path) -> None:
+    art = tmp_path / "a.txt"
+    art.write_text("Mong Cai received 2 million visits last year.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("extract", str(art), "--published", "2025-03-01", "--out", str(out)).exit_code == 0
+    again = run("extract", str(art), "--published", "2025-03-01", "--out", str(out))
+    assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def _articles() -> list[Path]:
+    found = [p for d in (SEEDS, ARTICLES) if d.is_dir() for p in sorted(d.glob("*.txt"))]
+    return [p for p in found if p.name != "README.md"]
+
+
+def test_every_real_article_gives_verbatim_short_excerpts_that_pass_check(run: Any, tmp_path: Path) -> None:
+    paths = _articles()
+    if not paths:
+        pytest.skip("article texts not found (../shared/seeds, ../shared/articles)")
+    from vnguangxi.extract import run as extract_run
+    from vnguangxi.validate import article_body
+
+    reg = load_registry([builtin_dir()])
+    results = extract_run([str(p) for p in paths], reg, None, None)
+    for path, r in zip(paths, results, strict=True):
+        body = article_body(path.read_text(encoding="utf-8"))
+        assert r.drafts, path.name
+        for d in r.drafts:
+            assert d.excerpt in body, (path.name, d.excerpt)
+            assert excerpt_words(d.excerpt) <= 20, (path.name, d.excerpt)
+            assert "\n" not in d.excerpt
+        assert r.ms < 100, (path.name, r.ms)
+    out = tmp_path / "drafts"
+    result = run("extract", *map(str, paths), "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    dirs = [d for d in (SEEDS, ARTICLES) if d.is_dir()]
+    articles = [a for d in dirs for a in ("--articles", str(d))]
+    checked = run("check", "--facts-dir", str(out), *articles)
+    assert checked.exit_code == 0, checked.stdout[-2000:]
+    assert "no problems" in checked.stdout

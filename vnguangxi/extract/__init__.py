@@ -1,0 +1,433 @@
+"""Draft facts from an article: every figure, date, place and person found, resolved and cited.
+
+Standard library only, loaded only by `vnguangxi extract`. The rules live in one module per phenomenon:
+`article` (header, body, chrome, sentences), `numbers` (figures, units, qualifiers), `when` (dates against
+the publication date), `names` (places and people), `guess` (topic and status). This module puts them
+together into drafts, one per claim-bearing clause, and writes them as TOML or JSON.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vnguangxi.extract import article as art_mod
+from vnguangxi.extract import guess, names, numbers, when
+from vnguangxi.extract.article import Article, Sentence
+from vnguangxi.extract.numbers import Quantity
+from vnguangxi.extract.when import Pub, When
+from vnguangxi.text import excerpt_words
+
+MAX_WORDS = 20
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CONTINUES = re.compile(
+    r"^(?:[\"“‘]?(?:He|She|They|It|This|These|The official|The secretary|The minister)\b)"
+    r"|\b(?:he|she) (?:said|added|noted|stressed|emphasised|emphasized|highlighted|affirmed|told|pointed out|continued)\b"  # noqa: E501
+    r"|^(?:Ông|Bà|Theo ông|Theo bà|Đồng chí)\b|^(?:他|她|该|此外|同时|其中)",
+)
+_DELIM = set(",;:，；：、")
+_NEXT_CLAUSE = re.compile(
+    r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
+)
+# Openings that continue the previous sentence's period: "Of this, …", "In the same period, …", "其中".
+_FOLLOWS_ON = re.compile(
+    r"^[\"“]?(?:It|This|That|These|Those|Of (?:this|which|these|them)|Among (?:them|these)|In the same period"
+    r"|During the same period|Over the same period|The figure|Meanwhile)\b|^(?:其中|同期|此外|与此同时)"
+    r"|^(?:Trong đó|Cùng kỳ|Trong thời gian này|Riêng)\b"
+)
+
+
+@dataclass
+class Registry:
+    places: names.Matcher
+    people: names.Matcher
+    sources: dict[str, dict[str, Any]]  # id → entry
+    by_file: dict[str, dict[str, Any]]  # file name → entry
+
+
+def load_registry(folders: list[Path]) -> Registry:
+    """The gazetteer, people and sources of the given fact folders (registry files only, read with tomli)."""
+    import tomli
+
+    tables: dict[str, list[dict[str, Any]]] = {"localities": [], "people": [], "sources": []}
+    for folder in folders:
+        for kind in tables:
+            path = folder / f"{kind}.toml"
+            try:
+                data = tomli.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
+                continue
+            rows = data.get(kind)
+            if isinstance(rows, list):
+                tables[kind].extend(r for r in rows if isinstance(r, dict))
+    sources = {s["id"]: s for s in tables["sources"] if isinstance(s.get("id"), str)}
+    by_file = {s["file"]: s for s in tables["sources"] if isinstance(s.get("file"), str)}
+    return Registry(names.places(tables["localities"]), names.people(tables["people"]), sources, by_file)
+
+
+@dataclass
+class Draft:
+    id: str
+    topic: str
+    statement: str
+    date: str | None
+    date_kind: str
+    date_basis: str
+    status: str
+    localities: list[str]
+    people: list[str]
+    quantity: Quantity | None
+    source: str
+    excerpt: str
+    language: str
+    todo: list[str] = field(default_factory=list)
+    when: When | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields of `list --json`, plus draft, guessed and todo."""
+        from vnguangxi.dates import DateError, parse
+
+        try:
+            span = parse(self.date) if self.date else None
+        except DateError:
+            span = None
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "statement": self.statement,
+            "date": self.date,
+            "year": span.year if span else None,
+            "year_end": span.year_end if span else None,
+            "start": span.start.isoformat() if span else None,
+            "end": span.end.isoformat() if span else None,
+            "date_kind": self.date_kind,
+            "date_basis": self.date_basis,
+            "status": self.status,
+            "localities": self.localities,
+            "people": self.people,
+            "tags": [],
+            "quantity": self.quantity.to_dict() if self.quantity else None,
+            "series": "",
+            "note": _NOTE,
+            "conflicts_with": [],
+            "related": [],
+            "sources": [{"source": self.source, "excerpt": self.excerpt}],
+            "draft": True,
+            "guessed": ["topic", "status"],
+            "todo": self.todo,
+        }
+
+
+_NOTE = "Draft written by `vnguangxi extract`: topic and status are guesses; statement to be rewritten."
+
+
+@dataclass
+class Result:
+    path: str
+    source: str
+    article: Article
+    pub: Pub
+    drafts: list[Draft]
+    source_entry: dict[str, Any] | None  # the [[sources]] entry to write, when the source is not registered
+    ms: float
+
+
+# ------------------------------------------------------------------------------ excerpts
+
+
+def excerpt(text: str, core: tuple[int, int], extra: tuple[int, int] | None = None) -> str:
+    """A verbatim slice of `text` of at most 20 words (two Han characters to a word) holding `core` (and
+    `extra`, where both fit), widened to fill the budget and trimmed to clause boundaries."""
+    whole = text.strip()
+    if excerpt_words(whole) <= MAX_WORDS:
+        return whole
+    units = [(m.start(), m.end()) for m in _UNIT.finditer(text)]
+    if not units:
+        return whole
+
+    def index_of(pos: int, end: bool) -> int:
+        for i, (_a, b) in enumerate(units):
+            if (b > pos) if not end else (b >= pos):
+                return i
+        return len(units) - 1
+
+    lo, hi = index_of(core[0], False), index_of(core[1], True)
+    if extra is not None:
+        elo, ehi = index_of(extra[0], False), index_of(extra[1], True)
+        nlo, nhi = min(lo, elo), max(hi, ehi)
+        if excerpt_words(text[units[nlo][0] : units[nhi][1]]) <= MAX_WORDS:
+            lo, hi = nlo, nhi
+    while excerpt_words(text[units[lo][0] : units[hi][1]]) > MAX_WORDS and hi > lo:
+        hi -= 1  # a figure so long it overflows: keep its start
+    grew = True
+    turn = 0
+    while grew:
+        grew = False
+        for step in ((0, 1), (-1, 0)) if turn % 3 else ((-1, 0), (0, 1)):
+            nlo, nhi = lo + step[0], hi + step[1]
+            if nlo < 0 or nhi >= len(units):
+                continue
+            if excerpt_words(text[units[nlo][0] : units[nhi][1]]) <= MAX_WORDS:
+                lo, hi = nlo, nhi
+                grew = True
+        turn += 1
+    a, b = units[lo][0], units[hi][1]
+    # Trim a dangling clause fragment at either end when a clause boundary lies close to it.
+    piece = text[a:b]
+    first = min((piece.find(ch) for ch in _DELIM if 0 <= piece.find(ch) < (core[0] - a)), default=-1)
+    if 0 <= first < len(piece) // 3:
+        a += first + 1
+    piece = text[a:b]
+    last = max((piece.rfind(ch) for ch in _DELIM if piece.rfind(ch) >= core[1] - a), default=-1)
+    if last > 0 and len(piece) - last < len(piece) // 3:
+        b = a + last
+    return text[a:b].strip(" ,;:，；：、(（").strip()
+
+
+# ------------------------------------------------------------------------------ drafting
+
+
+def _slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:40].strip("-") or "article"
+
+
+def _choose(sentence: str, q: Quantity, own: list[When], paired: dict[int, When]) -> When | None:
+    if id(q) in paired:
+        return paired[id(q)]
+    for w in own:
+        if w.claim and w.start <= q.start < w.end + 1:
+            return w
+    best: When | None = None
+    best_d = 10**9
+    for w in own:
+        if w.claim:
+            continue
+        between = sentence[q.end : w.start]
+        if w.start >= q.end and not w.ongoing and (any(ch in _DELIM for ch in between) or _NEXT_CLAUSE.search(between)):
+            continue  # a date after a clause boundary or a conjunction belongs to the next clause
+        d = q.start - w.end if w.end <= q.start else w.start - q.end
+        d = max(d, 0)
+        if w.end <= q.start:
+            d -= 1  # a tie goes to the phrase before the figure
+        if d < best_d:
+            best, best_d = w, d
+    return best
+
+
+def _respectively(sentence: str, qs: list[Quantity], own: list[When]) -> dict[int, When]:
+    """'X and Y in 2023 and 2024, respectively': figures paired with their periods, in order."""
+    if not when.RESPECTIVELY.search(sentence):
+        return {}
+    periods = [w for w in own if not w.claim and w.date]
+    if len(periods) < 2:
+        return {}
+    figures = [q for q in qs if q.unit != "ordinal"]
+    if len(figures) % len(periods):
+        return {}
+    return {id(q): periods[i % len(periods)] for i, q in enumerate(figures)}
+
+
+def _statement(q: Quantity | None, w: When | None, date_: str | None) -> str:
+    what = f"{q.stated} [{q.unit}]" if q else "a claim"
+    return f"DRAFT (rewrite in your own words): {what}, {date_ or 'date to decide'}."
+
+
+def extract_text(
+    text: str,
+    path: str,
+    registry: Registry,
+    published: str | None = None,
+    source: str | None = None,
+) -> Result:
+    t0 = time.perf_counter()
+    name = Path(path).name
+    art = art_mod.read(text, name)
+    registered = registry.by_file.get(name)
+    sid = source or (registered["id"] if registered else Path(path).stem)
+    pub_text = published or art.published
+    if pub_text is None and sid in registry.sources:
+        pub_text = str(registry.sources[sid].get("published") or "") or None
+    pub = Pub.of(pub_text)
+    prefix = f"draft-{_slug(sid)}"
+    drafts: list[Draft] = []
+    prev_places: list[str] = []
+    prev_people: list[str] = []
+    prev_period: When | None = None
+    prev_paragraph = -1
+    for s in art.sentences:
+        if s.paragraph != prev_paragraph:
+            prev_period = None
+        drafts.extend(_sentence(s, pub, registry, sid, prev_places, prev_people, prev_period))
+        own_places = registry.places.find(s.text)
+        own_people = registry.people.find(s.text)
+        if own_places:
+            prev_places = own_places
+        if own_people:
+            prev_people = own_people
+        periods = [w for w in when.find(s.text, s.language, pub) if w.role == "own" and w.date and not w.claim]
+        if periods:
+            prev_period = periods[0]
+        prev_paragraph = s.paragraph
+    body = art.body
+    kept: list[Draft] = []
+    seen: set[tuple[str, str]] = set()
+    for d in drafts:
+        if d.excerpt not in body or not d.excerpt:
+            continue
+        key = (d.excerpt, d.quantity.stated if d.quantity else "")
+        if key in seen:
+            continue
+        seen.add(key)
+        d.id = f"{prefix}-{len(kept) + 1:03d}"
+        kept.append(d)
+    entry = None
+    if sid not in registry.sources:
+        entry = {
+            "id": sid,
+            "file": name,
+            "title": art.header.get("title", ""),
+            "publisher": art.header.get("publisher", "") or "not named (fill in)",
+            "published": pub.text or "",
+            "language": art.language,
+            "url": art.header.get("url", ""),
+        }
+    return Result(path, sid, art, pub, kept, entry, (time.perf_counter() - t0) * 1000)
+
+
+def _sentence(
+    s: Sentence,
+    pub: Pub,
+    registry: Registry,
+    sid: str,
+    prev_places: list[str],
+    prev_people: list[str],
+    prev_period: When | None,
+) -> list[Draft]:
+    text = s.text
+    whens = when.find(text, s.language, pub)
+    skip = [(w.start, w.end) for w in whens if not w.claim]
+    qs = numbers.find(text, s.language, skip)
+    own = [w for w in whens if w.role == "own"]
+    places = registry.places.find(text)
+    people = registry.people.find(text)
+    todo_common: list[str] = []
+    continues = bool(_CONTINUES.search(text))
+    if not people and continues and prev_people:
+        people = list(prev_people)
+        todo_common.append(f"speaker carried from the previous sentence: {', '.join(people)}")
+    if not places and continues and prev_places:
+        places = list(prev_places)
+        todo_common.append(f"places carried from the previous sentence: {', '.join(places)}")
+    if not places:
+        todo_common.append("which places is this about? none is named in the sentence")
+    topic = guess.topic(text)
+    status_hint = guess.status(text)
+    out: list[Draft] = []
+    paired = _respectively(text, qs, own)
+    targets: list[Quantity | None] = list(qs)
+    if not targets:
+        if not (own or places or people) or len(text.split()) < 5 and not _HAN.search(text):
+            return []
+        if not own and not guess.claim_bearing(text, s.language):
+            return []
+        targets = [None]
+    for q in targets:
+        todo = list(todo_common)
+        w = (
+            _choose(text, q, own, paired)
+            if q is not None
+            else next((x for x in own if x.date), own[0] if own else None)
+        )
+        if q is not None and w is None and prev_period is not None and _FOLLOWS_ON.search(text):
+            w = prev_period
+            todo.append(f"date carried from the previous sentence ('{w.phrase}')")
+        date_: str | None
+        if w is not None and w.date:
+            date_, kind, basis = w.date, w.kind, w.basis
+            if w.todo:
+                todo.append(w.todo)
+        elif w is not None:
+            date_, kind, basis = pub.text, "as-of", f"'{w.phrase}' unresolved; the article's date is used"
+            todo.append(w.todo or f"resolve '{w.phrase}'")
+        else:
+            date_, kind = pub.text, "as-of"
+            basis = f"no date in the sentence: the article's date ({pub.label()})"
+            todo.append("the sentence gives no date: the article's date is used")
+        if q is not None and kind == "event":
+            kind = "period" if q.unit not in ("ordinal", "rank") else "event"
+        status = status_hint
+        if kind == "due":
+            status = "planned"
+        elif w is not None and w.ongoing and status == "done":
+            status = "ongoing"
+        if q is not None:
+            if q.unit_guessed:
+                todo.append(f"unit of '{q.stated}' not recognised: 'items' is a placeholder")
+            if any(c.role == "comparison" for c in whens):
+                todo.append("the sentence compares with another period: that figure may deserve its own fact")
+            if q.unit in ("CNY", "USD", "VND", "%") or q.unit == "visits":
+                todo.append("series: does this figure belong to a series?")
+        if date_ is None:
+            todo.append("no publication date: pass --published")
+        core = (q.start, q.end) if q is not None else ((w.start, w.end) if w is not None else (0, min(len(text), 1)))
+        extra = (w.start, w.end) if w is not None and w is not prev_period else None
+        ex = excerpt(text, core, extra)
+        todo.append(f"topic guessed: {topic}; status guessed: {status}")
+        todo.append("write the statement in your own words")
+        out.append(
+            Draft(
+                id="",
+                topic=topic,
+                statement=_statement(q, w, date_),
+                date=date_,
+                date_kind=kind,
+                date_basis=basis,
+                status=status,
+                localities=places,
+                people=people,
+                quantity=q,
+                source=sid,
+                excerpt=ex,
+                language=s.language,
+                todo=todo,
+                when=w,
+            )
+        )
+    return out
+
+
+def run(paths: list[str], registry: Registry, published: str | None, source: str | None) -> list[Result]:
+    """Extract every file (read as UTF-8 text); errors are the caller's to report."""
+    from vnguangxi.errors import DataError, UsageError
+
+    if published is not None and Pub.of(published).span is None:
+        raise UsageError(f"--published '{published}' is not a date", "use YYYY, YYYY-MM, YYYY-MM-DD or START/END")
+    if source is not None and len(paths) > 1:
+        raise UsageError("--source names one article; give one FILE with it")
+    out = []
+    for p in paths:
+        path = Path(p)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise DataError(f"'{p}': no such file") from None
+        except IsADirectoryError:
+            raise DataError(f"'{p}' is a folder; give article files") from None
+        except OSError as exc:
+            raise DataError(f"'{p}': cannot read ({exc.strerror})") from None
+        if b"\x00" in raw:
+            raise DataError(f"'{p}' is a binary file; give a plain-text article (UTF-8)")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"'{p}' is not UTF-8 text (byte {exc.start})", "save the article as UTF-8") from None
+        if not text.strip():
+            raise DataError(f"'{p}' is empty; give an article's text")
+        text = text.replace("\r\n", "\n")
+        out.append(extract_text(text, p, registry, published, source))
+    return out
