@@ -69,7 +69,9 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
 
 
 def _complete_from(values: Sequence[str], incomplete: str) -> list[str]:
-    return [v for v in values if v.startswith(incomplete)]
+    from vnguangxi.safe import visible
+
+    return [visible(v) for v in values if v.startswith(incomplete)]
 
 
 def complete_topic(incomplete: str) -> list[str]:
@@ -104,7 +106,7 @@ def complete_place(ctx: typer.Context, incomplete: str) -> list[str]:
         for name in (loc.id, loc.name_en, loc.name_vi, loc.name_zh, *loc.aliases):
             if name and fold(name).startswith(want) and name not in out:
                 out.append(name)
-    return out
+    return _complete_from(out, "")
 
 
 def complete_fact_id(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -299,6 +301,31 @@ def _write(text: str) -> None:
         sys.stdout.write("\n")
 
 
+def _human(text: str) -> None:
+    """Write text for people (tables, CSV, Markdown, check's lines): the one way out for plain text.
+
+    Controls and bidi characters the data may hold are shown escaped, never acted on by a terminal;
+    line breaks are kept (a CSV field may hold one, quoted).
+    """
+    from vnguangxi.safe import visible
+
+    sys.stdout.write(visible(text, keep="\n"))
+
+
+def _shown(data: Any, keep: str = "") -> Any:
+    """Data about to be laid out for people, its strings made safe first (so widths are right)."""
+    from vnguangxi.safe import visible_data
+
+    return visible_data(data, keep)
+
+
+def _label(book: "Book") -> Callable[[str], str]:
+    """The book's place labels, made safe for people."""
+    from vnguangxi.safe import visible
+
+    return lambda place: visible(book.place_label(place))
+
+
 def _width() -> int | None:
     """The terminal's width, or None when stdout is not a terminal (tables then never wrap)."""
     if not _terminal():
@@ -318,7 +345,10 @@ def _print(renderable: "RenderableType", no_color: bool) -> None:
         return
     with console.capture() as capture:
         console.print(renderable)
-    sys.stdout.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
+    lines = capture.get().split("\n")  # not splitlines(): it would break at \x1c, \x85, U+2028 ...
+    if lines and not lines[-1]:
+        lines.pop()
+    _human("".join(line.rstrip() + "\n" for line in lines))
 
 
 def _filters(
@@ -345,14 +375,18 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
     """Print facts fetched as stored JSON, in the chosen format."""
     if fmt in ("json", "jsonl") and not (fmt == "json" and _terminal()):
         # Stored objects are already the output, but for each source's file name: splice it in.
+        from vnguangxi.safe import visible_json
+
         if fmt == "json":
-            _write(book.with_files_json("[" + ",".join(raw) + "]"))
+            _write(visible_json(book.with_files_json("[" + ",".join(raw) + "]")))
         else:
-            sys.stdout.write(book.with_files_json("".join(r + "\n" for r in raw)))
+            sys.stdout.write(visible_json(book.with_files_json("".join(r + "\n" for r in raw))))
         return
     import json
 
     facts = [book.with_files(json.loads(r)) for r in raw]
+    if fmt != "json":
+        facts = _shown(facts, "\n" if fmt == "csv" else "")
     if fmt == "json":
         from vnguangxi.formats import to_json
 
@@ -360,11 +394,11 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
     elif fmt == "csv":
         from vnguangxi.formats import FACT_CSV_COLUMNS, fact_flat, to_csv
 
-        sys.stdout.write(to_csv([fact_flat(f) for f in facts], FACT_CSV_COLUMNS))
+        _human(to_csv([fact_flat(f) for f in facts], FACT_CSV_COLUMNS))
     elif fmt == "markdown":
         from vnguangxi.formats import FACT_MARKDOWN_COLUMNS, fact_markdown_rows, to_markdown
 
-        sys.stdout.write(to_markdown(fact_markdown_rows(facts, book.place_label), FACT_MARKDOWN_COLUMNS))
+        _human(to_markdown(fact_markdown_rows(facts, _label(book)), FACT_MARKDOWN_COLUMNS))
     else:
         if not facts:
             _stderr("note", "no facts match")
@@ -372,11 +406,11 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
         if not _terminal():
             from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
 
-            sys.stdout.write(plain_table(FACT_COLUMNS, fact_rows(facts, book.place_label)))
+            _human(plain_table(FACT_COLUMNS, fact_rows(facts, _label(book))))
             return
         from vnguangxi.render import facts_table
 
-        _print(facts_table(facts, book.place_label, _width()), no_color)
+        _print(facts_table(facts, _label(book), _width()), no_color)
 
 
 def _emit_rows(
@@ -384,17 +418,19 @@ def _emit_rows(
 ) -> None:
     from vnguangxi import formats
 
+    if fmt not in ("json", "jsonl"):
+        rows = _shown(rows, keep="\n")
     if fmt == "json":
         _write(formats.to_json(rows, pretty=_terminal()))
     elif fmt == "jsonl":
         sys.stdout.write(formats.to_jsonl(rows))
     elif fmt == "csv":
-        sys.stdout.write(formats.to_csv(rows, columns))
+        _human(formats.to_csv(rows, columns))
     elif fmt == "markdown":
-        sys.stdout.write(formats.to_markdown(rows, columns))
+        _human(formats.to_markdown(rows, columns))
     elif not _terminal():
         cells = [[formats.plain(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
-        sys.stdout.write(formats.plain_table(columns, cells, right=formats.NUMERIC))
+        _human(formats.plain_table(columns, cells, right=formats.NUMERIC))
     else:
         from vnguangxi.render import generic_table
 
@@ -491,17 +527,17 @@ def search(
             if not results:
                 _stderr("note", f"no facts match '{text}'")
                 return
-            shown = [f for _, f in results]
+            shown = _shown([f for _, f in results])
             scores = [s for s, _ in results]
             if not _terminal():
                 from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
 
-                rows = fact_rows(shown, book.place_label, scores)
-                sys.stdout.write(plain_table(("score", *FACT_COLUMNS), rows))
+                rows = fact_rows(shown, _label(book), scores)
+                _human(plain_table(("score", *FACT_COLUMNS), rows))
                 return
             from vnguangxi.render import facts_table
 
-            _print(facts_table(shown, book.place_label, _width(), scores), no_color)
+            _print(facts_table(shown, _label(book), _width(), scores), no_color)
             return
         import json
 
@@ -536,9 +572,14 @@ def show(
             out["referenced_by"] = [{"id": f["id"], "kind": k} for k, f in book.referrers(fact_id)]
             _write(to_json(out, pretty=_terminal()))
             return
+        from vnguangxi.models import Locality, Person, Source
         from vnguangxi.render import fact_detail
 
-        _print(fact_detail(fact, book.sources, book.localities, book.people, _related(book, fact)), no_color)
+        sources = {k: Source.from_dict(_shown(v.to_dict())) for k, v in book.sources.items()}
+        places = {k: Locality.from_dict(_shown(v.to_dict())) for k, v in book.localities.items()}
+        people = {k: Person.from_dict(_shown(v.to_dict())) for k, v in book.people.items()}
+        related = [(kind, _shown(other)) for kind, other in _related(book, fact)]
+        _print(fact_detail(_shown(fact), sources, places, people, related), no_color)
 
 
 def _related(book: "Book", fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -595,11 +636,11 @@ def timeline(
 
         from vnguangxi.render import timeline as draw
 
-        facts = [json.loads(r) for r in raw]
+        facts = _shown([json.loads(r) for r in raw])
         if not facts:
             _stderr("note", "no facts match")
             return
-        _print(draw(facts, book.place_label), no_color)
+        _print(draw(facts, _label(book)), no_color)
 
 
 @_command()
@@ -773,7 +814,7 @@ def stats(
             return
         from vnguangxi.render import stats_view
 
-        _print(stats_view(data), no_color)
+        _print(stats_view(_shown(data)), no_color)
 
 
 def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
@@ -861,8 +902,8 @@ def check(
             for w in report.warnings:
                 _warn(w)
             for p in report.problems:
-                sys.stdout.write(f"{one_line(str(p))}\n")
-            sys.stdout.write(report.summary() + "\n")
+                _human(f"{one_line(str(p))}\n")
+            _human(report.summary() + "\n")
             if report.excerpts_checked < report.excerpts_total:
                 _stderr(
                     "note",

@@ -19,6 +19,7 @@ from typing import Any
 from vnguangxi import dates
 from vnguangxi.locate import Locator, Path_, header_lines
 from vnguangxi.models import Problem
+from vnguangxi.safe import escape_char, unsafe
 from vnguangxi.text import accepted, excerpt_words, suggest
 from vnguangxi.vocab import (
     DATE_KINDS,
@@ -421,6 +422,57 @@ def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any])
     return len(c.problems) == before
 
 
+# A quick look at a file's text before its values are searched for control and format characters:
+# such a character is written raw (bidi and zero-width characters may be), or as an escape.
+_RAW_UNSAFE_KEEP = "\n\t\r"
+_ESCAPES = re.compile(r"\\[uUbfrex]")
+
+
+def _suspect(text: str) -> bool:
+    return unsafe(text, _RAW_UNSAFE_KEEP) is not None or _ESCAPES.search(text) is not None
+
+
+def describe_char(ch: str) -> str:
+    """'the control character \\x1b' or 'the invisible format character \\u202e (RIGHT-TO-LEFT OVERRIDE)'."""
+    import unicodedata
+
+    name = unicodedata.name(ch, "")
+    kind = "control" if unicodedata.category(ch) == "Cc" else "invisible format"
+    return f"the {kind} character {escape_char(ch)}" + (f" ({name})" if name else "")
+
+
+def unsafe_in(value: str) -> str | None:
+    """The first control or format character of a text value, if any (tabs and line breaks are allowed)."""
+    found = unsafe(value, "\n\t\r")
+    if found is None:
+        lone_cr = re.search(r"\r(?!\n)", value) if "\r" in value else None
+        return lone_cr.group() if lone_cr else None
+    return found.group()
+
+
+def _control_chars(c: _Checker, value: Any, where: Path_, what: str) -> bool:
+    """Report every text of an entry holding a control or invisible format character; True if any."""
+    if isinstance(value, str):
+        ch = unsafe_in(value)
+        if ch is None:
+            return False
+        key = next((k for k in reversed(where) if isinstance(k, str)), "")
+        c.add(
+            where,
+            f"'{key}' of {what} holds {describe_char(ch)}, which a terminal would act on or hide; "
+            "write the text without control, bidi or zero-width characters",
+        )
+        return True
+    found = False
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found |= _control_chars(c, v, (*where, k), what)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found |= _control_chars(c, v, (*where, i), what)
+    return found
+
+
 def check_file(
     path: str, kind: str, data: dict[str, Any], text: str, first_index: int = 0, first_line: int = 1
 ) -> FileResult:
@@ -439,6 +491,8 @@ def check_file(
     if len(lines) != len(data.get(table) or ()):
         lines = []  # headers in strings, or tables written inline: place each by the full locator
     seen: dict[str, int] = {}
+    suspect = _suspect(text)
+    noun = "fact" if kind in TOPICS else {"sources": "source", "localities": "locality", "people": "person"}[kind]
     for index, raw in entries:
         line = (lines[index] if lines else c.locator.line((table, index))) + c.offset
         eid = raw.get("id")
@@ -448,15 +502,17 @@ def check_file(
                 c.add((table, index, "id"), f"duplicate id '{eid}': already used at {path}:{first}")
             else:
                 seen[eid] = index
+        what = f"{noun} '{eid}'" if isinstance(eid, str) and eid else f"{noun} {index + 1}"
+        controls = suspect and _control_chars(c, raw, (table, index), what)
         if kind in TOPICS:
             record = _fast_fact(raw, kind)
             if record is None:
                 record = _check_fact(c, index, raw, kind)
-            if record is not None:
+            if record is not None and not controls:
                 result.records.append(Record(record, path, first_index + index, line))
             elif isinstance(eid, str):
                 result.invalid_ids.append(eid)
-        elif _check_registry_entry(c, kind, index, raw):
+        elif _check_registry_entry(c, kind, index, raw) and not controls:
             result.records.append(Record(dict(raw), path, first_index + index, line))
         elif isinstance(eid, str):
             result.invalid_ids.append(eid)

@@ -1,0 +1,159 @@
+"""Hostile and unlucky input (issue 10): nothing reaches the terminal raw, nothing is read that should not
+be, no traceback, the cache is never stale. Each table below holds the cases of one kind."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import HOSTILE, hostile_folder, raw_unsafe, strings, toml_string
+
+from vnguangxi import cli, render, safe, validate
+
+# ------------------------------------------------------------------------------ 1. escape injection
+
+COMMON = ("--no-builtin", "--facts-dir")
+SHOWN: list[tuple[str, ...]] = [
+    (*cmd, *fmt)
+    for cmd in (("list",), ("search", "trade"), ("timeline",), ("topics",), ("localities",), ("sources",), ("people",))
+    for fmt in ((), ("-f", "csv"), ("-f", "markdown"), ("-f", "json"), ("-f", "jsonl"))
+] + [
+    (*cmd, *fmt)
+    for cmd in (("show", "f1"), ("show", "f-full"), ("stats",), ("stats", "-l", "qn"))
+    for fmt in ((), ("-f", "json"))
+]
+
+
+@pytest.fixture
+def without_the_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validator's rule against control characters switched off, so hostile text reaches the output."""
+    monkeypatch.setattr(validate, "unsafe_in", lambda value: None)
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+@pytest.mark.parametrize("args", SHOWN, ids=" ".join)
+def test_hostile_text_never_reaches_the_output_raw(
+    run: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    without_the_rule: None,
+    args: tuple[str, ...],
+    terminal: bool,
+) -> None:
+    monkeypatch.setattr(cli, "_terminal", lambda: terminal)
+    folder = hostile_folder(tmp_path)
+    result = run(*args, *COMMON, str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert raw_unsafe(result.stdout) == [] and raw_unsafe(result.stderr) == []
+    if args[0] == "topics":  # no text of the folder in it
+        return
+    if "json" in args or "jsonl" in args:  # JSON keeps the exact text, escaped by JSON itself
+        docs = (
+            [json.loads(line) for line in result.stdout.splitlines()]
+            if "jsonl" in args
+            else [json.loads(result.stdout)]
+        )
+        assert any(HOSTILE in text for text in strings(docs))
+    else:
+        assert "\\x1b]0;pwned\\x07" in result.stdout.replace("\\\\", "\\")  # shown, escaped (Markdown doubles \)
+
+
+def test_hostile_text_in_arguments_is_escaped_in_messages(run: Any, tmp_path: Path) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    for args in (
+        ("list", "-l", HOSTILE),
+        ("show", HOSTILE),
+        ("search", "x", "--source", HOSTILE),
+        ("list", "-f", HOSTILE),
+    ):
+        result = run(*args, *COMMON, str(folder))
+        assert result.exit_code in (1, 2) and raw_unsafe(result.stderr) == [] and raw_unsafe(result.stdout) == []
+        assert "\\x1b" in result.stderr and "\\u202e" in result.stderr
+
+
+def test_check_reports_control_and_bidi_characters_in_every_file(run: Any, tmp_path: Path) -> None:
+    folder = hostile_folder(tmp_path)
+    for fmt in ((), ("-f", "json")):
+        result = run("check", str(folder), *fmt)
+        assert result.exit_code == 1
+        assert raw_unsafe(result.stdout) == [] and raw_unsafe(result.stderr) == []
+    text = run("check", str(folder)).stdout
+    for where in ("sources.toml:4", "sources.toml:6", "localities.toml:", "people.toml:3", "trade.toml:2"):
+        assert where in text, where
+    assert "the control character \\x1b" in text
+    listed = run("list", *COMMON, str(folder))
+    assert listed.exit_code == 1 and "control character" in listed.stderr
+
+
+@pytest.mark.parametrize(
+    "char", ["\u202e", "\u200b", "\u2066", "\ufeff", "\x85", "\x7f", "\x1b", "\x00", "\r", "\u2028", "\U000e0041"]
+)
+def test_each_control_or_format_character_is_a_problem(run: Any, tmp_path: Path, char: str) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    trade = folder / "trade.toml"
+    trade.write_text(trade.read_text().replace("Trade was", f"Trade {toml_string(char)[1:-1]} was"), encoding="utf-8")
+    result = run("check", str(folder))
+    assert result.exit_code == 1 and "trade.toml:3: 'statement' of fact 'f1' holds the" in result.stdout
+    assert safe.escape_char(char) in result.stdout
+
+
+def test_tabs_and_line_breaks_are_allowed_in_text(run: Any, tmp_path: Path) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    trade = folder / "trade.toml"
+    trade.write_text(trade.read_text().replace("Trade was", "Trade\\twas\\r\\nthen"), encoding="utf-8")
+    assert run("check", str(folder)).exit_code == 0
+
+
+def test_the_unsafe_set_covers_unicodes_control_and_format_characters() -> None:
+    wanted = {c for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp")}
+    covered = {c for a, b in safe.UNSAFE_RANGES for c in range(a, b + 1)}
+    assert wanted <= covered
+    assert all(unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp", "Cn") for c in covered)
+
+
+def test_every_rich_segment_is_made_safe_even_from_raw_data() -> None:
+    """The console is the net under the CLI's own escaping: raw data handed to a renderer comes out escaped."""
+    import io
+
+    fact = {
+        "id": "f1",
+        "date": "2025",
+        "year": 2025,
+        "date_kind": "event",
+        "status": "planned",
+        "topic": "trade",
+        "statement": HOSTILE,
+        "localities": ["qn"],
+        "quantity": None,
+        "sources": [],
+    }
+    for terminal in (False, True):
+        out = io.StringIO()
+        console = render.make_console(out, terminal, color=True, width=80)
+        console.print(render.timeline([fact], lambda p: HOSTILE))
+        console.print(render.facts_table([fact], lambda p: HOSTILE, 200))
+        console.print(render.generic_table([{"id": HOSTILE}], ("id",)))
+        text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())  # Rich's own colours
+        assert raw_unsafe(text) == []
+        assert "\\x1b]0;pwned" in text
+
+
+def test_completion_candidates_are_escaped(tmp_path: Path, without_the_rule: None) -> None:
+    folder = hostile_folder(tmp_path)
+
+    class Ctx:
+        params = {"facts_dir": [str(folder)], "no_builtin": True, "no_cache": True}
+
+    found = cli.complete_place(Ctx(), "Q")  # type: ignore[arg-type]
+    assert found and all(raw_unsafe(c) == [] for c in found)
+    assert any("\\x1b" in c for c in found)
+
+
+def test_visible_json_reads_back_as_the_exact_text() -> None:
+    text = json.dumps({"s": HOSTILE + "\U0001f600"}, ensure_ascii=False)
+    shown = safe.visible_json(text)
+    assert raw_unsafe(shown) == [] and json.loads(shown) == {"s": HOSTILE + "\U0001f600"}
