@@ -4,13 +4,17 @@ be, no traceback, the cache is never stale. Each table below holds the cases of 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import HOSTILE, hostile_folder, raw_unsafe, strings, toml_string
+from test_subprocess import command
 
 from vnguangxi import cli, render, safe, validate
 
@@ -157,3 +161,90 @@ def test_visible_json_reads_back_as_the_exact_text() -> None:
     text = json.dumps({"s": HOSTILE + "\U0001f600"}, ensure_ascii=False)
     shown = safe.visible_json(text)
     assert raw_unsafe(shown) == [] and json.loads(shown) == {"s": HOSTILE + "\U0001f600"}
+
+
+# ------------------------------------------------------------------------------ 2. reading what should not be read
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _symlink_to(target: str) -> Callable[[Path], None]:
+    return lambda path: path.symlink_to(target)
+
+
+def _huge(path: Path) -> None:
+    with open(path, "wb") as handle:
+        handle.truncate(300 * 1024 * 1024)  # sparse: no disk used, nothing read
+
+
+NOT_READ: list[tuple[str, Callable[[Path], None], str]] = [
+    ("fifo", _fifo, "is a named pipe (FIFO), not a regular file; only regular files are read"),
+    ("dev-zero", _symlink_to("/dev/zero"), "is a device, not a regular file; only regular files are read"),
+    ("folder", Path.mkdir, "is a folder, not a file; only regular files are read"),
+    ("broken-symlink", _symlink_to("/nonexistent/x.toml"), "is a broken symlink"),
+    ("symlink-loop", _symlink_to("meetings.toml"), "cannot be read: symlink loop"),
+    ("too-large", _huge, "is 300 MiB; files are read up to 256 MiB"),
+]
+
+
+@pytest.mark.parametrize(("case", "make", "message"), NOT_READ, ids=[c[0] for c in NOT_READ])
+def test_what_is_not_a_regular_file_is_reported_and_the_other_files_still_checked(
+    tmp_path: Path, case: str, make: Callable[[Path], None], message: str
+) -> None:
+    """A FIFO, a device, a folder, a broken symlink or a huge file named like a fact file: a problem in its
+    place, the other files still read and their problems reported; never a hang (in a separate process)."""
+    folder = hostile_folder(tmp_path, "plain")
+    make(folder / "meetings.toml")
+    trade = folder / "trade.toml"
+    trade.write_text(trade.read_text().replace('status = "done"', 'status = "dne"', 1), encoding="utf-8")
+    env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
+    check = subprocess.run([*command(), "check", str(folder)], capture_output=True, text=True, env=env, timeout=30)
+    assert check.returncode == 1
+    assert f"meetings.toml:1: {message}" in check.stdout
+    assert "trade.toml:6:10: unknown status 'dne'" in check.stdout  # the other files' problems are not hidden
+    listed = subprocess.run(
+        [*command(), "list", "--no-builtin", "--facts-dir", str(folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert listed.returncode == 1 and "Traceback" not in listed.stderr
+    assert len(listed.stderr.strip().splitlines()) == 2  # the first problem and the hint
+
+
+def test_completion_never_hangs_on_a_fifo(tmp_path: Path) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    os.mkfifo(folder / "meetings.toml")
+    env = {
+        **os.environ,
+        "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache"),
+        "_VNGUANGXI_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"vnguangxi list --no-builtin --facts-dir {folder} -l Q",
+        "COMP_CWORD": "6",
+    }
+    done = subprocess.run(command(), capture_output=True, text=True, env=env, timeout=30)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["../../../../etc/shadow", "/etc/shadow", "articles/s1.txt", "..", "a\\b.txt"])
+def test_a_source_file_must_be_a_plain_file_name(run: Any, tmp_path: Path, name: str) -> None:
+    """Never opened outside the articles folders: the validator and the schema both refuse it."""
+    import jsonschema
+
+    from vnguangxi.schema import sources_schema
+
+    folder = hostile_folder(tmp_path, "plain")
+    (folder / "articles").mkdir()
+    (folder / "articles" / "s1.txt").write_text("exceeded 300 billion CNY last year", encoding="utf-8")
+    sources = folder / "sources.toml"
+    sources.write_text(sources.read_text().replace('file = "s1.txt"', f"file = {toml_string(name)}"), encoding="utf-8")
+    result = run("check", str(folder))
+    assert result.exit_code == 1
+    assert "sources.toml:3: 'file' of source 's1' must be a plain file name in the articles folders" in result.stdout
+    assert "0 of 3 excerpts checked" in result.stdout  # its excerpts were not looked for in the file it names
+    entry = {"id": "s1", "file": name, "publisher": "p", "published": "2025"}
+    assert not jsonschema.Draft7Validator(sources_schema()).is_valid({"sources": [entry]})
+    assert jsonschema.Draft7Validator(sources_schema()).is_valid({"sources": [{**entry, "file": "s1.txt"}]})

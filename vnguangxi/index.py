@@ -397,7 +397,9 @@ class Index:
         )
 
         def reader(path: str) -> str:
-            return Path(path).read_text(encoding="utf-8-sig")
+            from vnguangxi.load import read_regular
+
+            return read_regular(path).decode("utf-8-sig")
 
         locators = Locators(reader=reader)
         registries = self.registry_records()

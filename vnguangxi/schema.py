@@ -26,6 +26,7 @@ _PART = rf"(?:{_DAY}|{_LEAP}-02-29)"
 DATE = rf"^{_PART}(?:/{_PART})?$"
 EXCERPT = r"^\s*\S+(?:\s+\S+){0,24}\s*$"  # at most 25 words
 TEXT = r"\S"
+FILE_NAME = r"^(?!\.\.?$)[^/\\\u0000]+$"  # a file name alone: no folder, no '..', not absolute
 
 
 def _string(pattern: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def sources_schema() -> dict[str, Any]:
         "required": ["id", "file", "publisher", "published"],
         "properties": {
             "id": _id(SOURCE_ID),
-            "file": _string(TEXT),
+            "file": _string(FILE_NAME, description="The article's file name, in the articles folders."),
             "title": {"type": "string"},
             "publisher": _string(TEXT),
             "publisher_basis": {"type": "string"},

@@ -373,6 +373,14 @@ def _check_links(c: _Checker, entry: dict[str, Any], where: Path_, what: str) ->
             c.date(link, "date", lw, f"a '{key}' link of {what}")
 
 
+FILE_NAME_RE = re.compile(r"^(?!\.\.?\Z)[^/\\\x00]+\Z")
+
+
+def plain_file_name(name: str) -> bool:
+    """A file name alone, as a source's 'file' must be: no folder, no '..', not absolute."""
+    return bool(FILE_NAME_RE.match(name))
+
+
 def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any]) -> bool:
     where: Path_ = (kind, i)
     eid = entry.get("id")
@@ -388,6 +396,13 @@ def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any])
             else:
                 c.string(entry, key, where, what, required=key in SOURCE_REQUIRED)
         c.date(entry, "published", where, what)
+        name = entry.get("file")
+        if isinstance(name, str) and name.strip() and not plain_file_name(name):
+            c.add(
+                (*where, "file"),
+                f"'file' of {what} must be a plain file name in the articles folders, not '{name}' "
+                "(no '/', '\\' or '..', not an absolute path)",
+            )
     elif kind == "localities":
         c.keys(entry, where, LOCALITY_KEYS, LOCALITY_REQUIRED, what)
         c.identifier(entry, where, what, ID_RE)
@@ -909,14 +924,18 @@ def article_body(text: str) -> str:
 
 def read_articles(folders: Iterable[Path], sources: Iterable[Record]) -> dict[str, str]:
     """Article texts by source id, from the first folder holding each source's file."""
+    from vnguangxi.load import NotReadable, read_regular
+
     out: dict[str, str] = {}
     folder_list = list(folders)
     for rec in sources:
+        name = rec.data["file"]
+        if not plain_file_name(name):
+            continue  # reported by the source's own check; never looked for outside the articles folders
         for folder in folder_list:
-            candidate = folder / rec.data["file"]
             try:
-                out[rec.data["id"]] = article_body(candidate.read_text(encoding="utf-8"))
+                out[rec.data["id"]] = article_body(read_regular(folder / name).decode("utf-8-sig"))
                 break
-            except (OSError, UnicodeDecodeError):
+            except (OSError, NotReadable, UnicodeDecodeError):
                 continue
     return out
