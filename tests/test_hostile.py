@@ -248,3 +248,49 @@ def test_a_source_file_must_be_a_plain_file_name(run: Any, tmp_path: Path, name:
     entry = {"id": "s1", "file": name, "publisher": "p", "published": "2025"}
     assert not jsonschema.Draft7Validator(sources_schema()).is_valid({"sources": [entry]})
     assert jsonschema.Draft7Validator(sources_schema()).is_valid({"sources": [{**entry, "file": "s1.txt"}]})
+
+
+# ------------------------------------------------------------------------------ 3. NaN and infinity
+
+NON_FINITE = [
+    ("value = 300_000_000_000", "value = nan", "quantity 'value' of fact 'f1' must be a finite number, not nan"),
+    ("value = 300_000_000_000", "value = inf", "quantity 'value' of fact 'f1' must be a finite number, not inf"),
+    ("value = 300_000_000_000", "value = -inf", "quantity 'value' of fact 'f1' must be a finite number, not -inf"),
+    ("value = 300, unit", "value = nan, unit", "equivalent 'value' of fact 'f-full' must be a finite number"),
+    ("value = 300, unit", "value = +inf, unit", "equivalent 'value' of fact 'f-full' must be a finite number"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), NON_FINITE, ids=[c[1] for c in NON_FINITE])
+def test_non_finite_numbers_are_refused_by_validator_fast_path_and_schema(
+    run: Any, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    import tomli
+    from jsonschema import Draft7Validator
+
+    from vnguangxi.schema import facts_schema
+
+    folder = hostile_folder(tmp_path, "plain")
+    trade = folder / "trade.toml"
+    trade.write_text(trade.read_text().replace(old, new, 1), encoding="utf-8")
+    result = run("check", str(folder))
+    assert result.exit_code == 1 and message in result.stdout
+    for args in (("show", "f1", "--json"), ("stats",), ("list", "--json")):
+        shown = run(*args, *COMMON, str(folder))
+        assert shown.exit_code == 1 and shown.stdout == "" and "finite number" in shown.stderr
+    data = tomli.loads(trade.read_text())
+    assert not Draft7Validator(facts_schema()).is_valid(data)
+    fid = "f-full" if "f-full" in message else "f1"
+    assert validate._fast_fact(next(f for f in data["facts"] if f["id"] == fid), "trade") is None  # the fast path
+
+
+def test_the_schema_takes_every_finite_number() -> None:
+    from jsonschema import Draft7Validator
+
+    from vnguangxi.schema import FINITE
+
+    check = Draft7Validator(FINITE)
+    for x in (0, -0.0, 1, -1, 5e-324, -5e-324, 1.7976931348623157e308, -1.7976931348623157e308, 2**63):
+        assert check.is_valid(x), x
+    for x in (float("nan"), float("inf"), float("-inf")):
+        assert not check.is_valid(x), x

@@ -10,6 +10,7 @@ Two levels:
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -216,6 +217,9 @@ def _check_quantity(c: _Checker, q: Any, where: Path_, what: str) -> dict[str, A
     if "value" in q and (isinstance(value, bool) or not isinstance(value, (int, float))):
         c.add((*where, "value"), f"quantity 'value' of {what} must be a number, not {_type_name(value)}")
         ok = False
+    elif "value" in q and not math.isfinite(value):
+        c.add((*where, "value"), f"quantity 'value' of {what} must be a finite number, not {value}")
+        ok = False
     if "unit" not in q:
         c.add(where, f"quantity of {what} has no unit; accepted units: {accepted(UNITS)}")
         ok = False
@@ -239,8 +243,8 @@ def _check_quantity(c: _Checker, q: Any, where: Path_, what: str) -> dict[str, A
                 continue
             c.keys(eq, ew, EQUIVALENT_KEYS, EQUIVALENT_KEYS, f"an equivalent of {what}")
             v = eq.get("value")
-            if "value" in eq and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                c.add((*ew, "value"), f"equivalent 'value' of {what} must be a number")
+            if "value" in eq and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
+                c.add((*ew, "value"), f"equivalent 'value' of {what} must be a finite number (not nan or inf)")
                 ok = False
             if c.choice(eq, "unit", ew, f"an equivalent of {what}", UNITS, "unit") is None:
                 ok = False
@@ -560,7 +564,7 @@ def _span(text: str) -> dates.Span | None:
 
 
 def _number(value: Any) -> bool:
-    return type(value) is int or type(value) is float
+    return type(value) is int or (type(value) is float and math.isfinite(value))
 
 
 def _text(value: Any) -> bool:
