@@ -217,7 +217,7 @@ def _check_quantity(c: _Checker, q: Any, where: Path_, what: str) -> dict[str, A
     if "value" in q and (isinstance(value, bool) or not isinstance(value, (int, float))):
         c.add((*where, "value"), f"quantity 'value' of {what} must be a number, not {_type_name(value)}")
         ok = False
-    elif "value" in q and not math.isfinite(value):
+    elif isinstance(value, float) and not math.isfinite(value):
         c.add((*where, "value"), f"quantity 'value' of {what} must be a finite number, not {value}")
         ok = False
     if "unit" not in q:
