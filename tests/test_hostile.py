@@ -294,3 +294,93 @@ def test_the_schema_takes_every_finite_number() -> None:
         assert check.is_valid(x), x
     for x in (float("nan"), float("inf"), float("-inf")):
         assert not check.is_valid(x), x
+
+
+# ------------------------------------------------------------------------------ 4. no traceback
+
+
+def _sh(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        script, shell=True, executable="/bin/bash", capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+VN = "vnguangxi"  # replaced by the installed command in each script
+UNLUCKY: list[tuple[str, str, tuple[int, ...], str]] = [
+    # (case, shell script, exit statuses accepted, what stderr must say; "" for nothing)
+    ("closed-stdout", f"{VN} topics >&-", (1,), "standard output is closed"),
+    ("closed-stdout-and-stderr", f"{VN} topics >&- 2>&-", (1,), ""),
+    ("closed-stderr", f"{VN} topics 2>&- | tail -1", (0,), ""),
+    ("closed-stdin", f"{VN} topics <&- | tail -1", (0,), ""),
+    ("full-disk-json", f"{VN} list --json >/dev/full", (1,), "cannot write the output: the disk is full"),
+    ("full-disk-table", f"{VN} list >/dev/full", (1,), "cannot write the output: the disk is full"),
+    ("full-disk-small", f"{VN} topics --json >/dev/full", (1,), "cannot write the output: the disk is full"),
+    ("ascii-output", f"PYTHONIOENCODING=ascii {VN} list | tail -1", (0,), ""),
+    ("ascii-json", f"PYTHONIOENCODING=ascii {VN} list --json | python3 -m json.tool >/dev/null", (0,), ""),
+    ("huge-limit", f"{VN} list --limit 9223372036854775808 --json | python3 -m json.tool >/dev/null", (0,), ""),
+    ("huge-limit-search", f"{VN} search trade --limit 99999999999999999999999 >/dev/null", (0,), ""),
+    ("year-999-times", f"{VN} list $(printf -- '--year 2025 %.0s' $(seq 999)) >/dev/null", (0,), ""),
+    ("999-years", f"{VN} list $(for i in $(seq 999); do echo --year $((1000 + i)); done) >/dev/null", (0,), ""),
+    ("999-places", f"{VN} list $(printf -- '-l qn %.0s' $(seq 999)) --no-builtin --facts-dir F >/dev/null", (0,), ""),
+    ("999-word-search", f"{VN} search \"$(seq 999 | tr '\\n' ' ')\"", (0,), "no facts match"),
+    ("999-word-search-hits", f"{VN} search \"trade $(printf 'trade %.0s' $(seq 998))\" >/dev/null", (0,), ""),
+    ("50000-char-word", f"{VN} search \"$(head -c 50000 /dev/zero | tr '\\0' a)\"", (0,), "no facts match 'aaaa"),
+]
+
+
+@pytest.mark.parametrize(("case", "script", "codes", "said"), UNLUCKY, ids=[c[0] for c in UNLUCKY])
+def test_unlucky_invocations_give_one_clear_line_never_a_traceback(
+    tmp_path: Path, case: str, script: str, codes: tuple[int, ...], said: str
+) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
+    done = _sh(script.replace(VN, command()[0]).replace(" F ", f" {folder} "), env)
+    assert done.returncode in codes, done.stderr
+    assert "Traceback" not in done.stderr
+    if said:
+        assert said in done.stderr and len(done.stderr.strip().splitlines()) <= 2, done.stderr
+        assert len(done.stderr) < 400  # a 50,000-character word is not echoed back in full
+    elif "2>&-" not in script:
+        assert done.stderr == "", done.stderr
+
+
+def _flip(cache: Path, needle: bytes, offset: int, new: bytes) -> None:
+    """One byte of the cache file changed where ``needle`` is stored, as a failing disk would."""
+    (db,) = cache.glob("index-v*.sqlite3")
+    data = bytearray(db.read_bytes())
+    at = data.find(needle)
+    assert at >= 0, needle
+    data[at + offset] = new[0]
+    db.write_bytes(bytes(data))
+
+
+DAMAGE = [
+    ("fact-json-quote", b'"statement":"plain Trade', 12, b"x"),
+    ("fact-json-letter", b'"statement":"plain Trade', 15, b"X"),
+    ("registry-json", b'"name_en": "Quang plain"', 11, b"{"),
+]
+
+
+@pytest.mark.parametrize(("case", "needle", "offset", "new"), DAMAGE, ids=[c[0] for c in DAMAGE])
+@pytest.mark.parametrize(
+    "args", [("list",), ("list", "--json"), ("show", "f1"), ("show", "f1", "--json"), ("timeline",), ("stats",)]
+)
+def test_a_damaged_cache_row_is_a_damaged_cache_warned_and_rebuilt(
+    tmp_path: Path, case: str, needle: bytes, offset: int, new: bytes, args: tuple[str, ...]
+) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(cache)}
+    argv = [*command(), *args, "--no-builtin", "--facts-dir", str(folder)]
+    first = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    assert first.returncode == 0
+    _flip(cache, needle, offset, new)
+    damaged = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    assert damaged.returncode == 0 and "Traceback" not in damaged.stderr
+    reads_places = args in (("list",), ("show", "f1"), ("stats",))
+    reads_f1 = args != ("stats",)  # stats reads the facts of series only
+    if reads_places if case == "registry-json" else reads_f1:
+        assert "is damaged" in damaged.stderr and "rebuilding it" in damaged.stderr
+    assert damaged.stdout == first.stdout  # the right answer, from the rebuilt cache
+    again = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    assert again.stderr == "" and again.stdout == first.stdout

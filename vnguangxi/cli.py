@@ -3,6 +3,7 @@
 Only this module knows Typer and exit codes. Rich is imported only by commands that draw.
 """
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -45,8 +46,26 @@ def _command(name: str | None = None) -> Callable[[Callable[..., None]], Callabl
     """Register a command on the app, and remember it for the one-command app of `_app_for`."""
 
     def register(fn: Callable[..., None]) -> Callable[..., None]:
-        _COMMANDS[name or fn.__name__] = fn
-        return app.command(name)(fn)
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> None:
+            from vnguangxi.index import CacheDamaged, cache_path
+
+            try:
+                fn(*args, **kwargs)
+            except CacheDamaged as exc:  # met before anything was written: commands print after reading
+                from vnguangxi.index import Index
+
+                path = cache_path()
+                _warn(f"cache '{path}' is damaged ({exc}); rebuilding it")
+                Index.discard(path)
+                try:
+                    fn(*args, **kwargs)
+                except CacheDamaged as again:
+                    _stderr("error", f"cache '{path}' is damaged again ({again})", "run with --no-cache")
+                    raise typer.Exit(int(ExitStatus.ERROR)) from None
+
+        _COMMANDS[name or fn.__name__] = run
+        return app.command(name)(run)
 
     return register
 
@@ -525,7 +544,7 @@ def search(
         results = book.search(text, _filters(topic, year, locality, tag, source, status), limit)
         if fmt == "table":
             if not results:
-                _stderr("note", f"no facts match '{text}'")
+                _stderr("note", f"no facts match '{text if len(text) <= 80 else text[:77] + '...'}'")
                 return
             shown = _shown([f for _, f in results])
             scores = [s for s, _ in results]
@@ -919,6 +938,9 @@ def check(
 
 def main() -> NoReturn:
     """Console-script entry: run the app; Ctrl-C exits 130 and a closed pipe ends quietly."""
+    if not _streams():
+        _stderr("error", "standard output is closed: there is nowhere to write the answer")
+        sys.exit(int(ExitStatus.ERROR))
     try:
         _app_for(sys.argv[1:])(prog_name="vnguangxi")
     except KeyboardInterrupt:
@@ -926,6 +948,8 @@ def main() -> NoReturn:
         sys.exit(int(ExitStatus.INTERRUPTED))
     except BrokenPipeError:
         _quiet_pipe()
+    except OSError as exc:
+        _write_failed(exc)
     except SystemExit as exc:
         if exc.code not in (0, None):
             raise
@@ -933,8 +957,68 @@ def main() -> NoReturn:
             sys.stdout.flush()
         except BrokenPipeError:
             _quiet_pipe()
+        except OSError as flush_exc:
+            _write_failed(flush_exc)
         raise
     sys.exit(0)
+
+
+def _escape_unencodable(exc: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: characters the output's encoding lacks, written as JSON writes them
+    ('\\u1ea1'), so JSON stays JSON and text stays readable under PYTHONIOENCODING=ascii."""
+    assert isinstance(exc, UnicodeEncodeError)
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), exc.end
+
+
+def _streams() -> bool:
+    """Standard streams fit to write to; False if standard output was closed.
+
+    A closed descriptor 0, 1 or 2 is pointed at /dev/null first: a file opened later (the cache) would
+    otherwise take its number, and what is printed would go into it. An output whose encoding cannot
+    hold every character (PYTHONIOENCODING=ascii, a C locale) writes the others as \\u escapes.
+    """
+    import codecs
+
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+            os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+    if sys.stderr is None or 2 in closed:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the life of the process)
+    codecs.register_error("vnguangxi-escape", _escape_unencodable)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if stream is not None and not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="vnguangxi-escape")
+    return sys.stdout is not None and 1 not in closed
+
+
+def _write_failed(exc: OSError) -> NoReturn:
+    """Writing the answer failed (a full disk, an I/O error): one line on stderr, exit 1."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = "the disk is full"
+    else:
+        reason = exc.strerror or str(exc)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail again
+    except (OSError, ValueError, AttributeError):
+        pass
+    _stderr("error", f"cannot write the output: {reason}")
+    sys.exit(int(ExitStatus.ERROR))
 
 
 def _quiet_pipe() -> NoReturn:
