@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from vnguangxi import safe
 
 ARTICLE = "Trade between the two sides exceeded 300 billion CNY last year, officials said on Thursday."
 
@@ -116,3 +120,65 @@ def make_folder(root: Path, files: Mapping[str, str | bytes | None] | None = Non
             path.write_text(text, encoding="utf-8", newline="")
     (root / "articles").mkdir(exist_ok=True)
     return root
+
+
+# A title change, a screen clear, an OSC 8 link, an OSC 52 clipboard write, a C1 CSI, DEL, backspace and
+# carriage return, a bidi override and isolate, zero-width characters, a byte-order mark, a line separator.
+HOSTILE = (
+    "\x1b]0;pwned\x07 \x1b[2J \x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\ \x1b]52;c;cHduZWQ=\x07 "
+    "\x9b31m \x7f \x08\r \u202eevil\u202c \u2066x\u2069 \u200b\u200d \ufeff \u2028 \U000e0041"
+)
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string holding ``text``, its control and format characters written as escapes."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif safe.unsafe(ch):
+            out.append(f"\\U{ord(ch):08x}" if ord(ch) > 0xFFFF else f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def raw_unsafe(output: str) -> list[str]:
+    """The characters of an output a terminal would act on or hide (line breaks are fine)."""
+    return sorted({m.group() for m in re.finditer(safe._pattern("\n").pattern, output)})
+
+
+def strings(data: Any) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in strings(v)]
+    return []
+
+
+def hostile_folder(root: Path, text: str = HOSTILE) -> Path:
+    """A valid folder but for ``text`` in a fact, a place, a person and a source (and their notes)."""
+    folder = root / "hostile"
+    folder.mkdir(exist_ok=True)
+    quoted = toml_string(text)
+    (folder / "sources.toml").write_text(
+        SOURCES.replace('"Test Agency"', toml_string("Agency " + text)) + f"title = {quoted}\n", encoding="utf-8"
+    )
+    (folder / "localities.toml").write_text(
+        LOCALITIES.replace('"Quang Ninh"', toml_string("Quang " + text)) + f"note = {quoted}\n", encoding="utf-8"
+    )
+    people = PEOPLE.replace('"Person One"', toml_string("Person " + text))
+    people += f'\n[[people.roles]]\nrole = {quoted}\nas_of = "2025"\nsource = "s1"\n'
+    (folder / "people.toml").write_text(people, encoding="utf-8")
+    fact = FACT.replace('statement = "Trade', f'statement = "{quoted[1:-1]} Trade')
+    fact = fact.replace('stated = "300 billion CNY"', f"stated = {quoted}")
+    full = FULL_FACT.replace('note = "A note."', f"note = {quoted}").replace(
+        'date_basis = "Given in the article."', f"date_basis = {quoted}"
+    )
+    full = full.replace('series = "test-series"', 'series = "s"').replace('tags = ["trade-value", "test"]', "tags = []")
+    second = FACT.replace('id = "f1"', 'id = "f2"').replace('date = "2025"', 'date = "2024"')
+    second = second.replace('localities = ["qn"]', 'localities = ["qn"]\nseries = "s"')
+    (folder / "trade.toml").write_text(fact + "\n" + full + "\n" + second, encoding="utf-8")
+    return folder

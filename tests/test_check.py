@@ -368,14 +368,14 @@ def test_folder_and_file_failures_have_their_own_message(
         locked.write_text(FACT.replace('"f1"', '"m1"'))
         locked.chmod(0)
         if os.geteuid() == 0:  # root reads files whatever their mode: make the read fail as it would
-            real_open = open
+            real_open = os.open
 
             def refuse(path: Any, *args: Any, **kwargs: Any) -> Any:
                 if str(path) == str(locked):
                     raise PermissionError(13, "Permission denied", str(path))
                 return real_open(path, *args, **kwargs)
 
-            monkeypatch.setattr("vnguangxi.load.open", refuse, raising=False)
+            monkeypatch.setattr(os, "open", refuse)
     result = run("list", "--no-builtin", "--facts-dir", str(target))
     assert result.exit_code == 1, result.stdout
     assert message in result.stderr and "Traceback" not in result.stderr

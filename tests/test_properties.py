@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from helpers import FACT, FULL_FACT, LOCALITIES, make_folder
+from helpers import FACT, FULL_FACT, LOCALITIES, hostile_folder, make_folder, raw_unsafe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from vnguangxi import dates
+from vnguangxi import dates, safe
 from vnguangxi.build import facts, read, read_whole, whole, workers
 from vnguangxi.check import run_check
 from vnguangxi.cli import app
@@ -258,3 +258,54 @@ def test_messages_stay_on_one_line(text: str) -> None:
     assert len(shown.splitlines()) <= 1
     if text.isprintable():
         assert shown == text
+
+
+# Letters, spaces and every kind of character a terminal acts on or hides: C0 and C1 controls, DEL,
+# bidi embeddings, overrides and isolates, zero-width characters, the byte-order mark, separators, tags.
+_HOSTILE_CHARS = st.one_of(
+    st.sampled_from("ab Ż芒 \\\"'"),
+    st.sampled_from([chr(c) for a, b in safe.UNSAFE_RANGES for c in range(a, min(b, a + 40) + 1)]),
+)
+_COMMANDS = [
+    ["list"],
+    ["list", "-f", "csv"],
+    ["list", "-f", "markdown"],
+    ["list", "--json"],
+    ["timeline"],
+    ["show", "f1"],
+    ["show", "f-full"],
+    ["sources"],
+    ["localities"],
+    ["people", "-f", "csv"],
+    ["stats"],
+    ["search", "trade"],
+    ["check"],
+]
+
+
+@SETTINGS
+@given(st.text(_HOSTILE_CHARS, min_size=1, max_size=12), st.sampled_from(_COMMANDS), st.booleans())
+def test_escape_and_bidi_characters_in_every_text_field_never_reach_the_output(
+    tmp_path_factory: Any, text: str, command: list[str], rule: bool
+) -> None:
+    """Whatever a text field holds, nothing a terminal would act on comes out; with the validator's rule
+    on, a fact file holding such a character is a problem; with it off, the text is shown escaped."""
+    import pytest
+
+    from vnguangxi import validate
+
+    folder = hostile_folder(tmp_path_factory.mktemp("h"), "x" + text)
+    args = [*command, "--no-builtin", "--no-cache", "--facts-dir", str(folder)]
+    if command == ["check"]:
+        args = ["check", "--no-builtin", str(folder)]
+    with pytest.MonkeyPatch.context() as mp:
+        if not rule:
+            mp.setattr(validate, "unsafe_in", lambda value: None)
+        result = CliRunner().invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert raw_unsafe(result.stdout) == [] and raw_unsafe(result.stderr) == [], (text, result.output)
+    bad = validate.unsafe_in(text) is not None
+    if rule:
+        assert result.exit_code == (1 if bad else 0), (text, result.output)
+    else:
+        assert result.exit_code == 0, (text, result.output)

@@ -3,6 +3,7 @@
 Only this module knows Typer and exit codes. Rich is imported only by commands that draw.
 """
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -45,8 +46,26 @@ def _command(name: str | None = None) -> Callable[[Callable[..., None]], Callabl
     """Register a command on the app, and remember it for the one-command app of `_app_for`."""
 
     def register(fn: Callable[..., None]) -> Callable[..., None]:
-        _COMMANDS[name or fn.__name__] = fn
-        return app.command(name)(fn)
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> None:
+            from vnguangxi.index import CacheDamaged, cache_path
+
+            try:
+                fn(*args, **kwargs)
+            except CacheDamaged as exc:  # met before anything was written: commands print after reading
+                from vnguangxi.index import Index
+
+                path = cache_path()
+                _warn(f"cache '{path}' is damaged ({exc}); rebuilding it")
+                Index.discard(path)
+                try:
+                    fn(*args, **kwargs)
+                except CacheDamaged as again:
+                    _stderr("error", f"cache '{path}' is damaged again ({again})", "run with --no-cache")
+                    raise typer.Exit(int(ExitStatus.ERROR)) from None
+
+        _COMMANDS[name or fn.__name__] = run
+        return app.command(name)(run)
 
     return register
 
@@ -69,7 +88,9 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
 
 
 def _complete_from(values: Sequence[str], incomplete: str) -> list[str]:
-    return [v for v in values if v.startswith(incomplete)]
+    from vnguangxi.safe import visible
+
+    return [visible(v) for v in values if v.startswith(incomplete)]
 
 
 def complete_topic(incomplete: str) -> list[str]:
@@ -96,7 +117,7 @@ def complete_place(ctx: typer.Context, incomplete: str) -> list[str]:
     book = _quiet_book(ctx)
     if book is None:
         return []
-    return book.names("localities").candidates(incomplete)
+    return _complete_from(book.names("localities").candidates(incomplete), "")
 
 
 def complete_fact_id(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -300,6 +321,31 @@ def _write(text: str) -> None:
         sys.stdout.write("\n")
 
 
+def _human(text: str) -> None:
+    """Write text for people (tables, CSV, Markdown, check's lines): the one way out for plain text.
+
+    Controls and bidi characters the data may hold are shown escaped, never acted on by a terminal;
+    line breaks are kept (a CSV field may hold one, quoted).
+    """
+    from vnguangxi.safe import visible
+
+    sys.stdout.write(visible(text, keep="\n"))
+
+
+def _shown(data: Any, keep: str = "") -> Any:
+    """Data about to be laid out for people, its strings made safe first (so widths are right)."""
+    from vnguangxi.safe import visible_data
+
+    return visible_data(data, keep)
+
+
+def _label(book: "Book") -> Callable[[str], str]:
+    """The book's place labels, made safe for people."""
+    from vnguangxi.safe import visible
+
+    return lambda place: visible(book.place_label(place))
+
+
 def _width() -> int | None:
     """The terminal's width, or None when stdout is not a terminal (tables then never wrap)."""
     if not _terminal():
@@ -319,7 +365,10 @@ def _print(renderable: "RenderableType", no_color: bool) -> None:
         return
     with console.capture() as capture:
         console.print(renderable)
-    sys.stdout.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
+    lines = capture.get().split("\n")  # not splitlines(): it would break at \x1c, \x85, U+2028 ...
+    if lines and not lines[-1]:
+        lines.pop()
+    _human("".join(line.rstrip() + "\n" for line in lines))
 
 
 def _filters(
@@ -348,14 +397,18 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
     """Print facts fetched as stored JSON, in the chosen format."""
     if fmt in ("json", "jsonl") and not (fmt == "json" and _terminal()):
         # Stored objects are already the output, but for each source's file name: splice it in.
+        from vnguangxi.safe import visible_json
+
         if fmt == "json":
-            _write(book.with_files_json("[" + ",".join(raw) + "]"))
+            _write(visible_json(book.with_files_json("[" + ",".join(raw) + "]")))
         else:
-            sys.stdout.write(book.with_files_json("".join(r + "\n" for r in raw)))
+            sys.stdout.write(visible_json(book.with_files_json("".join(r + "\n" for r in raw))))
         return
     import json
 
     facts = [book.with_files(json.loads(r)) for r in raw]
+    if fmt != "json":
+        facts = _shown(facts, "\n" if fmt == "csv" else "")
     if fmt == "json":
         from vnguangxi.formats import to_json
 
@@ -363,11 +416,11 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
     elif fmt == "csv":
         from vnguangxi.formats import FACT_CSV_COLUMNS, fact_flat, to_csv
 
-        sys.stdout.write(to_csv([fact_flat(f) for f in facts], FACT_CSV_COLUMNS))
+        _human(to_csv([fact_flat(f) for f in facts], FACT_CSV_COLUMNS))
     elif fmt == "markdown":
         from vnguangxi.formats import FACT_MARKDOWN_COLUMNS, fact_markdown_rows, to_markdown
 
-        sys.stdout.write(to_markdown(fact_markdown_rows(facts, book.place_label), FACT_MARKDOWN_COLUMNS))
+        _human(to_markdown(fact_markdown_rows(facts, _label(book)), FACT_MARKDOWN_COLUMNS))
     else:
         if not facts:
             _stderr("note", "no facts match")
@@ -375,11 +428,11 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
         if not _terminal():
             from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
 
-            sys.stdout.write(plain_table(FACT_COLUMNS, fact_rows(facts, book.place_label)))
+            _human(plain_table(FACT_COLUMNS, fact_rows(facts, _label(book))))
             return
         from vnguangxi.render import facts_table
 
-        _print(facts_table(facts, book.place_label, _width()), no_color)
+        _print(facts_table(facts, _label(book), _width()), no_color)
 
 
 def _emit_rows(
@@ -387,17 +440,19 @@ def _emit_rows(
 ) -> None:
     from vnguangxi import formats
 
+    if fmt not in ("json", "jsonl"):
+        rows = _shown(rows, keep="\n")
     if fmt == "json":
         _write(formats.to_json(rows, pretty=_terminal()))
     elif fmt == "jsonl":
         sys.stdout.write(formats.to_jsonl(rows))
     elif fmt == "csv":
-        sys.stdout.write(formats.to_csv(rows, columns))
+        _human(formats.to_csv(rows, columns))
     elif fmt == "markdown":
-        sys.stdout.write(formats.to_markdown(rows, columns))
+        _human(formats.to_markdown(rows, columns))
     elif not _terminal():
         cells = [[formats.plain(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
-        sys.stdout.write(formats.plain_table(columns, cells, right=formats.NUMERIC))
+        _human(formats.plain_table(columns, cells, right=formats.NUMERIC))
     else:
         from vnguangxi.render import generic_table
 
@@ -494,19 +549,19 @@ def search(
         results = book.search(text, _filters(topic, year, locality, tag, source, status, drafts), limit)
         if fmt == "table":
             if not results:
-                _stderr("note", f"no facts match '{text}'")
+                _stderr("note", f"no facts match '{text if len(text) <= 80 else text[:77] + '...'}'")
                 return
-            shown = [f for _, f in results]
+            shown = _shown([f for _, f in results])
             scores = [s for s, _ in results]
             if not _terminal():
                 from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
 
-                rows = fact_rows(shown, book.place_label, scores)
-                sys.stdout.write(plain_table(("score", *FACT_COLUMNS), rows))
+                rows = fact_rows(shown, _label(book), scores)
+                _human(plain_table(("score", *FACT_COLUMNS), rows))
                 return
             from vnguangxi.render import facts_table
 
-            _print(facts_table(shown, book.place_label, _width(), scores), no_color)
+            _print(facts_table(shown, _label(book), _width(), scores), no_color)
             return
         import json
 
@@ -541,9 +596,14 @@ def show(
             out["referenced_by"] = [{"id": f["id"], "kind": k} for k, f in book.referrers(fact_id)]
             _write(to_json(out, pretty=_terminal()))
             return
+        from vnguangxi.models import Locality, Person, Source
         from vnguangxi.render import fact_detail
 
-        _print(fact_detail(fact, book.sources, book.localities, book.people, _related(book, fact)), no_color)
+        sources = {k: Source.from_dict(_shown(v.to_dict())) for k, v in book.sources.items()}
+        places = {k: Locality.from_dict(_shown(v.to_dict())) for k, v in book.localities.items()}
+        people = {k: Person.from_dict(_shown(v.to_dict())) for k, v in book.people.items()}
+        related = [(kind, _shown(other)) for kind, other in _related(book, fact)]
+        _print(fact_detail(_shown(fact), sources, places, people, related), no_color)
 
 
 def _related(book: "Book", fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -601,11 +661,11 @@ def timeline(
 
         from vnguangxi.render import timeline as draw
 
-        facts = [json.loads(r) for r in raw]
+        facts = _shown([json.loads(r) for r in raw])
         if not facts:
             _stderr("note", "no facts match")
             return
-        _print(draw(facts, book.place_label), no_color)
+        _print(draw(facts, _label(book)), no_color)
 
 
 @_command()
@@ -780,7 +840,7 @@ def stats(
             return
         from vnguangxi.render import stats_view
 
-        _print(stats_view(data), no_color)
+        _print(stats_view(_shown(data)), no_color)
 
 
 def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
@@ -915,10 +975,10 @@ def check(
             for w in report.warnings:
                 _warn(w)
             for p in report.problems:
-                sys.stdout.write(f"{one_line(str(p))}\n")
+                _human(f"{one_line(str(p))}\n")
             for note in report.draft_notes():
-                sys.stdout.write(f"{one_line(note)}\n")
-            sys.stdout.write(report.summary() + "\n")
+                _human(f"{one_line(note)}\n")
+            _human(report.summary() + "\n")
             if report.excerpts_checked < report.excerpts_total:
                 _stderr(
                     "note",
@@ -994,6 +1054,9 @@ def extract(
 
 def main() -> NoReturn:
     """Console-script entry: run the app; Ctrl-C exits 130 and a closed pipe ends quietly."""
+    if not _streams():
+        _stderr("error", "standard output is closed: there is nowhere to write the answer")
+        sys.exit(int(ExitStatus.ERROR))
     try:
         _app_for(sys.argv[1:])(prog_name="vnguangxi")
     except KeyboardInterrupt:
@@ -1001,6 +1064,8 @@ def main() -> NoReturn:
         sys.exit(int(ExitStatus.INTERRUPTED))
     except BrokenPipeError:
         _quiet_pipe()
+    except OSError as exc:
+        _write_failed(exc)
     except SystemExit as exc:
         if exc.code not in (0, None):
             raise
@@ -1008,8 +1073,68 @@ def main() -> NoReturn:
             sys.stdout.flush()
         except BrokenPipeError:
             _quiet_pipe()
+        except OSError as flush_exc:
+            _write_failed(flush_exc)
         raise
     sys.exit(0)
+
+
+def _escape_unencodable(exc: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: characters the output's encoding lacks, written as JSON writes them
+    ('\\u1ea1'), so JSON stays JSON and text stays readable under PYTHONIOENCODING=ascii."""
+    assert isinstance(exc, UnicodeEncodeError)
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), exc.end
+
+
+def _streams() -> bool:
+    """Standard streams fit to write to; False if standard output was closed.
+
+    A closed descriptor 0, 1 or 2 is pointed at /dev/null first: a file opened later (the cache) would
+    otherwise take its number, and what is printed would go into it. An output whose encoding cannot
+    hold every character (PYTHONIOENCODING=ascii, a C locale) writes the others as \\u escapes.
+    """
+    import codecs
+
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+            os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+    if sys.stderr is None or 2 in closed:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the life of the process)
+    codecs.register_error("vnguangxi-escape", _escape_unencodable)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if stream is not None and not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="vnguangxi-escape")
+    return sys.stdout is not None and 1 not in closed
+
+
+def _write_failed(exc: OSError) -> NoReturn:
+    """Writing the answer failed (a full disk, an I/O error): one line on stderr, exit 1."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = "the disk is full"
+    else:
+        reason = exc.strerror or str(exc)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail again
+    except (OSError, ValueError, AttributeError):
+        pass
+    _stderr("error", f"cannot write the output: {reason}")
+    sys.exit(int(ExitStatus.ERROR))
 
 
 def _quiet_pipe() -> NoReturn:

@@ -1,19 +1,18 @@
-"""The one exception hierarchy and the exit statuses. Imports nothing of the package."""
+"""The one exception hierarchy and the exit statuses. Imports nothing of the package but `safe`."""
 
 from __future__ import annotations
 
 from enum import IntEnum
 
-# Characters that would break a one-line message (a bad value may hold any of them); tab is kept. C1
-# controls too: a terminal may act on them.
-_BREAKS = frozenset(chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029))
+from vnguangxi.safe import visible
 
 
 def one_line(text: str) -> str:
-    """The text with line breaks and other control characters escaped as Python writes them: '\\n'."""
-    if _BREAKS.isdisjoint(text):
-        return text
-    return "".join(repr(ch)[1:-1] if ch in _BREAKS else ch for ch in text)
+    """The text with line breaks, other controls and bidi characters escaped as Python writes them: '\\n'.
+
+    A bad value may hold any of them; a tab is kept.
+    """
+    return visible(text, keep="\t")
 
 
 class ExitStatus(IntEnum):

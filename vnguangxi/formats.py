@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from vnguangxi.safe import visible_json
 from vnguangxi.vocab import CURRENCIES, QUALIFIER_WORDS
 
 Row = dict[str, Any]
@@ -58,13 +59,16 @@ def figure(quantity: dict[str, Any] | None) -> str:
 
 
 def to_json(items: Any, pretty: bool) -> str:
+    """JSON as UTF-8 text; control and bidi characters \\u-escaped (see safe.visible_json)."""
     if pretty:
-        return json.dumps(items, ensure_ascii=False, indent=2)
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+        return visible_json(json.dumps(items, ensure_ascii=False, indent=2, allow_nan=False))
+    return visible_json(json.dumps(items, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
 
 
 def to_jsonl(rows: Iterable[Row]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows)
+    return visible_json(
+        "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n" for r in rows)
+    )
 
 
 def _cell(value: Any, sep: str = ";") -> str:

@@ -15,6 +15,7 @@ import functools
 import json
 import os
 import sqlite3
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "8"  # bump when the layout or any validation rule changes: old rows were checked by old rules
+SCHEMA_VERSION = "10"  # bump when the layout or any validation rule changes: old rows were checked by old rules
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -48,8 +49,8 @@ CREATE TABLE facts(
 CREATE INDEX facts_chunk ON facts(chunk);
 CREATE INDEX facts_file ON facts(file, id);
 CREATE INDEX facts_topic ON facts(topic, y0, y1);
-CREATE TABLE texts(n INTEGER PRIMARY KEY, folded TEXT, data TEXT);
-CREATE TABLE registry(file INT, kind TEXT, idx INT, line INT, id TEXT, data TEXT);
+CREATE TABLE texts(n INTEGER PRIMARY KEY, folded TEXT, data TEXT, crc INT);
+CREATE TABLE registry(file INT, kind TEXT, idx INT, line INT, id TEXT, data TEXT, crc INT);
 CREATE INDEX registry_file ON registry(file);
 CREATE TABLE validated(setkey TEXT PRIMARY KEY);
 """
@@ -65,6 +66,22 @@ def cache_dir() -> Path:
 
 def cache_path() -> Path:
     return cache_dir() / f"index-v{SCHEMA_VERSION}.sqlite3"
+
+
+class CacheDamaged(sqlite3.DatabaseError):
+    """A stored row that does not match its checksum, or a page SQLite finds malformed, met in a query."""
+
+
+def crc(data: str) -> int:
+    """The checksum stored beside each JSON value, so a flipped byte is noticed before it is shown."""
+    return zlib.crc32(data.encode("utf-8", "surrogatepass"))
+
+
+def verified(data: str, stored: int) -> str:
+    """``data``, if it matches its stored checksum; CacheDamaged otherwise."""
+    if crc(data) != stored:
+        raise CacheDamaged("a stored value does not match its checksum")
+    return data
 
 
 def _set_key(files: Sequence[FactFile]) -> str:
@@ -119,7 +136,7 @@ class Index:
             except (sqlite3.Error, OSError) as exc:
                 warn(f"cache '{path}' ignored ({exc}); building the index in memory")
                 if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
-                    cls._discard(path)
+                    cls.discard(path)
         index = cls(cls._connect(":memory:"), files, progress)
         index.sync()
         return index
@@ -160,10 +177,10 @@ class Index:
         """Remove the indexes of other schema versions (each can be hundreds of MB): nothing reads them."""
         for old in current.parent.glob("index-v*.sqlite3"):
             if old.name != current.name:
-                cls._discard(old)
+                cls.discard(old)
 
     @staticmethod
-    def _discard(path: Path) -> None:
+    def discard(path: Path) -> None:
         for suffix in ("", "-wal", "-shm"):
             try:
                 os.unlink(str(path) + suffix)
@@ -333,10 +350,11 @@ class Index:
             return result.problems
         for kind, records in result.registries.items():
             c.executemany(
-                "INSERT INTO registry(file, kind, idx, line, id, data) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO registry(file, kind, idx, line, id, data, crc) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (file_id, kind, r.index, r.line, r.data["id"], json.dumps(r.data, ensure_ascii=False))
+                    (file_id, kind, r.index, r.line, r.data["id"], data, crc(data))
                     for r in records
+                    for data in (json.dumps(r.data, ensure_ascii=False),)
                 ),
             )
         if result.facts:
@@ -361,7 +379,10 @@ class Index:
             f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 17)})",
             ((k, *p[:17]) for k, p in enumerate(facts)),
         )
-        c.executemany(f"INSERT INTO texts VALUES ({start} + ?, ?, ?)", ((k, p[17], p[18]) for k, p in enumerate(facts)))
+        c.executemany(
+            f"INSERT INTO texts VALUES ({start} + ?, ?, ?, ?)",
+            ((k, p[17], p[18], crc(p[18])) for k, p in enumerate(facts)),
+        )
 
     # ------------------------------------------------------------------ whole-set checks
 
@@ -384,12 +405,10 @@ class Index:
 
     def registry_rows(self, kind: str) -> list[str]:
         """JSON of every entry of one registry in use, in the order of the files in use."""
-        rows = self.conn.execute(
-            f"SELECT file, idx, data FROM registry WHERE kind = ? AND {self.in_set()}", (kind,)
-        ).fetchall()
+        rows = self.rows(f"SELECT file, idx, data, crc FROM registry WHERE kind = ? AND {self.in_set()}", (kind,))
         order = self._file_order
         rows.sort(key=lambda r: (order[r[0]], r[1]))
-        return [r[2] for r in rows]
+        return [verified(r[2], r[3]) for r in rows]
 
     @functools.cached_property
     def _file_order(self) -> dict[int, int]:
@@ -400,11 +419,11 @@ class Index:
 
         out: dict[str, list[Record]] = {k: [] for k in REGISTRIES}
         paths = {fid: f.path for fid, f in zip(self.file_ids, self.files, strict=True)}
-        rows = self.conn.execute(f"SELECT file, kind, idx, line, data FROM registry WHERE {self.in_set()}").fetchall()
+        rows = self.rows(f"SELECT file, kind, idx, line, data, crc FROM registry WHERE {self.in_set()}")
         order = self._file_order
         rows.sort(key=lambda r: (order[r[0]], r[2]))
-        for file_id, kind, idx, line, data in rows:
-            out[kind].append(Record(json.loads(data), paths[file_id], idx, line))
+        for file_id, kind, idx, line, data, stored in rows:
+            out[kind].append(Record(json.loads(verified(data, stored)), paths[file_id], idx, line))
         return out
 
     def _cross_check(self) -> list[Problem]:
@@ -421,7 +440,9 @@ class Index:
         )
 
         def reader(path: str) -> str:
-            return Path(path).read_text(encoding="utf-8-sig")
+            from vnguangxi.load import read_regular
+
+            return read_regular(path).decode("utf-8-sig")
 
         from vnguangxi.names import NameTable
 
@@ -534,11 +555,16 @@ class Index:
     def fact_json(
         self, sql_where: str, params: Sequence[Any], order: str, limit: int | None, lookup: bool = False
     ) -> list[str]:
-        sql = f"SELECT data FROM facts JOIN texts USING (n) WHERE {self.in_set(lookup=lookup)} AND ({sql_where})"
+        sql = f"SELECT data, crc FROM facts JOIN texts USING (n) WHERE {self.in_set(lookup=lookup)} AND ({sql_where})"
         sql += f" ORDER BY {order}"
-        if limit is not None:
+        if limit is not None and limit < 2**63:  # SQLite's integers are 64-bit; more than that is no limit
             sql += f" LIMIT {int(limit)}"
-        return [row[0] for row in self.conn.execute(sql, params)]
+        return [verified(data, stored) for data, stored in self.rows(sql, params)]
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.conn.execute(sql, params).fetchall()
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+                raise
+            raise CacheDamaged(str(exc)) from None

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
 
 ENV_FACTS_DIR = "VNGUANGXI_FACTS_DIR"
+MIB = 1024 * 1024
+MAX_FILE_BYTES = 256 * MIB  # per fact file or article: the 100,000-fact benchmark files are about 45 MB
 KNOWN_FILES = ", ".join(f"{name}.toml" for name in (*TOPICS, *REGISTRIES))
 
 
@@ -89,8 +91,10 @@ def _walk(folder: Path) -> list[str]:
     found: list[str] = []
     errors: list[OSError] = []
     for root, dirs, names in os.walk(folder, onerror=errors.append):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         rel = os.path.relpath(root, folder)
+        # a folder named like a fact file is listed (reading it reports the problem), not walked into
+        names = [*names, *(d for d in dirs if d.endswith(".toml"))]
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not d.endswith(".toml"))
         for name in names:
             if name.endswith(".toml") and not name.startswith("."):
                 found.append(name if rel == "." else os.path.join(rel, name))
@@ -117,18 +121,69 @@ def scan(folder: Path) -> tuple[list[FactFile], list[str]]:
         path = folder / name
         try:
             fst = path.stat()
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise DataError(f"{path}: is a symlink loop") from None
-            if exc.errno == errno.ENOENT:
-                raise DataError(f"{path}: is a broken symlink") from None
-            raise DataError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-        if stat.S_ISDIR(fst.st_mode):
-            raise DataError(f"{path}: is a folder, not a fact file")
+        except OSError:
+            # A broken symlink or a symlink loop: listed all the same, so that reading it reports the
+            # problem in its place and the other files are still read and checked.
+            try:
+                fst = path.lstat()
+            except OSError:
+                continue  # gone since the folder was listed
         kind = default_kind(name)
         files.append(FactFile(str(path), kind, fst.st_size, fst.st_mtime_ns, fst.st_ctime_ns, fst.st_ino))
     warnings = [] if files else [f"facts folder '{folder}' holds no fact files (*.toml)"]
     return files, warnings
+
+
+class NotReadable(OSError):
+    """A path that is not a regular file, or one too large to read (its str is the reason)."""
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a regular file"
+    return "is not a regular file"
+
+
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Raises OSError, or NotReadable for a folder, a FIFO, a device or a socket (opened without blocking and
+    never read: a FIFO would wait for a writer for ever, /dev/zero never ends) and for a file too large.
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        reason = _not_regular(st.st_mode)
+        if reason:
+            raise NotReadable(f"{reason}; only regular files are read")
+        if st.st_size > limit:
+            raise NotReadable(f"is {st.st_size / MIB:,.0f} MiB; files are read up to {limit // MIB} MiB")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise NotReadable(f"is over {limit // MIB} MiB; files are read up to {limit // MIB} MiB")
+    return data
+
+
+def _os_reason(path: str, exc: OSError) -> str:
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return "is a broken symlink"
+    reason = {errno.EACCES: "permission denied", errno.ELOOP: "symlink loop", errno.EISDIR: "is a folder"}.get(
+        exc.errno or 0, exc.strerror or str(exc)
+    )
+    return f"cannot be read: {reason}"
 
 
 def read_text(path: str) -> tuple[str | None, Problem | None]:
@@ -136,13 +191,11 @@ def read_text(path: str) -> tuple[str | None, Problem | None]:
     from vnguangxi.models import Problem
 
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path)
+    except NotReadable as exc:
+        return None, Problem(path, 1, str(exc))
     except OSError as exc:
-        reason = {errno.EACCES: "permission denied", errno.ELOOP: "symlink loop", errno.EISDIR: "is a folder"}.get(
-            exc.errno or 0, exc.strerror or str(exc)
-        )
-        return None, Problem(path, 1, f"cannot be read: {reason}")
+        return None, Problem(path, 1, _os_reason(path, exc))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError
+from vnguangxi.index import verified
 from vnguangxi.text import suggest, words
 from vnguangxi.vocab import REF_KINDS, STATUSES, TOPICS
 
@@ -55,12 +56,13 @@ class Filters:
         statuses: Sequence[str] = (),
         drafts: bool = False,
     ) -> None:
-        self.topics = list(topics)
-        self.years = list(years)
-        self.localities = list(localities)
-        self.tags = list(tags)
-        self.sources = list(sources)
-        self.statuses = list(statuses)
+        # A value given twice is asked for once (a filter repeated 999 times is one condition).
+        self.topics = list(dict.fromkeys(topics))
+        self.years = list(dict.fromkeys(years))
+        self.localities = list(dict.fromkeys(localities))
+        self.tags = list(dict.fromkeys(tags))
+        self.sources = list(dict.fromkeys(sources))
+        self.statuses = list(dict.fromkeys(statuses))
         self.drafts = drafts  # include facts marked draft (hidden by default)
 
 
@@ -195,8 +197,8 @@ class Book:
                 if lo is not None:
                     parts.append("y1 >= ?")
                     params.append(lo)
-                ors.append(" AND ".join(parts) or "1")
-            clauses.append("(" + " OR ".join(ors) + ")")
+                ors.append("(" + (" AND ".join(parts) or "1") + ")")
+            clauses.append(joined("OR", ors))
         if f.statuses:
             for s in f.statuses:
                 if s not in STATUSES:
@@ -216,7 +218,7 @@ class Book:
             clauses.append(self._ref_clause("tags", f.tags, params))
         if f.sources:
             clauses.append(self._ref_clause("sources", [self.resolve_source(s) for s in f.sources], params))
-        return (" AND ".join(clauses) or "1"), params
+        return joined("AND", clauses), params
 
     @staticmethod
     def _ref_clause(kind: str, values: Sequence[str], params: list[Any]) -> str:
@@ -229,7 +231,7 @@ class Book:
         if not values:
             return "0"
         params.extend(json.dumps(v, ensure_ascii=False) for v in values)
-        return "(" + " OR ".join([f"instr({kind}, ?)"] * len(values)) + ")"
+        return joined("OR", [f"instr({kind}, ?)"] * len(values))
 
     def all_tags(self) -> list[str]:
         rows = self.index.rows(
@@ -271,14 +273,14 @@ class Book:
         """Facts naming this one in their conflicts_with or related: (kind, fact)."""
         rows = self.index.rows(
             " UNION ALL ".join(
-                f"SELECT '{kind}', data, start, id FROM facts JOIN texts USING (n) WHERE {self.index.in_set()} "
+                f"SELECT '{kind}', data, crc, start, id FROM facts JOIN texts USING (n) WHERE {self.index.in_set()} "
                 f"AND instr({kind}, ?1)"
                 for kind in ("conflicts_with", "related")
             )
-            + " ORDER BY 3, 4",
+            + " ORDER BY 4, 5",
             (json.dumps(fact_id, ensure_ascii=False),),
         )
-        return [(k, json.loads(d)) for k, d, _, _ in rows]
+        return [(k, json.loads(verified(d, stored))) for k, d, stored, _, _ in rows]
 
     def with_files_json(self, text: str) -> str:
         """Compact JSON of stored facts with each source's file name spliced in after its id.
@@ -345,7 +347,7 @@ class Book:
     # ---------------------------------------------------------------- search
 
     def search(self, text: str, f: Filters, limit: int | None = None) -> list[tuple[float, dict[str, Any]]]:
-        terms = words(text)
+        terms = list(dict.fromkeys(words(text)))
         if not terms:
             raise UsageError(
                 f"nothing to search for in '{text}'", "give one or more words, e.g. vnguangxi search durian"
@@ -353,13 +355,15 @@ class Book:
         where, params = self.where(f)
         place_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.localities.values())) for t in terms}
         people_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.people.values())) for t in terms}
+        clauses = [f"({where})"]
         for t in terms:
-            alts = ["folded LIKE ? ESCAPE '\\'"]
-            params.append(f"%{_like(t)}%")
+            alts = ["instr(folded, ?)"]  # not LIKE: a long word would be a 'pattern too complex'
+            params.append(t)
             for kind, hits in (("localities", place_hits[t]), ("people", people_hits[t])):
                 if hits:
                     alts.append(self._ref_clause(kind, sorted(hits), params))
-            where += " AND (" + " OR ".join(alts) + ")"
+            clauses.append(joined("OR", alts))
+        where = joined("AND", clauses)
         results = []
         for raw in self.index.fact_json(where, params, "start, id", None):
             fact = json.loads(raw)
@@ -430,8 +434,15 @@ def _reach(start: str, step: Callable[[str], Iterable[str]]) -> set[str]:
     return out
 
 
-def _like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def joined(op: str, clauses: Sequence[str]) -> str:
+    """SQL conditions joined by AND or OR as a balanced tree, in parentheses: SQLite refuses an expression
+    more than 1000 deep, which a flat chain of a thousand conditions (a 999-word search) would be."""
+    if not clauses:
+        return "1" if op == "AND" else "0"
+    if len(clauses) <= 16:
+        return "(" + f" {op} ".join(clauses) + ")"
+    half = len(clauses) // 2
+    return f"({joined(op, clauses[:half])} {op} {joined(op, clauses[half:])})"
 
 
 def _word_match(term: str, ws: Sequence[str]) -> float:

@@ -5,17 +5,19 @@ Render functions return renderables; only the CLI prints them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from vnguangxi.formats import FACT_COLUMNS, NUMERIC, fact_rows, figure, plain
 from vnguangxi.models import Locality, Person, Source
+from vnguangxi.safe import unsafe, visible
 from vnguangxi.vocab import TOPIC_TITLES
 
 Row = dict[str, Any]
@@ -24,11 +26,27 @@ STATUS_MARK = {"done": "●", "ongoing": "◐", "planned": "○"}
 STATUS_STYLE = {"done": "", "ongoing": "yellow", "planned": "italic cyan"}
 
 
+class SafeConsole(Console):
+    """A console whose text never reaches the terminal raw: the one way out for everything Rich draws.
+
+    The CLI makes data safe before it is laid out (so widths are right); this catches anything that
+    was not, escaping controls and bidi characters in every segment of text (Rich's own control
+    segments, its colours and cursor moves, pass as they are).
+    """
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control or unsafe(segment.text, "\n") is None:
+                yield segment
+            else:
+                yield Segment(visible(segment.text, "\n"), segment.style)
+
+
 def make_console(file: IO[str], terminal: bool, color: bool, width: int | None = None) -> Console:
     """A console that draws for a terminal, or plain, unwrapped text for pipes and files."""
     if terminal:
-        return Console(file=file, force_terminal=True, no_color=not color, highlight=False, width=width)
-    return Console(
+        return SafeConsole(file=file, force_terminal=True, no_color=not color, highlight=False, width=width)
+    return SafeConsole(
         file=file,
         force_terminal=False,
         color_system=None,

@@ -26,6 +26,18 @@ _PART = rf"(?:{_DAY}|{_LEAP}-02-29)"
 DATE = rf"^{_PART}(?:/{_PART})?$"
 EXCERPT = r"^\s*\S+(?:\s+\S+){0,24}\s*$"  # at most 25 words
 TEXT = r"\S"
+FILE_NAME = r"^(?!\.\.?$)[^/\\\u0000]+$"  # a file name alone: no folder, no '..', not absolute
+
+
+# A finite number: not infinity (beyond the largest double) and not NaN, which fails every comparison:
+# so it is neither "not above 0" nor "not below 0", while every other number is one or the other.
+FINITE: dict[str, Any] = {
+    "type": "number",
+    "description": "A finite number (not nan or inf).",
+    "minimum": -1.7976931348623157e308,
+    "maximum": 1.7976931348623157e308,
+    "anyOf": [{"not": {"exclusiveMinimum": 0}}, {"not": {"exclusiveMaximum": 0}}],
+}
 
 
 def _string(pattern: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -56,7 +68,7 @@ def _doc(title: str, table: str, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def facts_schema() -> dict[str, Any]:
-    amount = {"type": "number"}
+    amount = FINITE
     equivalent = {
         "type": "object",
         "additionalProperties": False,
@@ -121,7 +133,7 @@ def sources_schema() -> dict[str, Any]:
         "required": ["id", "file", "publisher", "published"],
         "properties": {
             "id": _id(SOURCE_ID),
-            "file": _string(TEXT),
+            "file": _string(FILE_NAME, description="The article's file name, in the articles folders."),
             "title": {"type": "string"},
             "publisher": _string(TEXT),
             "publisher_basis": {"type": "string"},

@@ -10,6 +10,7 @@ Two levels:
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from vnguangxi import dates
 from vnguangxi.locate import Locator, Path_, header_lines
 from vnguangxi.models import Problem
 from vnguangxi.names import NameTable
+from vnguangxi.safe import escape_char, unsafe
 from vnguangxi.text import accepted, excerpt_words, suggest
 from vnguangxi.vocab import (
     DATE_KINDS,
@@ -231,6 +233,9 @@ def _check_quantity(c: _Checker, q: Any, where: Path_, what: str) -> dict[str, A
     if "value" in q and (isinstance(value, bool) or not isinstance(value, (int, float))):
         c.add((*where, "value"), f"quantity 'value' of {what} must be a number, not {_type_name(value)}")
         ok = False
+    elif isinstance(value, float) and not math.isfinite(value):
+        c.add((*where, "value"), f"quantity 'value' of {what} must be a finite number, not {value}")
+        ok = False
     if "unit" not in q:
         c.add(where, f"quantity of {what} has no unit; accepted units: {accepted(UNITS)}")
         ok = False
@@ -254,8 +259,8 @@ def _check_quantity(c: _Checker, q: Any, where: Path_, what: str) -> dict[str, A
                 continue
             c.keys(eq, ew, EQUIVALENT_KEYS, EQUIVALENT_KEYS, f"an equivalent of {what}")
             v = eq.get("value")
-            if "value" in eq and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                c.add((*ew, "value"), f"equivalent 'value' of {what} must be a number")
+            if "value" in eq and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
+                c.add((*ew, "value"), f"equivalent 'value' of {what} must be a finite number (not nan or inf)")
                 ok = False
             if c.choice(eq, "unit", ew, f"an equivalent of {what}", UNITS, "unit") is None:
                 ok = False
@@ -400,6 +405,14 @@ def _check_links(c: _Checker, entry: dict[str, Any], where: Path_, what: str) ->
             c.date(link, "date", lw, f"a '{key}' link of {what}")
 
 
+FILE_NAME_RE = re.compile(r"^(?!\.\.?\Z)[^/\\\x00]+\Z")
+
+
+def plain_file_name(name: str) -> bool:
+    """A file name alone, as a source's 'file' must be: no folder, no '..', not absolute."""
+    return bool(FILE_NAME_RE.match(name))
+
+
 def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any]) -> bool:
     where: Path_ = (kind, i)
     eid = entry.get("id")
@@ -415,6 +428,13 @@ def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any])
             else:
                 c.string(entry, key, where, what, required=key in SOURCE_REQUIRED)
         c.date(entry, "published", where, what)
+        name = entry.get("file")
+        if isinstance(name, str) and name.strip() and not plain_file_name(name):
+            c.add(
+                (*where, "file"),
+                f"'file' of {what} must be a plain file name in the articles folders, not '{name}' "
+                "(no '/', '\\' or '..', not an absolute path)",
+            )
     elif kind == "localities":
         c.keys(entry, where, LOCALITY_KEYS, LOCALITY_REQUIRED, what)
         c.identifier(entry, where, what, ID_RE)
@@ -449,6 +469,57 @@ def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any])
     return len(c.problems) == before
 
 
+# A quick look at a file's text before its values are searched for control and format characters:
+# such a character is written raw (bidi and zero-width characters may be), or as an escape.
+_RAW_UNSAFE_KEEP = "\n\t\r"
+_ESCAPES = re.compile(r"\\[uUbfrex]")
+
+
+def _suspect(text: str) -> bool:
+    return unsafe(text, _RAW_UNSAFE_KEEP) is not None or _ESCAPES.search(text) is not None
+
+
+def describe_char(ch: str) -> str:
+    """'the control character \\x1b' or 'the invisible format character \\u202e (RIGHT-TO-LEFT OVERRIDE)'."""
+    import unicodedata
+
+    name = unicodedata.name(ch, "")
+    kind = "control" if unicodedata.category(ch) == "Cc" else "invisible format"
+    return f"the {kind} character {escape_char(ch)}" + (f" ({name})" if name else "")
+
+
+def unsafe_in(value: str) -> str | None:
+    """The first control or format character of a text value, if any (tabs and line breaks are allowed)."""
+    found = unsafe(value, "\n\t\r")
+    if found is None:
+        lone_cr = re.search(r"\r(?!\n)", value) if "\r" in value else None
+        return lone_cr.group() if lone_cr else None
+    return found.group()
+
+
+def _control_chars(c: _Checker, value: Any, where: Path_, what: str) -> bool:
+    """Report every text of an entry holding a control or invisible format character; True if any."""
+    if isinstance(value, str):
+        ch = unsafe_in(value)
+        if ch is None:
+            return False
+        key = next((k for k in reversed(where) if isinstance(k, str)), "")
+        c.add(
+            where,
+            f"'{key}' of {what} holds {describe_char(ch)}, which a terminal would act on or hide; "
+            "write the text without control, bidi or zero-width characters",
+        )
+        return True
+    found = False
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found |= _control_chars(c, v, (*where, k), what)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found |= _control_chars(c, v, (*where, i), what)
+    return found
+
+
 def check_file(
     path: str, kind: str, data: dict[str, Any], text: str, first_index: int = 0, first_line: int = 1
 ) -> FileResult:
@@ -465,6 +536,7 @@ def check_file(
     result = FileResult(path, kind)
     default_topic = kind if kind in TOPICS else ""
     _top_level(c, data)
+    suspect = _suspect(text)
     for table in TABLES:
         if table not in data:
             continue
@@ -473,6 +545,7 @@ def check_file(
         if len(lines) != len(data.get(table) or ()):
             lines = []  # headers in strings, or tables written inline: place each by the full locator
         seen: dict[str, int] = {}
+        noun = {"facts": "fact", "sources": "source", "localities": "locality", "people": "person"}[table]
         for index, raw in entries:
             line = (lines[index] if lines else c.locator.line((table, index))) + c.offset
             eid = raw.get("id")
@@ -482,11 +555,13 @@ def check_file(
                     c.add((table, index, "id"), f"duplicate id '{eid}': already used at {path}:{first}")
                 else:
                     seen[eid] = index
+            what = f"{noun} '{eid}'" if isinstance(eid, str) and eid else f"{noun} {index + 1}"
+            controls = suspect and _control_chars(c, raw, (table, index), what)
             if table == "facts":
                 record = _fast_fact(raw, default_topic)
                 if record is None:
                     record = _check_fact(c, index, raw, default_topic)
-                if record is not None:
+                if record is not None and not controls:
                     result.records.append(Record(record, path, first_index + index, line))
                     if record["draft"]:
                         result.drafts.append(result.records[-1])
@@ -496,7 +571,7 @@ def check_file(
                     partial = _partial_refs(raw, path, first_index + index)
                     if partial is not None:
                         result.partial.append(partial)
-            elif _check_registry_entry(c, table, index, raw):
+            elif _check_registry_entry(c, table, index, raw) and not controls:
                 result.registries.setdefault(table, []).append(Record(dict(raw), path, index, line))
             elif isinstance(eid, str):
                 result.invalid_registry.setdefault(table, []).append(eid)
@@ -551,7 +626,7 @@ def _span(text: str) -> dates.Span | None:
 
 
 def _number(value: Any) -> bool:
-    return type(value) is int or type(value) is float
+    return type(value) is int or (type(value) is float and math.isfinite(value))
 
 
 def _text(value: Any) -> bool:
@@ -976,14 +1051,18 @@ def article_body(text: str) -> str:
 
 def read_articles(folders: Iterable[Path], sources: Iterable[Record]) -> dict[str, str]:
     """Article texts by source id, from the first folder holding each source's file."""
+    from vnguangxi.load import NotReadable, read_regular
+
     out: dict[str, str] = {}
     folder_list = list(folders)
     for rec in sources:
+        name = rec.data["file"]
+        if not plain_file_name(name):
+            continue  # reported by the source's own check; never looked for outside the articles folders
         for folder in folder_list:
-            candidate = folder / rec.data["file"]
             try:
-                out[rec.data["id"]] = article_body(candidate.read_text(encoding="utf-8"))
+                out[rec.data["id"]] = article_body(read_regular(folder / name).decode("utf-8-sig"))
                 break
-            except (OSError, UnicodeDecodeError):
+            except (OSError, NotReadable, UnicodeDecodeError):
                 continue
     return out

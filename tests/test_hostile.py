@@ -1,0 +1,386 @@
+"""Hostile and unlucky input (issue 10): nothing reaches the terminal raw, nothing is read that should not
+be, no traceback, the cache is never stale. Each table below holds the cases of one kind."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import HOSTILE, hostile_folder, raw_unsafe, strings, toml_string
+from test_subprocess import command
+
+from vnguangxi import cli, render, safe, validate
+
+# ------------------------------------------------------------------------------ 1. escape injection
+
+COMMON = ("--no-builtin", "--facts-dir")
+SHOWN: list[tuple[str, ...]] = [
+    (*cmd, *fmt)
+    for cmd in (("list",), ("search", "trade"), ("timeline",), ("topics",), ("localities",), ("sources",), ("people",))
+    for fmt in ((), ("-f", "csv"), ("-f", "markdown"), ("-f", "json"), ("-f", "jsonl"))
+] + [
+    (*cmd, *fmt)
+    for cmd in (("show", "f1"), ("show", "f-full"), ("stats",), ("stats", "-l", "qn"))
+    for fmt in ((), ("-f", "json"))
+]
+
+
+@pytest.fixture
+def without_the_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validator's rule against control characters switched off, so hostile text reaches the output."""
+    monkeypatch.setattr(validate, "unsafe_in", lambda value: None)
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+@pytest.mark.parametrize("args", SHOWN, ids=" ".join)
+def test_hostile_text_never_reaches_the_output_raw(
+    run: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    without_the_rule: None,
+    args: tuple[str, ...],
+    terminal: bool,
+) -> None:
+    monkeypatch.setattr(cli, "_terminal", lambda: terminal)
+    folder = hostile_folder(tmp_path)
+    result = run(*args, *COMMON, str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert raw_unsafe(result.stdout) == [] and raw_unsafe(result.stderr) == []
+    if args[0] == "topics":  # no text of the folder in it
+        return
+    if "json" in args or "jsonl" in args:  # JSON keeps the exact text, escaped by JSON itself
+        docs = (
+            [json.loads(line) for line in result.stdout.splitlines()]
+            if "jsonl" in args
+            else [json.loads(result.stdout)]
+        )
+        assert any(HOSTILE in text for text in strings(docs))
+    else:
+        assert "\\x1b]0;pwned\\x07" in result.stdout.replace("\\\\", "\\")  # shown, escaped (Markdown doubles \)
+
+
+def test_hostile_text_in_arguments_is_escaped_in_messages(run: Any, tmp_path: Path) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    for args in (
+        ("list", "-l", HOSTILE),
+        ("show", HOSTILE),
+        ("search", "x", "--source", HOSTILE),
+        ("list", "-f", HOSTILE),
+    ):
+        result = run(*args, *COMMON, str(folder))
+        assert result.exit_code in (1, 2) and raw_unsafe(result.stderr) == [] and raw_unsafe(result.stdout) == []
+        assert "\\x1b" in result.stderr and "\\u202e" in result.stderr
+
+
+def test_check_reports_control_and_bidi_characters_in_every_file(run: Any, tmp_path: Path) -> None:
+    folder = hostile_folder(tmp_path)
+    for fmt in ((), ("-f", "json")):
+        result = run("check", "--no-builtin", str(folder), *fmt)
+        assert result.exit_code == 1
+        assert raw_unsafe(result.stdout) == [] and raw_unsafe(result.stderr) == []
+    text = run("check", "--no-builtin", str(folder)).stdout
+    for where in ("sources.toml:4", "sources.toml:6", "localities.toml:", "people.toml:3", "trade.toml:2"):
+        assert where in text, where
+    assert "the control character \\x1b" in text
+    listed = run("list", *COMMON, str(folder))
+    assert listed.exit_code == 1 and "control character" in listed.stderr
+
+
+@pytest.mark.parametrize(
+    "char", ["\u202e", "\u200b", "\u2066", "\ufeff", "\x85", "\x7f", "\x1b", "\x00", "\r", "\u2028", "\U000e0041"]
+)
+def test_each_control_or_format_character_is_a_problem(run: Any, tmp_path: Path, char: str) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    trade = folder / "trade.toml"
+    trade.write_text(trade.read_text().replace("Trade was", f"Trade {toml_string(char)[1:-1]} was"), encoding="utf-8")
+    result = run("check", "--no-builtin", str(folder))
+    assert result.exit_code == 1 and "trade.toml:3: 'statement' of fact 'f1' holds the" in result.stdout
+    assert safe.escape_char(char) in result.stdout
+
+
+def test_tabs_and_line_breaks_are_allowed_in_text(run: Any, tmp_path: Path) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    trade = folder / "trade.toml"
+    trade.write_text(trade.read_text().replace("Trade was", "Trade\\twas\\r\\nthen"), encoding="utf-8")
+    assert run("check", "--no-builtin", str(folder)).exit_code == 0
+
+
+def test_the_unsafe_set_covers_unicodes_control_and_format_characters() -> None:
+    wanted = {c for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp")}
+    covered = {c for a, b in safe.UNSAFE_RANGES for c in range(a, b + 1)}
+    assert wanted <= covered
+    assert all(unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp", "Cn") for c in covered)
+
+
+def test_every_rich_segment_is_made_safe_even_from_raw_data() -> None:
+    """The console is the net under the CLI's own escaping: raw data handed to a renderer comes out escaped."""
+    import io
+
+    fact = {
+        "id": "f1",
+        "date": "2025",
+        "year": 2025,
+        "date_kind": "event",
+        "status": "planned",
+        "topic": "trade",
+        "statement": HOSTILE,
+        "localities": ["qn"],
+        "quantity": None,
+        "sources": [],
+    }
+    for terminal in (False, True):
+        out = io.StringIO()
+        console = render.make_console(out, terminal, color=True, width=80)
+        console.print(render.timeline([fact], lambda p: HOSTILE))
+        console.print(render.facts_table([fact], lambda p: HOSTILE, 200))
+        console.print(render.generic_table([{"id": HOSTILE}], ("id",)))
+        text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())  # Rich's own colours
+        assert raw_unsafe(text) == []
+        assert "\\x1b]0;pwned" in text
+
+
+def test_completion_candidates_are_escaped(tmp_path: Path, without_the_rule: None) -> None:
+    folder = hostile_folder(tmp_path)
+
+    class Ctx:
+        params = {"facts_dir": [str(folder)], "no_builtin": True, "no_cache": True}
+
+    found = cli.complete_place(Ctx(), "Q")  # type: ignore[arg-type]
+    assert found and all(raw_unsafe(c) == [] for c in found)
+    assert any("\\x1b" in c for c in found)
+
+
+def test_visible_json_reads_back_as_the_exact_text() -> None:
+    text = json.dumps({"s": HOSTILE + "\U0001f600"}, ensure_ascii=False)
+    shown = safe.visible_json(text)
+    assert raw_unsafe(shown) == [] and json.loads(shown) == {"s": HOSTILE + "\U0001f600"}
+
+
+# ------------------------------------------------------------------------------ 2. reading what should not be read
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _symlink_to(target: str) -> Callable[[Path], None]:
+    return lambda path: path.symlink_to(target)
+
+
+def _huge(path: Path) -> None:
+    with open(path, "wb") as handle:
+        handle.truncate(300 * 1024 * 1024)  # sparse: no disk used, nothing read
+
+
+NOT_READ: list[tuple[str, Callable[[Path], None], str]] = [
+    ("fifo", _fifo, "is a named pipe (FIFO), not a regular file; only regular files are read"),
+    ("dev-zero", _symlink_to("/dev/zero"), "is a device, not a regular file; only regular files are read"),
+    ("folder", Path.mkdir, "is a folder, not a file; only regular files are read"),
+    ("broken-symlink", _symlink_to("/nonexistent/x.toml"), "is a broken symlink"),
+    ("symlink-loop", _symlink_to("meetings.toml"), "cannot be read: symlink loop"),
+    ("too-large", _huge, "is 300 MiB; files are read up to 256 MiB"),
+]
+
+
+@pytest.mark.parametrize(("case", "make", "message"), NOT_READ, ids=[c[0] for c in NOT_READ])
+def test_what_is_not_a_regular_file_is_reported_and_the_other_files_still_checked(
+    tmp_path: Path, case: str, make: Callable[[Path], None], message: str
+) -> None:
+    """A FIFO, a device, a folder, a broken symlink or a huge file named like a fact file: a problem in its
+    place, the other files still read and their problems reported; never a hang (in a separate process)."""
+    folder = hostile_folder(tmp_path, "plain")
+    make(folder / "meetings.toml")
+    trade = folder / "trade.toml"
+    trade.write_text(trade.read_text().replace('status = "done"', 'status = "dne"', 1), encoding="utf-8")
+    env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
+    check = subprocess.run([*command(), "check", "--no-builtin", str(folder)], capture_output=True, text=True, env=env, timeout=30)
+    assert check.returncode == 1
+    assert f"meetings.toml:1: {message}" in check.stdout
+    assert "trade.toml:6:10: unknown status 'dne'" in check.stdout  # the other files' problems are not hidden
+    listed = subprocess.run(
+        [*command(), "list", "--no-builtin", "--facts-dir", str(folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert listed.returncode == 1 and "Traceback" not in listed.stderr
+    assert len(listed.stderr.strip().splitlines()) == 2  # the first problem and the hint
+
+
+def test_completion_never_hangs_on_a_fifo(tmp_path: Path) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    os.mkfifo(folder / "meetings.toml")
+    env = {
+        **os.environ,
+        "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache"),
+        "_VNGUANGXI_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"vnguangxi list --no-builtin --facts-dir {folder} -l Q",
+        "COMP_CWORD": "6",
+    }
+    done = subprocess.run(command(), capture_output=True, text=True, env=env, timeout=30)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["../../../../etc/shadow", "/etc/shadow", "articles/s1.txt", "..", "a\\b.txt"])
+def test_a_source_file_must_be_a_plain_file_name(run: Any, tmp_path: Path, name: str) -> None:
+    """Never opened outside the articles folders: the validator and the schema both refuse it."""
+    import jsonschema
+
+    from vnguangxi.schema import sources_schema
+
+    folder = hostile_folder(tmp_path, "plain")
+    (folder / "articles").mkdir()
+    (folder / "articles" / "s1.txt").write_text("exceeded 300 billion CNY last year", encoding="utf-8")
+    sources = folder / "sources.toml"
+    sources.write_text(sources.read_text().replace('file = "s1.txt"', f"file = {toml_string(name)}"), encoding="utf-8")
+    result = run("check", "--no-builtin", str(folder))
+    assert result.exit_code == 1
+    assert "sources.toml:3: 'file' of source 's1' must be a plain file name in the articles folders" in result.stdout
+    assert "0 of 3 excerpts checked" in result.stdout  # its excerpts were not looked for in the file it names
+    entry = {"id": "s1", "file": name, "publisher": "p", "published": "2025"}
+    assert not jsonschema.Draft7Validator(sources_schema()).is_valid({"sources": [entry]})
+    assert jsonschema.Draft7Validator(sources_schema()).is_valid({"sources": [{**entry, "file": "s1.txt"}]})
+
+
+# ------------------------------------------------------------------------------ 3. NaN and infinity
+
+NON_FINITE = [
+    ("value = 300_000_000_000", "value = nan", "quantity 'value' of fact 'f1' must be a finite number, not nan"),
+    ("value = 300_000_000_000", "value = inf", "quantity 'value' of fact 'f1' must be a finite number, not inf"),
+    ("value = 300_000_000_000", "value = -inf", "quantity 'value' of fact 'f1' must be a finite number, not -inf"),
+    ("value = 300, unit", "value = nan, unit", "equivalent 'value' of fact 'f-full' must be a finite number"),
+    ("value = 300, unit", "value = +inf, unit", "equivalent 'value' of fact 'f-full' must be a finite number"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), NON_FINITE, ids=[c[1] for c in NON_FINITE])
+def test_non_finite_numbers_are_refused_by_validator_fast_path_and_schema(
+    run: Any, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    import tomli
+    from jsonschema import Draft7Validator
+
+    from vnguangxi.schema import facts_schema
+
+    folder = hostile_folder(tmp_path, "plain")
+    trade = folder / "trade.toml"
+    trade.write_text(trade.read_text().replace(old, new, 1), encoding="utf-8")
+    result = run("check", "--no-builtin", str(folder))
+    assert result.exit_code == 1 and message in result.stdout
+    for args in (("show", "f1", "--json"), ("stats",), ("list", "--json")):
+        shown = run(*args, *COMMON, str(folder))
+        assert shown.exit_code == 1 and shown.stdout == "" and "finite number" in shown.stderr
+    data = tomli.loads(trade.read_text())
+    assert not Draft7Validator(facts_schema()).is_valid(data)
+    fid = "f-full" if "f-full" in message else "f1"
+    assert validate._fast_fact(next(f for f in data["facts"] if f["id"] == fid), "trade") is None  # the fast path
+
+
+def test_the_schema_takes_every_finite_number() -> None:
+    from jsonschema import Draft7Validator
+
+    from vnguangxi.schema import FINITE
+
+    check = Draft7Validator(FINITE)
+    for x in (0, -0.0, 1, -1, 5e-324, -5e-324, 1.7976931348623157e308, -1.7976931348623157e308, 2**63):
+        assert check.is_valid(x), x
+    for x in (float("nan"), float("inf"), float("-inf")):
+        assert not check.is_valid(x), x
+
+
+# ------------------------------------------------------------------------------ 4. no traceback
+
+
+def _sh(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        script, shell=True, executable="/bin/bash", capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+VN = "vnguangxi"  # replaced by the installed command in each script
+UNLUCKY: list[tuple[str, str, tuple[int, ...], str]] = [
+    # (case, shell script, exit statuses accepted, what stderr must say; "" for nothing)
+    ("closed-stdout", f"{VN} topics >&-", (1,), "standard output is closed"),
+    ("closed-stdout-and-stderr", f"{VN} topics >&- 2>&-", (1,), ""),
+    ("closed-stderr", f"{VN} topics 2>&- | tail -1", (0,), ""),
+    ("closed-stdin", f"{VN} topics <&- | tail -1", (0,), ""),
+    ("full-disk-json", f"{VN} list --json >/dev/full", (1,), "cannot write the output: the disk is full"),
+    ("full-disk-table", f"{VN} list >/dev/full", (1,), "cannot write the output: the disk is full"),
+    ("full-disk-small", f"{VN} topics --json >/dev/full", (1,), "cannot write the output: the disk is full"),
+    ("ascii-output", f"PYTHONIOENCODING=ascii {VN} list | tail -1", (0,), ""),
+    ("ascii-json", f"PYTHONIOENCODING=ascii {VN} list --json | python3 -m json.tool >/dev/null", (0,), ""),
+    ("huge-limit", f"{VN} list --limit 9223372036854775808 --json | python3 -m json.tool >/dev/null", (0,), ""),
+    ("huge-limit-search", f"{VN} search trade --limit 99999999999999999999999 >/dev/null", (0,), ""),
+    ("year-999-times", f"{VN} list $(printf -- '--year 2025 %.0s' $(seq 999)) >/dev/null", (0,), ""),
+    ("999-years", f"{VN} list $(for i in $(seq 999); do echo --year $((1000 + i)); done) >/dev/null", (0,), ""),
+    ("999-places", f"{VN} list $(printf -- '-l qn %.0s' $(seq 999)) --no-builtin --facts-dir F >/dev/null", (0,), ""),
+    ("999-word-search", f"{VN} search \"$(seq 999 | tr '\\n' ' ')\"", (0,), "no facts match"),
+    ("999-word-search-hits", f"{VN} search \"trade $(printf 'trade %.0s' $(seq 998))\" >/dev/null", (0,), ""),
+    ("50000-char-word", f"{VN} search \"$(head -c 50000 /dev/zero | tr '\\0' a)\"", (0,), "no facts match 'aaaa"),
+]
+
+
+@pytest.mark.parametrize(("case", "script", "codes", "said"), UNLUCKY, ids=[c[0] for c in UNLUCKY])
+def test_unlucky_invocations_give_one_clear_line_never_a_traceback(
+    tmp_path: Path, case: str, script: str, codes: tuple[int, ...], said: str
+) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
+    done = _sh(script.replace(VN, command()[0]).replace(" F ", f" {folder} "), env)
+    assert done.returncode in codes, done.stderr
+    assert "Traceback" not in done.stderr
+    if said:
+        assert said in done.stderr and len(done.stderr.strip().splitlines()) <= 2, done.stderr
+        assert len(done.stderr) < 400  # a 50,000-character word is not echoed back in full
+    elif "2>&-" not in script:
+        assert done.stderr == "", done.stderr
+
+
+def _flip(cache: Path, needle: bytes, offset: int, new: bytes) -> None:
+    """One byte of the cache file changed where ``needle`` is stored, as a failing disk would."""
+    (db,) = cache.glob("index-v*.sqlite3")
+    data = bytearray(db.read_bytes())
+    at = data.find(needle)
+    assert at >= 0, needle
+    data[at + offset] = new[0]
+    db.write_bytes(bytes(data))
+
+
+DAMAGE = [
+    ("fact-json-quote", b'"statement":"plain Trade', 12, b"x"),
+    ("fact-json-letter", b'"statement":"plain Trade', 15, b"X"),
+    ("registry-json", b'"name_en": "Quang plain"', 11, b"{"),
+]
+
+
+@pytest.mark.parametrize(("case", "needle", "offset", "new"), DAMAGE, ids=[c[0] for c in DAMAGE])
+@pytest.mark.parametrize(
+    "args", [("list",), ("list", "--json"), ("show", "f1"), ("show", "f1", "--json"), ("timeline",), ("stats",)]
+)
+def test_a_damaged_cache_row_is_a_damaged_cache_warned_and_rebuilt(
+    tmp_path: Path, case: str, needle: bytes, offset: int, new: bytes, args: tuple[str, ...]
+) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(cache)}
+    argv = [*command(), *args, "--no-builtin", "--facts-dir", str(folder)]
+    first = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    assert first.returncode == 0
+    _flip(cache, needle, offset, new)
+    damaged = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    assert damaged.returncode == 0 and "Traceback" not in damaged.stderr
+    reads_places = args in (("list",), ("show", "f1"), ("stats",))
+    reads_f1 = args != ("stats",)  # stats reads the facts of series only
+    if reads_places if case == "registry-json" else reads_f1:
+        assert "is damaged" in damaged.stderr and "rebuilding it" in damaged.stderr
+    assert damaged.stdout == first.stdout  # the right answer, from the rebuilt cache
+    again = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    assert again.stderr == "" and again.stdout == first.stdout
