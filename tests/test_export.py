@@ -374,3 +374,13 @@ def test_datasette_reads_the_metadata(run: Any, tmp_path: Path) -> None:
     assert tables["localities"]["label_column"] == "name_en"
     assert tables["facts"]["fts_table"] == "facts_fts"
     assert meta["license"] and meta["source"]
+
+
+def test_full_text_columns_stay_apart_when_a_text_holds_the_column_marker(run: Any, tmp_path: Path) -> None:
+    odd = FACT.replace("Trade was more than", "Trade \ue000 was more than")
+    folder = make_folder(tmp_path / "f", {"trade.toml": odd})
+    conn = exported(run, tmp_path / "facts.db", "--no-builtin", "--facts-dir", str(folder))
+    assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'statement : trade'") == [1]
+    assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'excerpts : exceeded'") == [1]
+    assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'names : quang'") == [1]
+    assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'statement : exceeded'") == []
