@@ -384,3 +384,37 @@ def test_full_text_columns_stay_apart_when_a_text_holds_the_column_marker(run: A
     assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'excerpts : exceeded'") == [1]
     assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'names : quang'") == [1]
     assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'statement : exceeded'") == []
+
+
+def test_a_file_made_during_the_export_is_not_overwritten(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "facts.db"
+    fill = export_module._fill
+
+    def someone_else_writes_out(*args: Any) -> None:
+        fill(*args)
+        out.write_text("theirs")
+
+    monkeypatch.setattr(export_module, "_fill", someone_else_writes_out)
+    result = export(run, out)
+    assert result.exit_code == 2 and "already exists" in result.stderr
+    assert out.read_text() == "theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.db"]
+
+
+def test_metadata_made_during_the_export_leaves_neither_file(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meta = tmp_path / "facts.metadata.json"
+    fill = export_module._fill
+
+    def someone_else_writes_meta(*args: Any) -> None:
+        fill(*args)
+        meta.write_text("theirs")
+
+    monkeypatch.setattr(export_module, "_fill", someone_else_writes_meta)
+    result = export(run, tmp_path / "facts.db")
+    assert result.exit_code == 2 and "facts.metadata.json' already exists" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.metadata.json"]
+    assert meta.read_text() == "theirs"
