@@ -273,11 +273,13 @@ def test_force_replaces_both_files(run: Any, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db", "facts.metadata.json"]
 
 
-@pytest.mark.parametrize("where", ["missing/facts.db", "."])
+@pytest.mark.parametrize("where", ["missing/facts.db", ".", "facts.db"])
 def test_bad_destination_is_a_usage_error(run: Any, tmp_path: Path, where: str) -> None:
-    result = export(run, tmp_path / where)
+    (tmp_path / "facts.metadata.json").mkdir()  # in the way of facts.db's metadata
+    result = export(run, tmp_path / where, "--force")
     assert result.exit_code == 2
     assert ("does not exist" if "missing" in where else "is a folder") in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.metadata.json"]
 
 
 def test_bad_filter_writes_nothing(run: Any, tmp_path: Path) -> None:
@@ -323,10 +325,12 @@ def test_an_interrupted_write_leaves_no_partial_file(tmp_path: Path, monkeypatch
 
 
 def test_never_writes_to_a_facts_folder(run: Any, tmp_path: Path, facts_copy: Path) -> None:
+    (facts_copy / "articles").mkdir(exist_ok=True)
     before = snapshot(facts_copy)
     own = ["--no-builtin", "--facts-dir", str(facts_copy)]
-    result = export(run, facts_copy / "facts.db", *own)
-    assert result.exit_code == 2 and "facts folder" in result.stderr
+    for inside in (facts_copy / "facts.db", facts_copy / "articles" / "facts.db"):
+        result = export(run, inside, *own)
+        assert result.exit_code == 2 and "facts folder" in result.stderr
     assert exported(run, tmp_path / "facts.db", *own).execute("SELECT COUNT(*) FROM facts").fetchone()[0] > 100
     assert snapshot(facts_copy) == before
 

@@ -214,13 +214,15 @@ def metadata_path(out: Path) -> Path:
 def check_destination(out: Path, force: bool, fact_folders: Sequence[Path]) -> None:
     """Refuse a destination that cannot or must not be written, before any work is done."""
     parent = out.parent
-    if out.is_dir():
-        raise UsageError(f"'{out}' is a folder", "give the path of the database file to write, e.g. facts.db")
+    for path in (out, metadata_path(out)):
+        if path.is_dir():
+            raise UsageError(f"'{path}' is a folder", "give the path of the database file to write, e.g. facts.db")
     if not parent.is_dir():
         raise UsageError(f"cannot write '{out}': folder '{parent}' does not exist", "create the folder first")
     where = parent.resolve()
     for folder in fact_folders:
-        if where == folder.resolve():
+        inside = folder.resolve()
+        if where == inside or inside in where.parents:
             raise UsageError(
                 f"'{out}' is inside the facts folder '{folder}'", "export never writes to a facts folder; pick another"
             )
