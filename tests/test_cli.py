@@ -25,7 +25,19 @@ JSON_FIELDS = {
     "note",
     "sources",
 }
-COMMANDS = ["list", "search", "show", "timeline", "topics", "localities", "sources", "people", "stats", "check"]
+COMMANDS = [
+    "list",
+    "search",
+    "show",
+    "timeline",
+    "topics",
+    "localities",
+    "sources",
+    "people",
+    "stats",
+    "check",
+    "export",
+]
 
 
 def facts(run: Any, *args: str) -> list[dict[str, Any]]:

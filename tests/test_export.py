@@ -273,11 +273,13 @@ def test_force_replaces_both_files(run: Any, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db", "facts.metadata.json"]
 
 
-@pytest.mark.parametrize("where", ["missing/facts.db", "."])
+@pytest.mark.parametrize("where", ["missing/facts.db", ".", "facts.db"])
 def test_bad_destination_is_a_usage_error(run: Any, tmp_path: Path, where: str) -> None:
-    result = export(run, tmp_path / where)
+    (tmp_path / "facts.metadata.json").mkdir()  # in the way of facts.db's metadata
+    result = export(run, tmp_path / where, "--force")
     assert result.exit_code == 2
     assert ("does not exist" if "missing" in where else "is a folder") in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.metadata.json"]
 
 
 def test_bad_filter_writes_nothing(run: Any, tmp_path: Path) -> None:
@@ -323,10 +325,12 @@ def test_an_interrupted_write_leaves_no_partial_file(tmp_path: Path, monkeypatch
 
 
 def test_never_writes_to_a_facts_folder(run: Any, tmp_path: Path, facts_copy: Path) -> None:
+    (facts_copy / "articles").mkdir(exist_ok=True)
     before = snapshot(facts_copy)
     own = ["--no-builtin", "--facts-dir", str(facts_copy)]
-    result = export(run, facts_copy / "facts.db", *own)
-    assert result.exit_code == 2 and "facts folder" in result.stderr
+    for inside in (facts_copy / "facts.db", facts_copy / "articles" / "facts.db"):
+        result = export(run, inside, *own)
+        assert result.exit_code == 2 and "facts folder" in result.stderr
     assert exported(run, tmp_path / "facts.db", *own).execute("SELECT COUNT(*) FROM facts").fetchone()[0] > 100
     assert snapshot(facts_copy) == before
 
@@ -374,3 +378,47 @@ def test_datasette_reads_the_metadata(run: Any, tmp_path: Path) -> None:
     assert tables["localities"]["label_column"] == "name_en"
     assert tables["facts"]["fts_table"] == "facts_fts"
     assert meta["license"] and meta["source"]
+
+
+def test_full_text_columns_stay_apart_when_a_text_holds_the_column_marker(run: Any, tmp_path: Path) -> None:
+    odd = FACT.replace("Trade was more than", "Trade \ue000 was more than")
+    folder = make_folder(tmp_path / "f", {"trade.toml": odd})
+    conn = exported(run, tmp_path / "facts.db", "--no-builtin", "--facts-dir", str(folder))
+    assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'statement : trade'") == [1]
+    assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'excerpts : exceeded'") == [1]
+    assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'names : quang'") == [1]
+    assert column(conn, "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'statement : exceeded'") == []
+
+
+def test_a_file_made_during_the_export_is_not_overwritten(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "facts.db"
+    fill = export_module._fill
+
+    def someone_else_writes_out(*args: Any) -> None:
+        fill(*args)
+        out.write_text("theirs")
+
+    monkeypatch.setattr(export_module, "_fill", someone_else_writes_out)
+    result = export(run, out)
+    assert result.exit_code == 2 and "already exists" in result.stderr
+    assert out.read_text() == "theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.db"]
+
+
+def test_metadata_made_during_the_export_leaves_neither_file(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meta = tmp_path / "facts.metadata.json"
+    fill = export_module._fill
+
+    def someone_else_writes_meta(*args: Any) -> None:
+        fill(*args)
+        meta.write_text("theirs")
+
+    monkeypatch.setattr(export_module, "_fill", someone_else_writes_meta)
+    result = export(run, tmp_path / "facts.db")
+    assert result.exit_code == 2 and "facts.metadata.json' already exists" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.metadata.json"]
+    assert meta.read_text() == "theirs"

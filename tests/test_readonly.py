@@ -53,3 +53,12 @@ def test_commands_leave_fact_folders_untouched(run: Any, read_only: Path, args: 
     assert result.exit_code == 0, result.stderr
     assert snapshot(read_only) == before
     assert {p: os.stat(p).st_mtime_ns for p in read_only.rglob("*")} == mtimes
+
+
+def test_export_leaves_fact_folders_untouched(run: Any, read_only: Path, tmp_path: Path) -> None:
+    before = snapshot(read_only)
+    mtimes = {p: os.stat(p).st_mtime_ns for p in read_only.rglob("*")}
+    result = run("export", str(tmp_path / "facts.db"), "--no-builtin", "--facts-dir", str(read_only))
+    assert result.exit_code == 0, result.stderr
+    assert snapshot(read_only) == before
+    assert {p: os.stat(p).st_mtime_ns for p in read_only.rglob("*")} == mtimes

@@ -898,14 +898,17 @@ def export(
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """Write the facts that match, with places, people, sources and full-text search, to a SQLite database
-    for datasette, DuckDB or plain SQL; datasette's metadata goes beside it in OUT.metadata.json.
+    """Write the facts that match, with the registries, to a SQLite database for datasette or SQL.
 
     \b
     Examples:
       vnguangxi export facts.db
       vnguangxi export trade.db --topic trade --year 2024.. --force
       datasette facts.db --metadata facts.metadata.json
+
+    Tables of facts, their places, people, tags, sources and links, the registries, a full-text index and
+    views; datasette's metadata goes beside the database as OUT.metadata.json. An existing file is replaced
+    only with --force.
     """
     from pathlib import Path
 

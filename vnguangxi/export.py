@@ -214,13 +214,15 @@ def metadata_path(out: Path) -> Path:
 def check_destination(out: Path, force: bool, fact_folders: Sequence[Path]) -> None:
     """Refuse a destination that cannot or must not be written, before any work is done."""
     parent = out.parent
-    if out.is_dir():
-        raise UsageError(f"'{out}' is a folder", "give the path of the database file to write, e.g. facts.db")
+    for path in (out, metadata_path(out)):
+        if path.is_dir():
+            raise UsageError(f"'{path}' is a folder", "give the path of the database file to write, e.g. facts.db")
     if not parent.is_dir():
         raise UsageError(f"cannot write '{out}': folder '{parent}' does not exist", "create the folder first")
     where = parent.resolve()
     for folder in fact_folders:
-        if where == folder.resolve():
+        inside = folder.resolve()
+        if where == inside or inside in where.parents:
             raise UsageError(
                 f"'{out}' is inside the facts folder '{folder}'", "export never writes to a facts folder; pick another"
             )
@@ -252,8 +254,15 @@ def write_database(book: Book, filters: Filters, out: Path, force: bool, fact_fo
             fh.write("\n")
         _publishable(db_tmp)
         _publishable(meta_tmp)
-        os.replace(db_tmp, out)
-        os.replace(meta_tmp, report.metadata)
+        _move(db_tmp, out, force)
+        try:
+            _move(meta_tmp, report.metadata, force)
+        except BaseException:
+            if not force:
+                os.unlink(out)  # made a moment ago: the two files go in together or not at all
+            raise
+    except FileExistsError as exc:  # made by someone else since the check: still never overwritten
+        raise UsageError(f"'{exc.filename2 or exc.filename}' already exists", "add --force to replace it") from None
     except (OSError, sqlite3.Error) as exc:
         raise WriteError(f"cannot write '{out}': {exc}") from None
     finally:
@@ -263,6 +272,23 @@ def write_database(book: Book, filters: Filters, out: Path, force: bool, fact_fo
             if tmp is not None and os.path.exists(tmp):
                 os.unlink(tmp)
     return report
+
+
+def _move(tmp: str, dest: Path, force: bool) -> None:
+    """Rename ``tmp`` to ``dest``; without ``force``, never over an existing file, even one made meanwhile."""
+    if force:
+        os.replace(tmp, dest)
+        return
+    try:
+        os.link(tmp, dest)  # fails if dest exists, atomically
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if dest.exists() or dest.is_symlink():
+            raise FileExistsError(17, "File exists", str(dest)) from None
+        os.replace(tmp, dest)
+        return
+    os.unlink(tmp)
 
 
 def _temp_beside(path: Path) -> str:
