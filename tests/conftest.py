@@ -15,6 +15,7 @@ from vnguangxi.load import builtin_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(os.environ.get("VNGUANGXI_SEEDS", ROOT.parent / "shared" / "seeds"))
+ARTICLES = Path(os.environ.get("VNGUANGXI_ARTICLES", ROOT.parent / "shared" / "articles"))
 BUILTIN = builtin_dir()
 
 # Pinned so that Rich and Typer render the same everywhere.
@@ -59,6 +60,13 @@ def seeds() -> Path:
     if not (SEEDS / "000_d0c2f2dd54634011.txt").exists():
         pytest.skip(f"article texts not found at {SEEDS} (they are not shipped; set VNGUANGXI_SEEDS)")
     return SEEDS
+
+
+@pytest.fixture
+def articles() -> Path:
+    if not (ARTICLES / "30_2026-hanoi-nanning-train-spring-festival.txt").exists():
+        pytest.skip(f"article texts not found at {ARTICLES} (they are not shipped; set VNGUANGXI_ARTICLES)")
+    return ARTICLES
 
 
 @pytest.fixture
