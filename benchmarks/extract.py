@@ -12,8 +12,9 @@ a sources registry gives its file). Only articles with curated facts are scored.
   figure counts for an article when that article's own excerpt prints it);
 - relative dates: of the curated facts whose date_basis quotes a relative phrase ('last year', 'năm ngoái',
   '去年', 'the first five months', 'on Wednesday', 'since …', 'consecutive'), the share for which a draft
-  citing an overlapping passage resolves the same date;
-- places: of the curated facts' places, the share that a draft citing an overlapping passage links;
+  from the same sentence resolves the same date (same first and last day);
+- places: of the curated facts' places (implied ones included), the share that the drafts from the same
+  sentence link;
 - excerpts: the share of draft excerpts found verbatim in the article and within 20 words;
 - ms/article: extraction time in-process (the registry is loaded once, outside the timing).
 
@@ -146,11 +147,16 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
         for d in result.drafts:
             c["ex_total"] += 1
             c["ex_ok"] += int(d.excerpt in body and excerpt_words(d.excerpt) <= 20)
-        drafts_at = [(interval(body, d.excerpt), d) for d in result.drafts]
+        bounds = [(s.start, s.end) for s in result.article.sentences]
+
+        def sentences_of(at: tuple[int, int] | None, bounds: list[tuple[int, int]] = bounds) -> set[int]:
+            return {i for i, b in enumerate(bounds) if overlaps(at, b)} if at else set()
+
+        drafts_in = [(sentences_of(interval(body, d.excerpt)), d) for d in result.drafts]
         for f in truth:
             refs = [r for r in f.get("sources", []) if r.get("source") == sid]
-            spans = [interval(body, r.get("excerpt", "")) for r in refs]
-            near = [d for at, d in drafts_at if any(overlaps(at, s) for s in spans)]
+            spans = set().union(*(sentences_of(interval(body, r.get("excerpt", ""))) for r in refs))
+            near = [d for where, d in drafts_in if where & spans]
             if RELATIVE.search(f.get("date_basis", "")):
                 c["rel_total"] += 1
                 c["rel_ok"] += int(any(span_of(d.date) == span_of(f.get("date")) for d in near))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,16 @@ _CONTINUES = re.compile(
     r"^(?:[\"“‘]?(?:He|She|They|It|This|These|The official|The secretary|The minister)\b)"
     r"|\b(?:he|she) (?:said|added|noted|stressed|emphasised|emphasized|highlighted|affirmed|told|pointed out|continued)\b"  # noqa: E501
     r"|^(?:Ông|Bà|Theo ông|Theo bà|Đồng chí)\b|^(?:他|她|该|此外|同时|其中)",
+)
+# A subject that names a place of the previous sentence: "The city will …", "The province has …", "该市".
+_SUBJECT_BEFORE = re.compile(
+    r"^(?:The (?:city|province|region|town|county|district|locality|two (?:sides|localities|provinces))|Both sides"
+    r"|It|Its)\b|^(?:Tỉnh|Thành phố|Hai bên|Địa phương)\b(?! [A-ZĐ])|^(?:该市|该省|该区|该县|双方|两地)"
+)
+_BILATERAL = re.compile(
+    r"\b(?:the two countries|both countries|the two nations|bilateral|two-way)\b|两国|中越|越中|hai nước|song phương"
+    r"|Việt\s*[-–]\s*Trung|Trung\s*[-–]\s*Việt",
+    re.I,
 )
 _DELIM = set(",;:，；：、")
 _NEXT_CLAUSE = re.compile(
@@ -255,24 +266,25 @@ def extract_text(
     pub = Pub.of(pub_text)
     prefix = f"draft-{_slug(sid)}"
     drafts: list[Draft] = []
-    prev_places: list[str] = []
-    prev_people: list[str] = []
-    prev_period: When | None = None
-    prev_paragraph = -1
-    for s in art.sentences:
-        if s.paragraph != prev_paragraph:
-            prev_period = None
-        drafts.extend(_sentence(s, pub, registry, sid, prev_places, prev_people, prev_period))
-        own_places = registry.places.find(s.text)
-        own_people = registry.people.find(s.text)
-        if own_places:
-            prev_places = own_places
-        if own_people:
-            prev_people = own_people
-        periods = [w for w in when.find(s.text, s.language, pub) if w.role == "own" and w.date and not w.claim]
+    seen_in = [
+        _Seen(s, when.find(s.text, s.language, pub), registry.places.find(s.text), registry.people.find(s.text))
+        for s in art.sentences
+    ]
+    counts = Counter(p for x in seen_in for p in x.places)
+    main = [p for p, _ in counts.most_common(2)]
+    ctx = _Context(pub, sid, registry, main)
+    for x in seen_in:
+        if x.sentence.paragraph != ctx.paragraph:
+            ctx.period = None
+        drafts.extend(_sentence(x, ctx))
+        ctx.paragraph = x.sentence.paragraph
+        if x.places:
+            ctx.places = x.places
+        if x.people:
+            ctx.people = x.people
+        periods = [w for w in x.whens if w.role == "own" and w.date and not w.claim]
         if periods:
-            prev_period = periods[0]
-        prev_paragraph = s.paragraph
+            ctx.period = periods[0]
     body = art.body
     kept: list[Draft] = []
     seen: set[tuple[str, str]] = set()
@@ -299,52 +311,110 @@ def extract_text(
     return Result(path, sid, art, pub, kept, entry, (time.perf_counter() - t0) * 1000)
 
 
-def _sentence(
-    s: Sentence,
-    pub: Pub,
-    registry: Registry,
-    sid: str,
-    prev_places: list[str],
-    prev_people: list[str],
-    prev_period: When | None,
-) -> list[Draft]:
+@dataclass
+class _Seen:
+    """What one sentence names: its date phrases, places and people."""
+
+    sentence: Sentence
+    whens: list[When]
+    places: list[str]
+    people: list[str]
+
+
+@dataclass
+class _Context:
+    """What the sentences before this one established, for text that continues it."""
+
+    pub: Pub
+    sid: str
+    registry: Registry
+    main: list[str]  # the article's most-named places
+    places: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    period: When | None = None
+    paragraph: int = -1
+
+
+_CLAUSE_END = re.compile(r"[;；]\s*|,\s+(?=(?:and|while|but|whereas|which|as well as|và|nhưng|đồng thời)\b)")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses of a long sentence with no figure: split at semicolons and at ', and/while/but …'."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _CLAUSE_END.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [(a, b) for a, b in out if len(text[a:b].split()) >= 5 or _HAN.search(text[a:b])]
+
+
+def _clause_excerpt(text: str, clause: tuple[int, int], extra: tuple[int, int] | None) -> str:
+    """A clause's own words from its start, at most 20 words (with its date where that fits)."""
+    a, b = clause
+    piece = text[a:b]
+    if excerpt_words(piece.strip()) <= MAX_WORDS:
+        return piece.strip(" ,;:，；：、").strip()
+    return excerpt(text, (a, min(b, a + 1)), extra if extra and a <= extra[0] < b else None)
+
+
+def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
+    s = x.sentence
+    pub, sid = ctx.pub, ctx.sid
     text = s.text
-    whens = when.find(text, s.language, pub)
+    whens = x.whens
     skip = [(w.start, w.end) for w in whens if not w.claim]
     qs = numbers.find(text, s.language, skip)
     own = [w for w in whens if w.role == "own"]
-    places = registry.places.find(text)
-    people = registry.people.find(text)
+    places = list(x.places)
+    people = list(x.people)
     todo_common: list[str] = []
+    if places:
+        wider = ctx.registry.places.with_parents(places)
+        if len(wider) > len(places):
+            todo_common.append(f"places containing those named added: {', '.join(p for p in wider if p not in places)}")
+            places = wider
+    both = [c for c in ("vn", "cn") if c in ctx.registry.places.order]
+    if _BILATERAL.search(text) and len(both) == 2 and not set(both) <= set(places):
+        places = list(dict.fromkeys([*places, *both]))
+        todo_common.append("'the two countries' / 'bilateral' read as Vietnam and China: confirm")
     continues = bool(_CONTINUES.search(text))
-    if not people and continues and prev_people:
-        people = list(prev_people)
+    if not people and continues and ctx.people:
+        people = list(ctx.people)
         todo_common.append(f"speaker carried from the previous sentence: {', '.join(people)}")
-    if not places and continues and prev_places:
-        places = list(prev_places)
-        todo_common.append(f"places carried from the previous sentence: {', '.join(places)}")
-    if not places:
-        todo_common.append("which places is this about? none is named in the sentence")
+    subject = _SUBJECT_BEFORE.match(text)
+    if places and ctx.places and subject:
+        places = list(dict.fromkeys([*ctx.places, *places]))
+        todo_common.append(f"'{subject.group().strip()}' taken as {', '.join(ctx.places)}: confirm")
+    if not places and ctx.places and (continues or s.paragraph == ctx.paragraph):
+        places = list(ctx.places)
+        todo_common.append(f"places carried from the previous sentence: {', '.join(places)}: confirm")
+    if not places and ctx.main:
+        places = list(ctx.main)
+        todo_common.append(f"no place named: the article's main places ({', '.join(places)}) are a guess")
     topic = guess.topic(text)
     status_hint = guess.status(text)
     out: list[Draft] = []
     paired = _respectively(text, qs, own)
-    targets: list[Quantity | None] = list(qs)
+    targets: list[Quantity | tuple[int, int]] = list(qs)
     if not targets:
-        if not (own or places or people) or len(text.split()) < 5 and not _HAN.search(text):
+        if len(text.split()) < 5 and not _HAN.search(text):
             return []
         if not own and not guess.claim_bearing(text, s.language):
             return []
-        targets = [None]
-    for q in targets:
+        clauses = [c for c in _clauses(text) if guess.claim_bearing(text[c[0] : c[1]], s.language)]
+        targets = list(clauses[:3] or [(0, len(text))])
+    for target in targets:
+        q = target if isinstance(target, Quantity) else None
         todo = list(todo_common)
-        w = (
-            _choose(text, q, own, paired)
-            if q is not None
-            else next((x for x in own if x.date), own[0] if own else None)
-        )
-        if q is not None and w is None and prev_period is not None and _FOLLOWS_ON.search(text):
-            w = prev_period
+        if q is not None:
+            w = _choose(text, q, own, paired)
+        else:
+            a, b = target if isinstance(target, tuple) else (0, len(text))
+            inside = [x for x in own if a <= x.start < b and x.date]
+            w = inside[0] if inside else next((x for x in own if x.date), own[0] if own else None)
+        if q is not None and w is None and ctx.period is not None and _FOLLOWS_ON.search(text):
+            w = ctx.period
             todo.append(f"date carried from the previous sentence ('{w.phrase}')")
         date_: str | None
         if w is not None and w.date:
@@ -374,9 +444,17 @@ def _sentence(
                 todo.append("series: does this figure belong to a series?")
         if date_ is None:
             todo.append("no publication date: pass --published")
-        core = (q.start, q.end) if q is not None else ((w.start, w.end) if w is not None else (0, min(len(text), 1)))
-        extra = (w.start, w.end) if w is not None and w is not prev_period else None
-        ex = excerpt(text, core, extra)
+        if q is not None:
+            core = (q.start, q.end)
+        else:
+            a, b = target if isinstance(target, tuple) else (0, len(text))
+            core = (a, min(b, a + 1))
+        extra = (w.start, w.end) if w is not None and w is not ctx.period else None
+        ex = (
+            excerpt(text, core, extra)
+            if q is not None or not isinstance(target, tuple)
+            else _clause_excerpt(text, target, extra)
+        )
         todo.append(f"topic guessed: {topic}; status guessed: {status}")
         todo.append("write the statement in your own words")
         out.append(

@@ -393,12 +393,12 @@ def _en(f: _Finder) -> None:
                     y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
                 f.add(m, _month_end(y, mo), "period", f"'{m.group().strip()}' in an article of {f.pub.label()}")
         elif w in ("yesterday", "today"):
-            d = f.pub.day
-            if d is None:
+            day = f.pub.day
+            if day is None:
                 f.add(m, None, "event", f"'{w}' in {f.pub.label()}")
             else:
-                d = d - timedelta(days=1) if w == "yesterday" else d
-                f.add(m, d.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
+                day = day - timedelta(days=1) if w == "yesterday" else day
+                f.add(m, day.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
         elif m["n"] or m["n2"]:
             f.as_of_pub(m)  # "for the past 26 years": a standing fact, as of publication
         else:
@@ -592,16 +592,16 @@ def _zh(f: _Finder) -> None:
         f.due(m, int(m["y"] or m["y2"]))
     for m in _ZH_DAYS.finditer(s):
         mo, d, dd = _zh_int(m["m"]), int(m["d"]), int(m["dd"])
-        y = int(m["y"]) if m["y"] else f.pub.year
-        if mo is None or y is None or not (_valid_day(y, mo, d) and _valid_day(y, mo, dd) and dd > d):
+        yr = int(m["y"]) if m["y"] else f.pub.year
+        if mo is None or yr is None or not (_valid_day(yr, mo, d) and _valid_day(yr, mo, dd) and dd > d):
             continue
         basis = f"'{m.group()}'" + ("" if m["y"] else f" in an article of {f.pub.label()}: the year is the article's")
-        f.add(m, f"{y:04d}-{mo:02d}-{d:02d}/{y:04d}-{mo:02d}-{dd:02d}", "event", basis)
+        f.add(m, f"{yr:04d}-{mo:02d}-{d:02d}/{yr:04d}-{mo:02d}-{dd:02d}", "event", basis)
     for m in _ZH_DAY.finditer(s):
-        mo, d = _zh_int(m["m"]), _zh_int(m["d"])
-        if mo is None or d is None:
+        zm, zd = _zh_int(m["m"]), _zh_int(m["d"])
+        if zm is None or zd is None:
             continue
-        f.day_in_pub_year(m, mo, d, int(m["y"]) if m["y"] else None, m["rel"] or "")
+        f.day_in_pub_year(m, zm, zd, int(m["y"]) if m["y"] else None, m["rel"] or "")
     for m in _ZH_MONTH.finditer(s):
         mo = _zh_int(m["m"])
         if mo is None:
