@@ -40,6 +40,7 @@ _BILATERAL = re.compile(
     r"|Việt\s*[-–]\s*Trung|Trung\s*[-–]\s*Việt",
     re.I,
 )
+_BOUNDARY = re.compile(r"[,;:]\s|[，；：、。]|\s[–—]\s|\s(?:và|and|while|but|còn)\s(?=(?:trong|in|during|vào|từ)\b)")
 _DELIM = set(",;:，；：、")
 _NEXT_CLAUSE = re.compile(
     r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
@@ -174,6 +175,7 @@ def excerpt(text: str, core: tuple[int, int], extra: tuple[int, int] | None = No
             lo, hi = nlo, nhi
     while excerpt_words(text[units[lo][0] : units[hi][1]]) > MAX_WORDS and hi > lo:
         hi -= 1  # a figure so long it overflows: keep its start
+    keep_lo, keep_hi = lo, hi
     grew = True
     turn = 0
     while grew:
@@ -187,15 +189,19 @@ def excerpt(text: str, core: tuple[int, int], extra: tuple[int, int] | None = No
                 grew = True
         turn += 1
     a, b = units[lo][0], units[hi][1]
-    # Trim a dangling clause fragment at either end when a clause boundary lies close to it.
-    piece = text[a:b]
-    first = min((piece.find(ch) for ch in _DELIM if 0 <= piece.find(ch) < (core[0] - a)), default=-1)
-    if 0 <= first < len(piece) // 3:
-        a += first + 1
-    piece = text[a:b]
-    last = max((piece.rfind(ch) for ch in _DELIM if piece.rfind(ch) >= core[1] - a), default=-1)
-    if last > 0 and len(piece) - last < len(piece) // 3:
-        b = a + last
+    # Cut the fragments of other clauses at either end: the excerpt starts and ends at clause boundaries
+    # where the words it must hold (the figure, its date) allow.
+    need_lo, need_hi = units[keep_lo][0], units[keep_hi][1]
+    if a > 0:
+        lead = [m.end() for m in _BOUNDARY.finditer(text, a, need_lo) if excerpt_words(text[m.end() : b]) >= 8]
+        if lead:
+            a = lead[-1]
+    if b < len(text):
+        for tail in _BOUNDARY.finditer(text, max(a, need_hi - 1), b):
+            kept = text[a : tail.start()]
+            if excerpt_words(kept) >= 5 and kept.count("(") <= kept.count(")") and kept.count("（") <= kept.count("）"):
+                b = tail.start()
+                break
     return text[a:b].strip(" ,;:，；：、(（").strip()
 
 

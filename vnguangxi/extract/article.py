@@ -91,7 +91,7 @@ def is_chrome(line: str, language: str) -> bool:
         return True
     if _CAPTION.search(s) and len(s.split()) <= 40:
         return True
-    if _ZH_STAMP.match(s) or _CODE.search(s):
+    if _ZH_STAMP.match(s) or _CODE.search(s) or _STAMP_LEAD.match(s):
         return True
     if not _END.search(s):
         letters = sum(1 for ch in s if ch.isalpha())
@@ -106,6 +106,7 @@ def is_chrome(line: str, language: str) -> bool:
     return False
 
 
+_STAMP_LEAD = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\b", re.I)  # a copy's date stamp, then its headline
 _ZH_STAMP = re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}[日号]?\s*(?:星期.|周.)?\s*(?:\d{1,2}:\d{2})?\s*$")
 _CODE = re.compile(r"刊号|ISSN|版权所有|Copyright|All rights reserved|^\s*(?:Tags?|Từ khóa)\s*:", re.I)
 
