@@ -40,7 +40,9 @@ _BILATERAL = re.compile(
     r"|Việt\s*[-–]\s*Trung|Trung\s*[-–]\s*Việt",
     re.I,
 )
-_BOUNDARY = re.compile(r"[,;:]\s|[，；：、。]|\s[–—]\s|\s(?:và|and|while|but|còn)\s(?=(?:trong|in|during|vào|từ)\b)")
+_BOUNDARY = re.compile(
+    r"[,;:](?:\s|(?=[\u4e00-\u9fff“]))|(?<=[\u4e00-\u9fff%）)”])[,;:]|[，；：、。]|\s[–—]\s|\s(?:và|and|while|but|còn)\s(?=(?:trong|in|during|vào|từ)\b)"
+)
 _DELIM = set(",;:，；：、")
 _NEXT_CLAUSE = re.compile(
     r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
@@ -168,14 +170,16 @@ def excerpt(text: str, core: tuple[int, int], extra: tuple[int, int] | None = No
         return len(units) - 1
 
     lo, hi = index_of(core[0], False), index_of(core[1], True)
+    need_lo, need_hi = core
     if extra is not None:
         elo, ehi = index_of(extra[0], False), index_of(extra[1], True)
         nlo, nhi = min(lo, elo), max(hi, ehi)
         if excerpt_words(text[units[nlo][0] : units[nhi][1]]) <= MAX_WORDS:
             lo, hi = nlo, nhi
+            need_lo, need_hi = min(core[0], extra[0]), max(core[1], extra[1])
     while excerpt_words(text[units[lo][0] : units[hi][1]]) > MAX_WORDS and hi > lo:
         hi -= 1  # a figure so long it overflows: keep its start
-    keep_lo, keep_hi = lo, hi
+    need_hi = min(need_hi, units[hi][1])
     grew = True
     turn = 0
     while grew:
@@ -191,9 +195,8 @@ def excerpt(text: str, core: tuple[int, int], extra: tuple[int, int] | None = No
     a, b = units[lo][0], units[hi][1]
     # Cut the fragments of other clauses at either end: the excerpt starts and ends at clause boundaries
     # where the words it must hold (the figure, its date) allow.
-    need_lo, need_hi = units[keep_lo][0], units[keep_hi][1]
     if a > 0:
-        lead = [m.end() for m in _BOUNDARY.finditer(text, a, need_lo) if excerpt_words(text[m.end() : b]) >= 8]
+        lead = [m.end() for m in _BOUNDARY.finditer(text, a, need_lo) if excerpt_words(text[m.end() : b]) >= 5]
         if lead:
             a = lead[-1]
     if b < len(text):

@@ -76,7 +76,7 @@ _CAPTION = re.compile(
     r"\((?:Photo|Ảnh|Nguồn|Source)\s*:[^)]*\)\s*$|hinh anh \d|图片来源|图源[:：]|^\s*(?:Photo|Ảnh)\s*:", re.I
 )
 _NAV = re.compile(
-    r"首页\s*>|>\s*正文|^\s*(?:来源|责任编辑|编辑|作者|发布时间)\s*[:：]|^\s*-\s*发布时间|分享|^\s*(?:Home|Trang chủ)\s*[>/]"  # noqa: E501
+    r"首页\s*>|>\s*正文|^\s*正在阅读|^\s*(?:来源|责任编辑|编辑|作者|发布时间)\s*[:：]|^\s*-\s*发布时间|分享|^\s*(?:Home|Trang chủ)\s*[>/]"  # noqa: E501
 )
 _END = re.compile(r"[.!?。！？;；:：”\"')）…]\s*$")
 
@@ -97,7 +97,8 @@ def is_chrome(line: str, language: str) -> bool:
         letters = sum(1 for ch in s if ch.isalpha())
         if letters < 4:
             return True  # "12 2017": numbers with no words
-        if _HAN.search(s) and len(s.split()) >= 3 and not re.search(r"[。，,]", s):
+        chunks = [c for c in s.split() if _HAN.search(c)]
+        if len(chunks) >= 4 or (len(chunks) >= 3 and not re.search(r"[。，,]", s)):
             return True  # a row of headlines or menu items
         if not re.search(r"\d", s):
             size = len(_HAN.findall(s)) / 2 + len(_HAN.sub(" ", s).split()) if _HAN.search(s) else len(s.split())
