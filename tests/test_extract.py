@@ -158,6 +158,35 @@ def test_stated_keeps_adverb_qualifier_not_verb(reg: Registry) -> None:
     assert [d.quantity.stated for d in ds if d.quantity] == ["90 billion CNY", "nearly 15 billion USD"]
 
 
+def test_traditional_chinese_figures(reg: Registry) -> None:
+    ds = drafts(reg, "本港總投資額90億元人民幣，新增12萬噸貨物。", published="2017-09-13")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(9_000_000_000, "CNY"), (120_000, "tonnes")]
+    assert [d.quantity.stated for d in ds if d.quantity] == ["90億元人民幣", "12萬噸"]
+
+
+def test_chinese_classifier_takes_the_noun_before(reg: Registry) -> None:
+    ds = drafts(reg, "本港至越南的航线已开通14条。", published="2024-09-23")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(14, "routes")]
+
+
+def test_range_bounds_share_the_unit(reg: Registry) -> None:
+    zh = drafts(reg, "今年以来，本港日均旅客维持在1.2万至1.5万人次。", published="2024-03-29")
+    en = drafts(reg, "Ben Cang now handles 300 to 400 trucks a day.", published="2024-03-29")
+    assert [(v, u) for v, u, _, _ in figures(zh)] == [(12_000, "visits"), (15_000, "visits")]
+    assert [(v, u) for v, u, _, _ in figures(en)] == [(300, "vehicles"), (400, "vehicles")]
+
+
+def test_numbered_names_are_not_counts(reg: Registry) -> None:
+    ds = drafts(reg, "本港二桥口岸开放获得批复，两国将加快建设。", published="2024-03-29")
+    assert figures(ds) == []
+
+
+def test_scaled_decimals_are_exact(reg: Registry) -> None:
+    ds = drafts(reg, "The project in Ben Cang costs VND8.31 trillion ($358 million).", published="2019-10-01")
+    (d,) = [d for d in ds if d.quantity]
+    assert d.to_dict()["quantity"]["value"] == 8_310_000_000_000
+
+
 # ------------------------------------------------------------------------------ dates
 
 
@@ -277,6 +306,19 @@ def test_speaker_carried_to_he_said(reg: Registry) -> None:
 
 
 # ------------------------------------------------------------------------------ excerpts and drafts
+
+
+def test_excerpt_ends_at_a_clause_boundary() -> None:
+    sentence = (
+        "Officials in the northern border province said that exports through the crossing reached "
+        "5 billion USD last year, while imports through the same crossing grew by a fifth."
+    )
+    ex = excerpt(
+        sentence,
+        (sentence.index("5 billion"), sentence.index("USD") + 3),
+        (sentence.index("last"), sentence.index("year,") + 4),
+    )
+    assert ex.endswith("5 billion USD last year")
 
 
 def test_excerpt_is_verbatim_and_short() -> None:

@@ -39,6 +39,13 @@ class Quantity:
         return out
 
 
+def scaled(value: float, scale: float) -> float:
+    """value × scale without binary noise: 8.31 × 10¹² is 8310000000000, not 8310000000000.001."""
+    from decimal import Decimal
+
+    return float(Decimal(repr(value)) * Decimal(int(scale)))
+
+
 def number(value: float) -> int | float:
     """An integer where the value is whole (300000000000, not 3e11), else the float rounded to 6 places."""
     rounded = round(value, 6)
@@ -341,7 +348,11 @@ def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None
 
     out: list[Quantity] = []
     if language == "zh":
-        out += _find_zh(sentence, skipped)
+        from vnguangxi.extract.hanzi import simplified
+
+        out += _find_zh(simplified(sentence), skipped)
+        for q in out:  # stated as printed, in the article's own characters
+            q.stated = sentence[q.start : q.end] if q.stated == simplified(sentence)[q.start : q.end] else q.stated
     else:
         out += _find_latin(sentence, language, skipped)
     out.sort(key=lambda q: q.start)
@@ -470,9 +481,7 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
             qual = _QUAL_AFTER_WORD.get(tail.group().strip().lower(), qual)
         start = a - qlen if qlen else a
         out.append(
-            Quantity(
-                round(value * scale, 6), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed
-            )
+            Quantity(scaled(value, scale), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed)
         )
     out += _ordinals_latin(sentence, language, is_skipped)
     if language == "en":
@@ -551,13 +560,15 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
             unit = _ZH_CURRENCY[m["suf"]]
         else:
             found = _noun_unit(sentence[b:], _ZH_NOUNS, 4, "zh")
-            if found and found[1] <= 3:
+            if found:
                 unit, length = found
                 b += length
                 if unit == "items":  # a bare classifier (26条): the noun may come before ("航线已开通26条")
                     unit = _zh_noun_before(sentence[max(0, a - 10) : a]) or unit
-        if value == 2 and unit == "countries":
-            continue  # 两国: the two countries, a reference rather than a figure
+        if value == 2 and (unit == "countries" or (is_word and unit in ("localities", "provinces"))):
+            continue  # 两国, 两区省: the two parties, a reference rather than a figure
+        if is_word and re.match(r"[桥号期]", sentence[m.end("num") :]):
+            continue  # 二桥: a name (the Second Bridge), not a count
         if is_word and (unit is None or unit == "items" or value == 1):
             continue  # 一带一路, 一个: a numeral with no counted noun is not a figure
         if unit is None:
@@ -578,9 +589,7 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
             qual = _QUAL_AFTER_WORD.get(tail.group().strip(), qual)
         start = a - qlen if qlen else a
         out.append(
-            Quantity(
-                round(value * scale, 6), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed
-            )
+            Quantity(scaled(value, scale), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed)
         )
     for m in _ZH_TOP.finditer(sentence):
         if not skip(m.start(), m.end()):

@@ -643,6 +643,19 @@ def _zh(f: _Finder) -> None:
 
 def find(sentence: str, language: str, pub: Pub) -> list[When]:
     """Every date phrase of a sentence (comparisons included, marked as such), in order."""
+    if language == "zh":
+        from vnguangxi.extract.hanzi import simplified
+
+        printed = sentence
+        sentence = simplified(sentence)
+        found = find_in(sentence, language, pub)
+        for w in found:
+            w.phrase = printed[w.start : w.end].strip() if w.phrase == sentence[w.start : w.end].strip() else w.phrase
+        return found
+    return find_in(sentence, language, pub)
+
+
+def find_in(sentence: str, language: str, pub: Pub) -> list[When]:
     f = _Finder(sentence, pub)
     {"zh": _zh, "vi": _vi}.get(language, _en)(f)
     if language != "en" and re.search(r"[A-Za-z]{3}", sentence) and language != "vi":
