@@ -35,6 +35,17 @@ _SUBJECT_BEFORE = re.compile(
     r"^(?:The (?:city|province|region|town|county|district|locality|two (?:sides|localities|provinces))|Both sides"
     r"|It|Its)\b|^(?:Tỉnh|Thành phố|Hai bên|Địa phương)\b(?! [A-ZĐ])|^(?:该市|该省|该区|该县|双方|两地)"
 )
+# A group named before by its members: "the five Vietnamese localities", "the localities", "四省", "các tỉnh".
+_GROUP = re.compile(
+    r"\b(?:the|these|all|both)\s+(?:\w+\s+){0,2}(?:localities|provinces|cities|regions)\b"
+    r"|\b(?:các|những|\d+|bốn|năm|sáu)\s+(?:tỉnh|địa phương)\b|[四五六\d]+(?:省|区省|省区|地)",
+    re.I,
+)
+_SIDES = re.compile(
+    r"\b(?:both sides|the two sides|both localities|the two localities|the two provinces|the two regions)\b"
+    r"|\b(?:hai bên|hai tỉnh|hai địa phương)\b|双方|两地|两省区|两区省",
+    re.I,
+)
 _BILATERAL = re.compile(
     r"\b(?:the two countries|both countries|the two nations|bilateral|two-way)\b|两国|中越|越中|hai nước|song phương"
     r"|Việt\s*[-–]\s*Trung|Trung\s*[-–]\s*Việt",
@@ -289,6 +300,9 @@ def extract_text(
         ctx.paragraph = x.sentence.paragraph
         if x.places:
             ctx.places = x.places
+            named = [p for p in x.places if p not in ("vn", "cn")]
+            if len(named) >= 3:
+                ctx.group = named
         if x.people:
             ctx.people = x.people
         periods = [w for w in x.whens if w.role == "own" and w.date and not w.claim]
@@ -342,6 +356,7 @@ class _Context:
     people: list[str] = field(default_factory=list)
     period: When | None = None
     paragraph: int = -1
+    group: list[str] = field(default_factory=list)  # the last enumeration of three or more places
 
 
 _CLAUSE_END = re.compile(r"[;；]\s*|,\s+(?=(?:and|while|but|whereas|which|as well as|và|nhưng|đồng thời)\b)")
@@ -383,6 +398,15 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         if len(wider) > len(places):
             todo_common.append(f"places containing those named added: {', '.join(p for p in wider if p not in places)}")
             places = wider
+    if ctx.group and _GROUP.search(text) and not set(ctx.group) <= set(places):
+        added = [p for p in dict.fromkeys([*ctx.group, *ctx.main]) if p not in places]
+        places = [*places, *added]
+        todo_common.append(f"'{_GROUP.search(text).group()}' read as the places listed before: {', '.join(added)}")  # type: ignore[union-attr]
+    if _SIDES.search(text) and (ctx.places or ctx.main):
+        sides = [p for p in dict.fromkeys([*ctx.places, *ctx.main]) if p not in places]
+        if sides:
+            places = [*places, *sides]
+            todo_common.append(f"'both sides' read as {', '.join(sides)} (the places just named): confirm")
     both = [c for c in ("vn", "cn") if c in ctx.registry.places.order]
     if _BILATERAL.search(text) and len(both) == 2 and not set(both) <= set(places):
         places = list(dict.fromkeys([*places, *both]))

@@ -91,7 +91,7 @@ def is_chrome(line: str, language: str) -> bool:
         return True
     if _CAPTION.search(s) and len(s.split()) <= 40:
         return True
-    if _ZH_STAMP.match(s) or _CODE.search(s) or _STAMP_LEAD.match(s):
+    if _ZH_STAMP.match(s) or _CODE.search(s):
         return True
     if not _END.search(s):
         letters = sum(1 for ch in s if ch.isalpha())
@@ -107,7 +107,7 @@ def is_chrome(line: str, language: str) -> bool:
     return False
 
 
-_STAMP_LEAD = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\b", re.I)  # a copy's date stamp, then its headline
+_STAMP_LEAD = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\s*", re.I)  # a copy's date stamp, then its text
 _ZH_STAMP = re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}[日号]?\s*(?:星期.|周.)?\s*(?:\d{1,2}:\d{2})?\s*$")
 _CODE = re.compile(r"刊号|ISSN|版权所有|Copyright|All rights reserved|^\s*(?:Tags?|Từ khóa)\s*:", re.I)
 
@@ -159,6 +159,10 @@ def split_sentences(body: str, language: str) -> list[Sentence]:
     for paragraph, line in enumerate(body.split("\n")):
         here = offset
         offset += len(line) + 1
+        stamp = _STAMP_LEAD.match(line)
+        if stamp:  # a copy's date stamp before the text: set it aside, keep what follows
+            here += stamp.end()
+            line = line[stamp.end() :]
         if is_chrome(line, language):
             continue
         lang = detect_language(line) if language == "zh" or _HAN.search(line) else language
