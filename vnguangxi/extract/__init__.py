@@ -33,7 +33,7 @@ _CONTINUES = re.compile(
 # A subject that names a place of the previous sentence: "The city will …", "The province has …", "该市".
 _SUBJECT_BEFORE = re.compile(
     r"^(?:The (?:city|province|region|town|county|district|locality|two (?:sides|localities|provinces))|Both sides"
-    r"|It|Its)\b|^(?:Tỉnh|Thành phố|Hai bên|Địa phương)\b(?! [A-ZĐ])|^(?:该市|该省|该区|该县|双方|两地)"
+    r"|It|Its|They|Their)\b|^(?:Tỉnh|Thành phố|Hai bên|Địa phương)\b(?! [A-ZĐ])|^(?:该市|该省|该区|该县|双方|两地)"
 )
 # A group named before by its members: "the five Vietnamese localities", "the localities", "四省", "các tỉnh".
 _GROUP = re.compile(
@@ -403,10 +403,17 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         places = [*places, *added]
         todo_common.append(f"'{_GROUP.search(text).group()}' read as the places listed before: {', '.join(added)}")  # type: ignore[union-attr]
     if _SIDES.search(text) and (ctx.places or ctx.main):
-        sides = [p for p in dict.fromkeys([*ctx.places, *ctx.main]) if p not in places]
+        sides = [p for p in dict.fromkeys([*ctx.places, *ctx.group, *ctx.main]) if p not in places]
         if sides:
             places = [*places, *sides]
             todo_common.append(f"'both sides' read as {', '.join(sides)} (the places just named): confirm")
+    countries = ctx.registry.places.country
+    sides_named = {countries.get(p) for p in places if p not in ("vn", "cn")}
+    if len(sides_named) == 1:
+        other = [p for p in ctx.main if countries.get(p) not in sides_named and p not in places]
+        if other:
+            places = [*places, *other]
+            todo_common.append(f"the other side taken as the article's main place(s): {', '.join(other)}: confirm")
     both = [c for c in ("vn", "cn") if c in ctx.registry.places.order]
     if _BILATERAL.search(text) and len(both) == 2 and not set(both) <= set(places):
         places = list(dict.fromkeys([*places, *both]))

@@ -41,6 +41,7 @@ class Matcher:
     capital: set[str] = field(default_factory=set)  # folded names the registry writes with a capital
     order: dict[str, int] = field(default_factory=dict)  # id → specificity (higher first)
     parent: dict[str, str] = field(default_factory=dict)  # id → the parent to add with it (up to a province)
+    country: dict[str, str] = field(default_factory=dict)  # id → its country id
 
     def with_parents(self, ids: list[str]) -> list[str]:
         """The places and the parents that contain them, up to the province or region: a border gate
@@ -123,6 +124,9 @@ def places(entries: list[dict[str, Any]]) -> Matcher:
     matcher = _build(names, {i: depth(i) for i in parent})
     kinds = {e["id"]: e.get("kind") for e in entries if isinstance(e.get("id"), str)}
     top = {"country", "province", "autonomous-region", "centrally-run-city", "municipality"}
+    matcher.country = {
+        e["id"]: e["country"] for e in entries if isinstance(e.get("id"), str) and isinstance(e.get("country"), str)
+    }
     matcher.parent = {
         i: p for i, p in parent.items() if isinstance(p, str) and kinds.get(i) not in top and kinds.get(p) != "country"
     }
