@@ -246,6 +246,23 @@ def test_by_year_is_a_due_date(reg: Registry) -> None:
         assert (d.date, d.date_kind, d.status) == ("2030", "due", "planned")
 
 
+def test_a_deadline_already_past_is_an_as_of_date(reg: Registry) -> None:
+    en = drafts(reg, "By the end of 2023, Ben Cang had attracted 40 projects.", published="2024-05-01")
+    zh = drafts(reg, "截至2023年底，本港累计引进项目40个。", published="2024-05-01")
+    for d in (one(en, 40), one(zh, 40)):
+        assert (d.date, d.date_kind, d.status) == ("2023", "as-of", "done")
+
+
+def test_sentence_final_date_dates_the_whole_sentence(reg: Registry) -> None:
+    ds = drafts(reg, "Exports from Ben Cang reached 2 million tonnes, worth US$900 million, in 2022.", "2024-05-01")
+    assert {d.date for d in ds if d.quantity} == {"2022"}
+
+
+def test_over_a_span_of_time_is_not_more_than(reg: Registry) -> None:
+    ds = drafts(reg, "The fair in Ben Cang drew about 8,000 visitors over four days.", "2024-05-01")
+    assert [(v, u, q) for v, u, q, _ in figures(ds)] == [(8000, "people", "about"), (4, "days", "exact")]
+
+
 def test_vietnamese_day_month_year(reg: Registry) -> None:
     ds = drafts(reg, "Ngày 11/2/2026, Bến Cảng đón 1.200 lượt khách.", published="2026-02-12")
     assert one(ds, 1200).date == "2026-02-11"

@@ -247,6 +247,14 @@ def _choose(sentence: str, q: Quantity, own: list[When], paired: dict[int, When]
             d -= 1  # a tie goes to the phrase before the figure
         if d < best_d:
             best, best_d = w, d
+    if best is None:
+        # A date that ends the sentence after a comma ("…, worth US$800 million, in 2023.") dates it all.
+        for w in own:
+            if w.claim or w.start < q.end or re.search(r"\w", sentence[w.end :]):
+                continue
+            clause = re.split(r"[,;，；]", sentence[q.end : w.start])[-1]
+            if not clause.strip():
+                return w
     return best
 
 

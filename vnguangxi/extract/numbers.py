@@ -190,7 +190,8 @@ _VI_NOUNS: list[tuple[str, str]] = [
 _ZH_NOUNS: list[tuple[str, str]] = [
     ("人次", "visits"), ("人", "people"), ("名", "people"), ("位", "people"), ("对", "pairs"),
     ("个旅游团", "tour-groups"), ("旅游团", "tour-groups"), ("个团", "tour-groups"), ("吨", "tonnes"),
-    ("标箱", "TEU"), ("TEU", "TEU"), ("个集装箱", "containers"), ("集装箱", "containers"), ("辆", "vehicles"),
+    ("标箱", "TEU"), ("TEU", "TEU"), ("个集装箱", "containers"), ("集装箱", "containers"), ("辆次", "vehicles"),
+    ("辆", "vehicles"),
     ("车次", "vehicles"), ("台", "vehicles"), ("公顷", "hectares"), ("平方公里", "km2"), ("平方千米", "km2"),
     ("公里", "km"), ("千米", "km"), ("米", "m"), ("条车道", "lanes"), ("车道", "lanes"), ("条航线", "routes"),
     ("航线", "routes"), ("条线路", "routes"), ("个口岸", "border-gates"), ("口岸", "border-gates"),
@@ -252,6 +253,9 @@ def _qualifier(before: str) -> tuple[str, int]:
         if m:
             return qual, len(tail) - m.start()
     return "exact", 0
+
+
+_DURATION = frozenset({"days", "months", "years", "hours", "minutes"})
 
 
 # ------------------------------------------------------------------------------ patterns
@@ -455,6 +459,11 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
                 # "66,5 tỷ USD" where the currency follows a scale word: caught by the suffix group; a bare
                 # count of something unnamed is left for the curator.
                 pass
+        if unit is None and is_word and value >= 2:
+            plural = re.match(r"^\s+(?:[a-z-]+\s+){0,2}?([a-z]{3,}s)\b", after)
+            if plural and plural.group(1) not in ("sides", "parties", "others", "ways", "is", "was", "has", "does"):
+                unit, guessed = "items", True  # "three new logistics centres": a count of something unnamed
+                b += plural.end()
         if unit is None:
             if is_word:
                 continue  # "one of the", "two sides": a number word with no noun is not a figure
@@ -476,6 +485,8 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
         ):
             continue  # "the two countries", "the two provinces": a reference to the parties, not a figure
         qual, qlen = _qualifier(before)
+        if unit in _DURATION and re.search(r"\b(?:over|in|during|for)\s*$", before, re.I):
+            qual, qlen = "exact", 0  # "over three days": a span of time, not "more than"
         tail = _QUAL_AFTER.match(sentence[b:])
         if tail:
             qual = _QUAL_AFTER_WORD.get(tail.group().strip().lower(), qual)

@@ -225,7 +225,13 @@ class _Finder:
             basis = f"'{phrase}' in an article of {self.pub.label()} → due by {year}"
         else:
             basis = f"'{phrase}': a due date, {year}"
-        self.add(m, _month_end(year, month) if month else str(year), "due", basis)
+        date_ = _month_end(year, month) if month else str(year)
+        pub = self.pub.span
+        if pub is not None and parse(date_).end < pub.start:
+            # "by the end of 2023" in an article of 2024: a standing total as of then, not a deadline
+            self.add(m, date_, "as-of", f"'{phrase}': before the article's date ({self.pub.text}), so as of then")
+            return
+        self.add(m, date_, "due", basis)
 
     def weekday(self, m: re.Match[str], wd: int) -> None:
         phrase = m.group().strip()
@@ -545,8 +551,11 @@ _ZH_FIRST = re.compile(
     rf"(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:前(?P<n>{_ZH_N})个?月|(?P<h>上半年)|(?P<q>一季度|第一季度)|1[-—至到~](?P<n2>\d{{1,2}})月)"
 )
 _ZH_DUE = re.compile(
-    r"(?:到|至|力争到|计划到)?(?P<y>(?:19|20)\d\d)年(?:底)?(?:前|以前|之前)|(?:到|至|力争到|计划到)(?P<y2>(?:19|20)\d\d)年(?:底)?"
+    r"(?:到|(?<!截)至|力争到|计划到)?(?P<y>(?:19|20)\d\d)年(?:底)?(?:前|以前|之前)"
+    r"|(?:到|(?<![截止])至|力争到|计划到)(?P<y2>(?:19|20)\d\d)年(?:底)?"
 )
+# "截至2023年底", "截至3月22日": a total as of that date.
+_ZH_ASOF = re.compile(r"(?:截至|截止到?|到)(?P<y>(?:19|20)\d\d)年(?:(?P<m>\d{1,2})月)?(?:底|末)?(?![\d前])")
 _ZH_DAY = re.compile(
     r"(?:(?P<y>(?:19|20)\d\d)年|(?P<rel>今年|去年))?(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?P<d>\d{1,2}|[一二三四五六七八九十]+)[日号]"
 )
@@ -588,6 +597,11 @@ def _zh(f: _Finder) -> None:
             y -= 1
         mo = _zh_int(m["m"]) if m["m"] else None
         f.since(m, None if y is None else (_month_end(y, mo) if mo else str(y)))
+    for m in _ZH_ASOF.finditer(s):
+        if m.group().startswith("到") and f.pub.year is not None and int(m["y"]) >= f.pub.year:
+            continue  # 到2030年: a plan, read below
+        date_ = _month_end(int(m["y"]), int(m["m"])) if m["m"] else m["y"]
+        f.add(m, date_, "as-of", f"'{m.group()}': a total as of then")
     for m in _ZH_DUE.finditer(s):
         f.due(m, int(m["y"] or m["y2"]))
     for m in _ZH_DAYS.finditer(s):
