@@ -65,8 +65,8 @@ class Matcher:
                 key = " ".join(m.group(1).lower().replace("-", " ").split())
                 if key not in self.ids:
                     continue
-                if key in self.capital and not m.group(1)[0].isupper():
-                    continue
+                if key in self.capital and not any(w[:1].isupper() for w in m.group(1).split()):
+                    continue  # 'hữu nghị' (friendship) is not Hữu Nghị; 'cửa khẩu Móng Cái' is Móng Cái's gate
                 found.append(self.ids[key])
         if self.han is not None and _HAN.search(text):
             for m in self.han.finditer(text):

@@ -194,7 +194,7 @@ _ZH_NOUNS: list[tuple[str, str]] = [
     ("辆", "vehicles"),
     ("车次", "vehicles"), ("台", "vehicles"), ("公顷", "hectares"), ("平方公里", "km2"), ("平方千米", "km2"),
     ("公里", "km"), ("千米", "km"), ("米", "m"), ("条车道", "lanes"), ("车道", "lanes"), ("条航线", "routes"),
-    ("航线", "routes"), ("条线路", "routes"), ("个口岸", "border-gates"), ("口岸", "border-gates"),
+    ("航线", "routes"), ("线路", "routes"), ("条线路", "routes"), ("个口岸", "border-gates"), ("口岸", "border-gates"),
     ("个港口", "ports"), ("港口", "ports"), ("个航班", "flights"), ("架次", "flights"), ("航班", "flights"),
     ("趟", "trains"), ("列", "trains"), ("个项目", "projects"), ("项目", "projects"), ("家企业", "enterprises"),
     ("家", "enterprises"), ("名学生", "students"), ("名留学生", "students"), ("个代表团", "delegations"),

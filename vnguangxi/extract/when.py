@@ -595,7 +595,7 @@ def _zh(f: _Finder) -> None:
         y = int(m["y"]) if m["y"] else f.pub.year
         if y is not None and m["rel"] == "去年":
             y -= 1
-        mo = _zh_int(m["m"]) if m["m"] else None
+        mo = _zh_int(m["m"]) if m["m"] else (1 if m["rel"] else None)  # 今年以来: since January
         f.since(m, None if y is None else (_month_end(y, mo) if mo else str(y)))
     for m in _ZH_ASOF.finditer(s):
         if m.group().startswith("到") and f.pub.year is not None and int(m["y"]) >= f.pub.year:
