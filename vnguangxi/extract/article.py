@@ -109,7 +109,11 @@ def is_chrome(line: str, language: str) -> bool:
 
 _STAMP_LEAD = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\s*", re.I)  # a copy's date stamp, then its text
 _ZH_STAMP = re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}[日号]?\s*(?:星期.|周.)?\s*(?:\d{1,2}:\d{2})?\s*$")
-_CODE = re.compile(r"刊号|ISSN|版权所有|Copyright|All rights reserved|^\s*(?:Tags?|Từ khóa)\s*:", re.I)
+_CODE = re.compile(
+    r"刊号|ISSN|版权所有|Copyright|All rights reserved|^\s*(?:Tags?|Từ khóa|Lượt xem|Views?|阅读量?|浏览)\s*[:：]"
+    r"|^\s*\d{4}/\d{2}/\d{2},?\s+\d{1,2}:\d{2}",
+    re.I,
+)
 
 
 # ------------------------------------------------------------------------------ sentences

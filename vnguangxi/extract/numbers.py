@@ -138,6 +138,12 @@ _EN_NOUNS: list[tuple[str, str]] = [
     ("train trips", "trains"), ("freight trains", "trains"), ("flights", "flights"), ("flight", "flights"),
     ("visits", "visits"), ("visit", "visits"), ("crossings", "visits"), ("entries and exits", "visits"),
     ("arrivals", "visits"), ("trips", "trips"), ("trip", "trips"), ("round trips", "trips"),
+    ("working missions", "delegations"), ("missions", "delegations"), ("young people", "people"),
+    ("youths", "people"), ("cadres", "people"), ("staff", "people"), ("employees", "people"),
+    ("teachers", "people"), ("lecturers", "people"), ("children", "people"), ("farmers", "people"),
+    ("traders", "people"), ("drivers", "people"), ("peers", "people"), ("pupils", "students"),
+    ("vietnamese", "people"), ("chinese", "people"), ("sq.m", "hectares"), ("square metres", "hectares"),
+    ("square meters", "hectares"), ("m2", "hectares"), ("m²", "hectares"),
     ("people", "people"), ("persons", "people"), ("person", "people"), ("visitors", "people"),
     ("tourists", "people"), ("passengers", "people"), ("residents", "people"), ("workers", "people"),
     ("participants", "people"), ("athletes", "people"), ("cyclists", "people"), ("riders", "people"),
@@ -150,7 +156,7 @@ _EN_NOUNS: list[tuple[str, str]] = [
     ("contracts", "agreements"), ("accords", "agreements"), ("meetings", "meetings"), ("meeting", "meetings"),
     ("sessions", "sessions"), ("session", "sessions"), ("localities", "localities"), ("locality", "localities"),
     ("cities", "localities"), ("counties", "localities"), ("districts", "localities"),
-    ("provinces", "localities"), ("province", "localities"), ("tonnes", "tonnes"), ("tonne", "tonnes"),
+    ("provinces", "provinces"), ("province", "provinces"), ("tonnes", "tonnes"), ("tonne", "tonnes"),
     ("tons", "tonnes"), ("ton", "tonnes"), ("teus", "TEU"), ("teu", "TEU"), ("containers", "containers"),
     ("container", "containers"), ("vehicles", "vehicles"), ("vehicle", "vehicles"), ("trucks", "vehicles"),
     ("lorries", "vehicles"), ("cars", "vehicles"), ("hectares", "hectares"), ("hectare", "hectares"),
@@ -176,7 +182,7 @@ _VI_NOUNS: list[tuple[str, str]] = [
     ("tuyến đường sắt", "railways"), ("đường sắt", "railways"), ("cửa khẩu", "border-gates"),
     ("thỏa thuận", "agreements"), ("thoả thuận", "agreements"), ("văn bản", "agreements"),
     ("biên bản", "agreements"), ("hiệp định", "agreements"), ("cuộc họp", "meetings"), ("cuộc gặp", "meetings"),
-    ("hội nghị", "meetings"), ("kỳ họp", "sessions"), ("phiên", "sessions"), ("tỉnh", "localities"),
+    ("hội nghị", "meetings"), ("kỳ họp", "sessions"), ("phiên", "sessions"), ("tỉnh", "provinces"),
     ("địa phương", "localities"), ("tấn", "tonnes"), ("container", "containers"), ("teu", "TEU"),
     ("phương tiện", "vehicles"), ("xe", "vehicles"), ("héc-ta", "hectares"), ("hécta", "hectares"),
     ("ha", "hectares"), ("km2", "km2"), ("km²", "km2"), ("km", "km"), ("m", "m"), ("làn", "lanes"),
@@ -189,7 +195,8 @@ _VI_NOUNS: list[tuple[str, str]] = [
 ]  # fmt: skip
 _ZH_NOUNS: list[tuple[str, str]] = [
     ("人次", "visits"), ("人", "people"), ("名", "people"), ("位", "people"), ("对", "pairs"),
-    ("个旅游团", "tour-groups"), ("旅游团", "tour-groups"), ("个团", "tour-groups"), ("吨", "tonnes"),
+    ("个旅游团", "tour-groups"), ("旅行团", "tour-groups"), ("团组", "delegations"), ("患者", "patients"),
+    ("病例", "patients"), ("平方米", "hectares"), ("旅游团", "tour-groups"), ("个团", "tour-groups"), ("吨", "tonnes"),
     ("标箱", "TEU"), ("TEU", "TEU"), ("个集装箱", "containers"), ("集装箱", "containers"), ("辆次", "vehicles"),
     ("辆", "vehicles"),
     ("车次", "vehicles"), ("台", "vehicles"), ("公顷", "hectares"), ("平方公里", "km2"), ("平方千米", "km2"),
@@ -198,10 +205,12 @@ _ZH_NOUNS: list[tuple[str, str]] = [
     ("个港口", "ports"), ("港口", "ports"), ("个航班", "flights"), ("架次", "flights"), ("航班", "flights"),
     ("趟", "trains"), ("列", "trains"), ("个项目", "projects"), ("项目", "projects"), ("家企业", "enterprises"),
     ("家", "enterprises"), ("名学生", "students"), ("名留学生", "students"), ("个代表团", "delegations"),
-    ("场", "events"), ("个省", "localities"), ("省", "localities"), ("个国家", "countries"), ("国", "countries"),
+    ("场", "events"), ("区省", "localities"), ("省区", "localities"), ("个省", "provinces"), ("省", "provinces"),
+    ("个国家", "countries"), ("国", "countries"),
     ("种", "kinds"), ("类", "kinds"), ("份", "agreements"), ("项协议", "agreements"), ("个月", "months"),
     ("次", "times"), ("倍", "times"), ("天", "days"), ("小时", "hours"), ("分钟", "minutes"), ("年", "years"),
-    ("周年", "years"), ("个", "items"), ("项", "items"), ("批", "items"), ("条", "items"), ("座", "items"),
+    ("周年", "ordinal"), ("例", "items"), ("个", "items"), ("项", "items"), ("批", "items"), ("条", "items"),
+    ("座", "items"),
 ]  # fmt: skip
 _ZH_NOUNS.sort(key=lambda kv: -len(kv[0]))
 _EN_NOUNS.sort(key=lambda kv: -len(kv[0]))
@@ -304,7 +313,7 @@ def _noun_unit(after: str, nouns: list[tuple[str, str]], max_words: int, languag
     """The unit of the first known noun within a few words after a figure, and where it ends."""
     if language == "zh":
         head = after[:8]
-        for i in range(0, 4):
+        for i in range(0, 1):  # the unit follows the number directly: 39.4万吨, 3个, 10平方公里
             for noun, unit in nouns:
                 if head.startswith(noun, i):
                     return unit, i + len(noun)
@@ -319,7 +328,11 @@ def _noun_unit(after: str, nouns: list[tuple[str, str]], max_words: int, languag
         rest = low[w.start() :]
         for noun, unit in nouns:
             if rest.startswith(noun) and (len(rest) == len(noun) or not rest[len(noun)].isalnum()):
+                if noun in _NATIONALITIES and k + 1 < len(words) and words[k + 1].group() not in _AFTER_PEOPLE:
+                    break  # "five Vietnamese localities": an adjective here, not the people
                 return unit, w.start() + len(noun)
+        if w.group() == "of" and k + 1 < len(words) and words[k + 1].group() in ("their", "its", "his", "her"):
+            continue  # "1,000 of their Chinese peers"
         if w.group() in ("and", "or", "to", "from", "in", "of", "at", "with", "for", "by", "và", "của", "từ"):
             return None
     return None
@@ -333,6 +346,17 @@ def _stated(sentence: str, start: int, number_start: int, end: int) -> str:
     if start < number_start and _VERB.match(sentence[start:number_start]):
         start = number_start
     return sentence[start:end].strip()
+
+
+_NATIONALITIES = frozenset({"vietnamese", "chinese"})
+_AFTER_PEOPLE = frozenset(
+    {"and", "of", "in", "from", "were", "have", "had", "joined", "took", "participated", "attended", "who", "to"}
+)
+
+
+def found_noun(after: str, starts: tuple[str, ...]) -> bool:
+    head = after.lstrip().lower()
+    return head.startswith(starts)
 
 
 def _ends_in_digit_context(before: str) -> bool:
@@ -440,8 +464,8 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
             continue
         is_word = not raw[0].isdigit()
         value = parse_number(raw, language)
-        if value is None:
-            continue
+        if value is None or (language == "vi" and re.match(r"một\s+số\b", sentence[m.start("num") :], re.I)):
+            continue  # "một số": some
         scale = _SCALE.get((m["scale"] or "").lower(), 1.0)
         currency = _CURRENCY.get((m["pre"] or "").lower()) or _CURRENCY.get((m["suf"] or "").lower())
         unit: str | None = None
@@ -464,6 +488,8 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
             if plural and plural.group(1) not in ("sides", "parties", "others", "ways", "is", "was", "has", "does"):
                 unit, guessed = "items", True  # "three new logistics centres": a count of something unnamed
                 b += plural.end()
+        if unit == "hectares" and found_noun(after, ("sq.m", "square met", "m2", "m²")):
+            scale /= 10_000  # square metres, counted in hectares
         if unit is None:
             if is_word:
                 continue  # "one of the", "two sides": a number word with no noun is not a figure
@@ -574,6 +600,8 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
             if found:
                 unit, length = found
                 b += length
+                if sentence[:b].endswith("平方米"):
+                    scale /= 10_000  # square metres, counted in hectares
                 if unit == "items":  # a bare classifier (26条): the noun may come before ("航线已开通26条")
                     unit = _zh_noun_before(sentence[max(0, a - 10) : a]) or unit
         if value == 2 and (unit == "countries" or (is_word and unit in ("localities", "provinces"))):
@@ -606,6 +634,9 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
         if not skip(m.start(), m.end()):
             at = m.start("top")
             out.append(Quantity(1.0, "rank", "exact", sentence[at : m.end()], at, m.end()))
+    for m in _ZH_FIRST.finditer(sentence):
+        if not skip(m.start(), m.end()):
+            out.append(Quantity(1.0, "ordinal", "exact", m.group(), m.start(), m.end()))
     for m in _ORD_ZH.finditer(sentence):
         if skip(m.start(), m.end()):
             continue
@@ -633,7 +664,10 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
 _ZH_TOP = re.compile(
     r"(?:成为|是|为|保持|作为|位居)[\u4e00-\u9fff]{0,8}?(?P<top>(?:最大|最高|第一大)的?[\u4e00-\u9fff]{1,6})"
 )
-_ZH_RANK = re.compile(r"(?:位居|位列|排名|排|居|名列)[\u4e00-\u9fff]{0,12}$")
+_ZH_RANK = re.compile(
+    r"(?:位居|位列|排名|排|居|名列)[\u4e00-\u9fff]{0,12}$|(?:亚洲|世界|全国|全球|全区|全省|全市|东盟)$"
+)
+_ZH_FIRST = re.compile(r"首(?:个|条|座|家|批|届|趟|列|次|访|例)")
 _ZH_BEFORE = [(n, u) for n, u in _ZH_NOUNS if len(n) >= 2 and not n.startswith(("个", "家", "名", "条", "项"))]
 
 

@@ -153,6 +153,16 @@ class _Finder:
             return
         if year_word:
             y += -1 if year_word in ("last year", "去年", "năm ngoái", "năm trước") else 0
+        elif self.pub.span is not None and _valid_day(y, month, day) and date(y, month, day) > self.pub.span.end:
+            if _valid_day(y - 1, month, day):
+                self.add(
+                    m,
+                    f"{y - 1:04d}-{month:02d}-{day:02d}",
+                    "event",
+                    f"'{phrase}' in an article of {self.pub.label()}: after it in {y}, so {y - 1}",
+                    todo=f"'{phrase}' would fall after the article's date in {y}: taken as {y - 1}, unless a plan",
+                )
+            return
         if not _valid_day(y, month, day):
             return
         self.add(
@@ -273,6 +283,12 @@ _EN_CONSEC = re.compile(
     rf"\b(?:for\s+)?(?:the\s+)?(?:{_NUMW})(?:st|nd|rd|th)?\s+(?:consecutive|straight|successive)\s+years?\b|\b(?:{_NUMW})\s+years in a row\b",  # noqa: E501
     _E,
 )
+_EN_FROM_NOW = re.compile(
+    r"\bfrom (?:(?P<mon>"
+    + _MON
+    + r")\s+)?(?P<y>(?:19|20)\d\d) (?:up )?(?:to|till|until) (?:now|date|the present|today)\b",
+    re.I,
+)
 _EN_SINCE = re.compile(
     rf"\bsince\s+(?:(?:its|their|the|his|her)\s+[a-z-]+\s+(?:in\s+)?)?(?:(?P<mon>{_MON})\s+)?(?:(?P<rel>last year|this year)|(?P<y>(?:19|20)\d\d))|\bsince (?:the (?:beginning|start) of )?(?P<ty>this|the) year\b",  # noqa: E501
     _E,
@@ -317,6 +333,9 @@ def _en(f: _Finder) -> None:
         f.as_of_pub(m)
     for m in _EN_COMPARE.finditer(s):
         f.comparison(m)
+    for m in _EN_FROM_NOW.finditer(s):
+        mon = MONTHS.get((m["mon"] or "").lower().rstrip("."))
+        f.since(m, _month_end(int(m["y"]), mon) if mon else m["y"])
     for m in _EN_SINCE.finditer(s):
         y = f.pub.year
         mon = MONTHS.get((m["mon"] or "").lower().rstrip("."))
@@ -405,8 +424,13 @@ def _en(f: _Finder) -> None:
             else:
                 day = day - timedelta(days=1) if w == "yesterday" else day
                 f.add(m, day.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
-        elif m["n"] or m["n2"]:
+        elif (m["n"] or m["n2"]) and re.search(r"\bfor\s+$", s[: m.start()]):
             f.as_of_pub(m)  # "for the past 26 years": a standing fact, as of publication
+        elif m["n"] or m["n2"]:
+            n = _n(m["n"] or m["n2"] or "", "en")
+            y0 = f.pub.year or 0
+            if n and y0 and f.pub.text:
+                f.since(m, str(y0 - n))  # "over the past five years": a period up to publication
         else:
             f.add(m, None, "period", f"'{m.group().strip()}'", todo=f"which years does '{m.group().strip()}' mean?")
     for m in _EN_YEAR.finditer(s):
@@ -544,6 +568,7 @@ _ZH_COMPARE = re.compile(
     r"同比|环比|比上年(?:同期)?|比去年(?:同期)?|较上年(?:同期)?|较去年(?:同期)?|与去年同期相比|上年同期|去年同期|比(?:19|20)\d\d年|较(?:19|20)\d\d年"
 )
 _ZH_CONSEC = re.compile(rf"连续(?:{_ZH_N})年")
+_ZH_RECENT = re.compile(rf"近(?P<n>{_ZH_N})年(?:来|以来)?")
 _ZH_SINCE = re.compile(
     r"(?:自|从)?(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?:份)?)?以来"
 )
@@ -589,6 +614,10 @@ def _zh(f: _Finder) -> None:
         else:
             n = _zh_int(m["n"] or m["n2"])
         f.first_months(m, n, int(m["y"]) if m["y"] else None, -1 if m["rel"] == "去年" else 0)
+    for m in _ZH_RECENT.finditer(s):
+        n = _zh_int(m["n"])
+        if n and f.pub.year is not None:
+            f.since(m, str(f.pub.year - n))
     for m in _ZH_SINCE.finditer(s):
         if not (m["rel"] or m["y"] or m["m"]):
             continue
@@ -669,8 +698,13 @@ def find(sentence: str, language: str, pub: Pub) -> list[When]:
     return find_in(sentence, language, pub)
 
 
+_DOTTED = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[./](?P<m>\d{1,2})[./](?P<d>\d{1,2})(?![\d.])")
+
+
 def find_in(sentence: str, language: str, pub: Pub) -> list[When]:
     f = _Finder(sentence, pub)
+    for m in _DOTTED.finditer(sentence):
+        f.day_in_pub_year(m, int(m["m"]), int(m["d"]), int(m["y"]))
     {"zh": _zh, "vi": _vi}.get(language, _en)(f)
     if language != "en" and re.search(r"[A-Za-z]{3}", sentence) and language != "vi":
         _en(f)
