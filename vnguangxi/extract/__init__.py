@@ -55,6 +55,7 @@ _BOUNDARY = re.compile(
     r"[,;:](?:\s|(?=[\u4e00-\u9fff“]))|(?<=[\u4e00-\u9fff%）)”])[,;:]|[，；：、。]|\s[–—]\s|\s(?:và|and|while|but|còn)\s(?=(?:trong|in|during|vào|từ)\b)"
 )
 _DELIM = set(",;:，；：、")
+_IS_CLAUSE = re.compile(r"(?:[,;，；]\s*)(?:it |which |and )?(?:is|are|remains|là|是|为|系)\b", re.I)
 _NEXT_CLAUSE = re.compile(
     r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
 )
@@ -235,9 +236,12 @@ def _choose(sentence: str, q: Quantity, own: list[When], paired: dict[int, When]
             return w
     best: When | None = None
     best_d = 10**9
+    brackets = [(m.start(), m.end()) for m in re.finditer(r"[(（][^()（）]*[)）]", sentence)]
     for w in own:
-        if w.claim:
-            continue
+        if w.claim or any(a <= w.start < b for a, b in brackets):
+            continue  # a date in brackets annotates something else: "75周年(1950.1.18—2025.1.18)"
+        if w.end <= q.start and _IS_CLAUSE.search(sentence[w.end : q.start]):
+            continue  # "set up in August 2019, it is one of 3 zones": what it is now, not then
         between = sentence[q.end : w.start]
         if w.start >= q.end and not w.ongoing and (any(ch in _DELIM for ch in between) or _NEXT_CLAUSE.search(between)):
             continue  # a date after a clause boundary or a conjunction belongs to the next clause

@@ -91,7 +91,7 @@ def is_chrome(line: str, language: str) -> bool:
         return True
     if _CAPTION.search(s) and len(s.split()) <= 40:
         return True
-    if _ZH_STAMP.match(s) or _CODE.search(s):
+    if _ZH_STAMP.match(s) or _CODE.search(s) or "丨" in s:  # 丨 marks a column name and headline
         return True
     if not _END.search(s):
         letters = sum(1 for ch in s if ch.isalpha())

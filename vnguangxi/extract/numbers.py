@@ -43,7 +43,7 @@ def scaled(value: float, scale: float) -> float:
     """value × scale without binary noise: 8.31 × 10¹² is 8310000000000, not 8310000000000.001."""
     from decimal import Decimal
 
-    return float(Decimal(repr(value)) * Decimal(int(scale)))
+    return float(Decimal(repr(value)) * Decimal(repr(scale)))
 
 
 def number(value: float) -> int | float:
@@ -205,7 +205,8 @@ _ZH_NOUNS: list[tuple[str, str]] = [
     ("个港口", "ports"), ("港口", "ports"), ("个航班", "flights"), ("架次", "flights"), ("航班", "flights"),
     ("趟", "trains"), ("列", "trains"), ("个项目", "projects"), ("项目", "projects"), ("家企业", "enterprises"),
     ("家", "enterprises"), ("名学生", "students"), ("名留学生", "students"), ("个代表团", "delegations"),
-    ("场", "events"), ("区省", "localities"), ("省区", "localities"), ("个省", "provinces"), ("省", "provinces"),
+    ("场", "events"), ("区省", "localities"), ("市", "localities"), ("县", "localities"), ("省区", "localities"),
+    ("个省", "provinces"), ("省", "provinces"),
     ("个国家", "countries"), ("国", "countries"),
     ("种", "kinds"), ("类", "kinds"), ("份", "agreements"), ("项协议", "agreements"), ("个月", "months"),
     ("次", "times"), ("倍", "times"), ("天", "days"), ("小时", "hours"), ("分钟", "minutes"), ("年", "years"),
@@ -303,7 +304,7 @@ _MONTHS = (
 _MONTH_BEFORE = re.compile(rf"(?:{_MONTHS})\.?\s*$")
 _MONTH_AFTER = re.compile(rf"^\s*(?:{_MONTHS})\b")
 _ORD_SKIP_AFTER = re.compile(
-    r"^\s*(?:time|half|quarter|months?|days?|weeks?|years?|phase|place|of\b|lady|secretary|vice|deputy|markets?"
+    r"^\s*(?:half|quarter|months?|days?|weeks?|years?|phase|place|of\b|lady|secretary|vice|deputy|markets?"
     r"|part(?:y|ies)|generation)",
     re.I,
 )
@@ -394,6 +395,8 @@ def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None
         kept.append(q)
     _elliptical(sentence, kept)
     _ranges(sentence, kept)
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
+    kept = [q for q in kept if not (q.unit_guessed and any(a <= q.start < b for a, b in quoted))]
     return _pair_equivalents(sentence, kept)
 
 
@@ -608,7 +611,8 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
             continue  # 两国, 两区省: the two parties, a reference rather than a figure
         if is_word and re.match(r"[桥号期]", sentence[m.end("num") :]):
             continue  # 二桥: a name (the Second Bridge), not a count
-        if is_word and (unit is None or unit == "items" or value == 1):
+        classifier = unit == "items" and value >= 2 and re.match(r"[个项条座家名批]", sentence[m.end("num") :])
+        if is_word and not classifier and (unit is None or unit == "items" or value == 1):
             continue  # 一带一路, 一个: a numeral with no counted noun is not a figure
         if unit is None:
             if re.fullmatch(r"(?:19|20)\d\d", raw) and scale == 1.0:

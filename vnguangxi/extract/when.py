@@ -331,11 +331,11 @@ def _en(f: _Finder) -> None:
     s = f.s
     for m in _EN_CONSEC.finditer(s):
         f.as_of_pub(m)
-    for m in _EN_COMPARE.finditer(s):
-        f.comparison(m)
     for m in _EN_FROM_NOW.finditer(s):
         mon = MONTHS.get((m["mon"] or "").lower().rstrip("."))
         f.since(m, _month_end(int(m["y"]), mon) if mon else m["y"])
+    for m in _EN_COMPARE.finditer(s):
+        f.comparison(m)
     for m in _EN_SINCE.finditer(s):
         y = f.pub.year
         mon = MONTHS.get((m["mon"] or "").lower().rstrip("."))
