@@ -78,5 +78,9 @@ def status(text: str) -> str:
 
 
 def claim_bearing(text: str, language: str) -> bool:
-    """A clause that says something happened or holds: it has a verb, not just a heading's words."""
-    return bool(_VERBISH.search(text))
+    """A clause that says something happened or holds: it has a verb, or it is long enough to hold one
+    (Vietnamese and Chinese verbs are too many to list), not just a heading's words."""
+    if _VERBISH.search(text):
+        return True
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return han >= 12 or len(text.split()) >= (8 if language == "vi" else 14)

@@ -69,8 +69,12 @@ class Matcher:
                     continue  # 'hữu nghị' (friendship) is not Hữu Nghị; 'cửa khẩu Móng Cái' is Móng Cái's gate
                 found.append(self.ids[key])
         if self.han is not None and _HAN.search(text):
-            for m in self.han.finditer(text):
-                found.append(self.ids[m.group()])
+            from vnguangxi.extract.hanzi import simplified
+
+            plain_han = simplified(text)
+            for source in (text, plain_han) if plain_han != text else (text,):
+                for m in self.han.finditer(source):
+                    found.append(self.ids[m.group()])
         out = list(dict.fromkeys(found))
         out.sort(key=lambda i: -self.order.get(i, 0))
         return out
