@@ -310,6 +310,29 @@ def test_chinese_places_by_substring_both_scripts(reg: Registry) -> None:
     assert set(traditional[0].localities) == {"harbour-town", "river-city"}
 
 
+def test_traditional_text_finds_a_simplified_name(reg: Registry) -> None:
+    simplified_only = Registry(
+        names.places(
+            [
+                *PLACES,
+                {
+                    "id": "east-port",
+                    "kind": "city",
+                    "country": "cn",
+                    "parent": "cn",
+                    "name_en": "Dong Gang",
+                    "name_zh": "东港",
+                },
+            ]
+        ),
+        names.people(PEOPLE),
+        {},
+        {},
+    )
+    ds = extract_text("東港口岸簽署3份協議。", "t.txt", simplified_only, published="2024-01-01").drafts
+    assert "east-port" in ds[0].localities
+
+
 def test_people_by_any_name(reg: Registry) -> None:
     ds = drafts(reg, "Tran An said Ben Cang handled 20 flights in 2024.")
     assert ds[0].people == ["tran-an"]

@@ -55,7 +55,7 @@ _BOUNDARY = re.compile(
     r"[,;:](?:\s|(?=[\u4e00-\u9fff“]))|(?<=[\u4e00-\u9fff%）)”])[,;:]|[，；：、。]|\s[–—]\s|\s(?:và|and|while|but|còn)\s(?=(?:trong|in|during|vào|từ)\b)"
 )
 _DELIM = set(",;:，；：、")
-_IS_CLAUSE = re.compile(r"(?:[,;，；]\s*)(?:it |which |and )?(?:is|are|remains|là|是|为|系)\b", re.I)
+_IS_CLAUSE = re.compile(r"[,;，；]\s*(?:(?:it |which |and )?(?:is|are|remains|là)\b|是|为|系)", re.I)
 _NEXT_CLAUSE = re.compile(
     r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
 )

@@ -279,7 +279,7 @@ _PCT = r"(?P<pct>%|％|\s?per\s?cent\b|\s?percent\b|\s?percentage points?\b)"
 _CUR_SUFFIX = r"(?P<suf>US dollars|U\.S\. dollars|dollars|yuan|CNY|RMB|USD|VND|dong)\b"
 
 _EN = re.compile(
-    rf"(?<![\w.,/-])(?:{_CUR_PREFIX})?(?P<num>{_NUM_LATIN}|(?i:{_EN_WORD_RX})\b)"
+    rf"(?<![\w.,/:-])(?:{_CUR_PREFIX})?(?P<num>{_NUM_LATIN}|(?i:{_EN_WORD_RX})\b)"
     rf"(?:[\s-]?{_EN_SCALE})?(?:{_PCT})?(?:\s{_CUR_SUFFIX})?(?![\w/])"
 )
 _VI = re.compile(
@@ -607,6 +607,8 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
                     scale /= 10_000  # square metres, counted in hectares
                 if unit == "items":  # a bare classifier (26条): the noun may come before ("航线已开通26条")
                     unit = _zh_noun_before(sentence[max(0, a - 10) : a]) or unit
+        if is_word and raw in ("百", "千", "万"):
+            continue  # 百年: a centenary, not a count of a hundred
         if value == 2 and (unit == "countries" or (is_word and unit in ("localities", "provinces"))):
             continue  # 两国, 两区省: the two parties, a reference rather than a figure
         if is_word and re.match(r"[桥号期]", sentence[m.end("num") :]):
