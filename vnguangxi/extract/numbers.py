@@ -139,7 +139,7 @@ _EN_NOUNS: list[tuple[str, str]] = [
     ("visits", "visits"), ("visit", "visits"), ("crossings", "visits"), ("entries and exits", "visits"),
     ("arrivals", "visits"), ("trips", "trips"), ("trip", "trips"), ("round trips", "trips"),
     ("working missions", "delegations"), ("missions", "delegations"), ("young people", "people"),
-    ("youths", "people"), ("cadres", "people"), ("staff", "people"), ("employees", "people"),
+    ("youths", "people"), ("youngsters", "people"), ("cadres", "people"), ("staff", "people"), ("employees", "people"),
     ("teachers", "people"), ("lecturers", "people"), ("children", "people"), ("farmers", "people"),
     ("traders", "people"), ("drivers", "people"), ("peers", "people"), ("pupils", "students"),
     ("vietnamese", "people"), ("chinese", "people"), ("sq.m", "hectares"), ("square metres", "hectares"),
@@ -404,6 +404,7 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』“]{1,40})[”\"」』]")
 _PART_OF = re.compile(
     r"\b(?:including|of which|of whom|among them|among which|out of which)\b|其中|trong đó|bao gồm", re.I
 )
+_MEASURE_WORDS = frozenset({"lượt", "chuyến"})
 _NOT_COUNTS = frozenset({"%", "CNY", "USD", "VND", "ordinal", "rank", "years", "items"})
 
 
@@ -419,10 +420,15 @@ def _ranges(sentence: str, qs: list[Quantity]) -> None:
 
 def _elliptical(sentence: str, qs: list[Quantity]) -> None:
     """'about 300 patients, including more than 120 from X': a count with no noun of its own, introduced as
-    part of the count before it, counts the same thing."""
+    part of the count before it, counts the same thing. So does a bare measure word after a fuller one:
+    '1.600 lượt xe …, hơn 2.000 lượt'."""
     for prev, q in zip(qs, qs[1:], strict=False):
         if q.unit_guessed and prev.unit not in _NOT_COUNTS and _PART_OF.search(sentence[prev.end : q.start]):
             q.unit, q.unit_guessed = prev.unit, False
+        bare = re.search(r"(\w+)\.?$", q.stated)
+        if bare and bare.group(1).lower() in _MEASURE_WORDS and prev.unit != q.unit:
+            if re.search(rf"\b{bare.group(1)}\s+\w+", prev.stated, re.I):
+                q.unit = prev.unit
 
 
 def _pair_equivalents(sentence: str, qs: list[Quantity]) -> list[Quantity]:
@@ -561,6 +567,8 @@ def _ordinals_latin(sentence: str, language: str, skip: Callable[[int, int], boo
             continue
         if _ORD_SKIP_AFTER.match(after) or re.match(r"^\s*(?:\d|[a-z]+ (?:months|years|days))", after):
             continue
+        if value == 3 and re.match(r"^\s*countr", after, re.I):
+            continue  # "third countries": other countries, not a sequence
         if _RANK_AFTER.match(after) or _RANK_BEFORE.search(before):
             rank = _RANK_AFTER.match(after)
             end = m.end() + (rank.end() if rank else 0)
