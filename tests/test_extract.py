@@ -187,6 +187,16 @@ def test_scaled_decimals_are_exact(reg: Registry) -> None:
     assert d.to_dict()["quantity"]["value"] == 8_310_000_000_000
 
 
+def test_anniversaries_and_firsts_are_ordinals(reg: Registry) -> None:
+    ds = drafts(reg, "今年是本港与河州湾结好30周年，双方开通首条跨境公交线路。", published="2024-05-01")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(30, "ordinal"), (1, "ordinal")]
+
+
+def test_counted_provinces_and_unnamed_plurals(reg: Registry) -> None:
+    ds = drafts(reg, "Leaders of four border provinces agreed to build three new logistics centres.", "2024-05-01")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(4, "provinces"), (3, "items")]
+
+
 # ------------------------------------------------------------------------------ dates
 
 
@@ -261,6 +271,18 @@ def test_sentence_final_date_dates_the_whole_sentence(reg: Registry) -> None:
 def test_over_a_span_of_time_is_not_more_than(reg: Registry) -> None:
     ds = drafts(reg, "The fair in Ben Cang drew about 8,000 visitors over four days.", "2024-05-01")
     assert [(v, u, q) for v, u, q, _ in figures(ds)] == [(8000, "people", "about"), (4, "days", "exact")]
+
+
+def test_the_past_year_runs_to_publication(reg: Registry) -> None:
+    en = drafts(reg, "Over the past year, Ben Cang received 120 flights.", published="2024-05-10")
+    zh = drafts(reg, "一年来，本港接待游客50万人次。", published="2024-05-10")
+    assert one(en, 120).date == "2023-05/2024-05-10"
+    assert one(zh, 500_000).date == "2023-05/2024-05-10"
+
+
+def test_chinese_year_before_a_count(reg: Registry) -> None:
+    ds = drafts(reg, "书记回顾了2021年5区省书记会晤的成果。", published="2022-02-25")
+    assert one(ds, 5).date == "2021"
 
 
 def test_vietnamese_day_month_year(reg: Registry) -> None:

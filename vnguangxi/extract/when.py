@@ -217,6 +217,15 @@ class _Finder:
             date_ = start
         self.add(m, date_, "period", f"'{phrase}' in an article of {self.pub.label()} → {start} to {end}", ongoing=True)
 
+    def past_year(self, m: re.Match[str]) -> None:
+        """'over the past year', '一年来', 'một năm qua': the twelve months up to publication."""
+        s = self.pub.span
+        if s is None or self.pub.month is None:
+            self.add(m, None, "period", f"'{m.group().strip()}' in {self.pub.label()}", ongoing=True)
+            return
+        y, mo = self.pub.month
+        self.since(m, f"{y - 1:04d}-{mo:02d}")
+
     def as_of_pub(self, m: re.Match[str], claim: bool = True) -> None:
         phrase = m.group().strip()
         if self.pub.text is None:
@@ -327,8 +336,15 @@ _EN_YEAR = re.compile(
 )
 
 
+_EN_PAST_YEAR = re.compile(r"\b(?:over|in|during) the (?:past|last) (?:year|12 months|twelve months)\b", re.I)
+_ZH_PAST_YEAR = re.compile(r"(?:过去)?一年(?:来|以来)|过去一年")
+_VI_PAST_YEAR = re.compile(r"\b(?:một năm qua|trong năm qua)\b", re.I)
+
+
 def _en(f: _Finder) -> None:
     s = f.s
+    for m in _EN_PAST_YEAR.finditer(s):
+        f.past_year(m)
     for m in _EN_CONSEC.finditer(s):
         f.as_of_pub(m)
     for m in _EN_FROM_NOW.finditer(s):
@@ -475,6 +491,8 @@ _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 def _vi(f: _Finder) -> None:
     s = f.s
+    for m in _VI_PAST_YEAR.finditer(s):
+        f.past_year(m)
     for m in _VI_CONSEC.finditer(s):
         f.as_of_pub(m)
     for m in _VI_COMPARE.finditer(s):
@@ -593,7 +611,7 @@ _ZH_MONTH = re.compile(
 _ZH_LONE_DAY = re.compile(r"(?<![\d月.])(?P<d>\d{1,2})日(?![\d])")
 _ZH_REL = re.compile(r"去年|今年|明年|昨天|昨日|今天|近年来|近年")
 _ZH_WEEKDAY = re.compile(r"(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])")
-_ZH_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)年(?!\d)")
+_ZH_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)年(?!\d{1,2}[月日号])")
 
 
 def _zh_int(text: str) -> int | None:
@@ -602,6 +620,8 @@ def _zh_int(text: str) -> int | None:
 
 def _zh(f: _Finder) -> None:
     s = f.s
+    for m in _ZH_PAST_YEAR.finditer(s):
+        f.past_year(m)
     for m in _ZH_CONSEC.finditer(s):
         f.as_of_pub(m)
     for m in _ZH_COMPARE.finditer(s):
