@@ -16,6 +16,8 @@ a sources registry gives its file). Only articles with curated facts are scored.
 - places: of the curated facts' places (implied ones included), the share that the drafts from the same
   sentence link;
 - excerpts: the share of draft excerpts found verbatim in the article and within 20 words;
+- topic and status guesses: of the curated facts with a draft from the same sentence, the share whose first
+  such draft guessed the curated topic and status (guesses the curator confirms; no target);
 - ms/article: extraction time in-process (the registry is loaded once, outside the timing).
 
 Targets (issue 12): figures recall and precision ≥ 0.90, relative dates ≥ 0.90, places ≥ 0.90, excerpts 100 %.
@@ -59,7 +61,10 @@ def load_facts(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, str
             except (OSError, tomli.TOMLDecodeError) as exc:
                 print(f"skipped {path}: {exc}", file=sys.stderr)
                 continue
-            facts += [f for f in data.get("facts", []) if isinstance(f, dict) and not f.get("draft")]
+            for f in data.get("facts", []):
+                if isinstance(f, dict) and not f.get("draft"):
+                    f.setdefault("topic", path.stem)
+                    facts.append(f)
             for s in data.get("sources", []):
                 if isinstance(s, dict) and "file" in s and "id" in s:
                     by_file[s["file"]] = s["id"]
@@ -160,6 +165,10 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
             if RELATIVE.search(f.get("date_basis", "")):
                 c["rel_total"] += 1
                 c["rel_ok"] += int(any(span_of(d.date) == span_of(f.get("date")) for d in near))
+            if near:
+                c["guess_total"] += 1
+                c["topic_ok"] += int(near[0].topic == f.get("topic"))
+                c["status_ok"] += int(near[0].status == f.get("status"))
             places = set(f.get("localities", []))
             linked = {p for d in near for p in d.localities}
             c["place_total"] += len(places)
@@ -197,6 +206,8 @@ def main() -> int:
                 "relative_dates": ratio(c["rel_ok"], c["rel_total"]),
                 "places": ratio(c["place_ok"], c["place_total"]),
                 "excerpts_verbatim": ratio(c["ex_ok"], c["ex_total"]),
+                "topic_guessed": ratio(c["topic_ok"], c["guess_total"]),
+                "status_guessed": ratio(c["status_ok"], c["guess_total"]),
                 "ms_per_article": f"{c['ms'] / c['articles']:.1f}" if c["articles"] else "—",
                 "counts": {k: round(v, 1) for k, v in c.items()},
             }
@@ -212,13 +223,16 @@ def main() -> int:
         "relative dates",
         "places",
         "excerpts",
+        "topic guess",
+        "status guess",
         "ms/article",
     )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in out:
         cells = [r["language"], str(r["articles"]), r["figures_recall"], r["figures_precision"], r["relative_dates"],
-                 r["places"], r["excerpts_verbatim"], r["ms_per_article"]]  # fmt: skip
+                 r["places"], r["excerpts_verbatim"], r["topic_guessed"], r["status_guessed"],
+                 r["ms_per_article"]]  # fmt: skip
         print("| " + " | ".join(cells) + " |")
     if args.per_article:
         print()
