@@ -47,7 +47,10 @@ _TOPIC_WORDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _PLANNED = re.compile(
     r"\bwill\b|\bplans?\b|\bplanned\b|\baims?\b|\bexpected\b|\bto be\b|\bis set to\b|\bintends?|\bpropos|\bstrive"
-    r"|\bsẽ\b|dự kiến|kế hoạch|phấn đấu|mục tiêu|đề xuất|将|计划|预计|力争|拟|争取|有望",
+    r"|\bagreed to\b|\bpledged?\b|\bcommit(?:ted|s)? to\b|\bsuggest|\bcalled for\b|\burged?\b|\bwould\b|\bshould\b"
+    r"|\bshall\b|\bhopes?\b|\blooks? forward|\bready to\b|\bupcoming\b|\bwants? to\b|\bwishe?s? to\b"
+    r"|\bsẽ\b|dự kiến|kế hoạch|phấn đấu|mục tiêu|đề xuất|đề nghị|thống nhất|\bcần\b|mong muốn|hướng tới|sẵn sàng"
+    r"|将|计划|预计|力争|拟|争取|有望|要|希望|愿|进一步|加快|推动",
     re.I,
 )
 _ONGOING = re.compile(
