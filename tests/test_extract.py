@@ -421,6 +421,12 @@ def test_page_chrome_is_not_cited(reg: Registry) -> None:
     assert [s.text for s in art.sentences] == ["Ben Cang handled 900 trucks in 2018."]
 
 
+def test_headline_figure_repeated_in_the_story_is_one_draft(reg: Registry) -> None:
+    text = "Ben Cang crossings top 30,000 a day\nBen Cang handled more than 30,000 crossings a day in March.\n"
+    ds = drafts(reg, text, "2024-03-29")
+    assert [d.excerpt for d in ds if d.quantity] == ["Ben Cang handled more than 30,000 crossings a day in March."]
+
+
 def test_guessed_topic_and_status_are_marked(reg: Registry) -> None:
     (d,) = drafts(reg, "Ben Cang will open 2 new routes to China by 2027.", "2025-01-01")
     rec = d.to_dict()

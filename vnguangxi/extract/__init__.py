@@ -54,6 +54,7 @@ _BILATERAL = re.compile(
 _BOUNDARY = re.compile(
     r"[,;:](?:\s|(?=[\u4e00-\u9fff“]))|(?<=[\u4e00-\u9fff%）)”])[,;:]|[，；：、。]|\s[–—]\s|\s(?:và|and|while|but|còn)\s(?=(?:trong|in|during|vào|từ)\b)"
 )
+_SENTENCE_END = re.compile(r"[.!?。！？;；…][”\"’')）]*\s*$")
 _DELIM = set(",;:，；：、")
 _IS_CLAUSE = re.compile(r"[,;，；]\s*(?:(?:it |which |and )?(?:is|are|remains|là)\b|是|为|系)", re.I)
 _NEXT_CLAUSE = re.compile(
@@ -112,6 +113,7 @@ class Draft:
     language: str
     todo: list[str] = field(default_factory=list)
     when: When | None = None
+    headline: bool = False  # drawn from a line with no sentence ending: a headline or a caption
 
     def to_dict(self) -> dict[str, Any]:
         """The fields of `list --json`, plus draft, guessed and todo."""
@@ -323,6 +325,17 @@ def extract_text(
     body = art.body
     kept: list[Draft] = []
     seen: set[tuple[str, str]] = set()
+    # A figure in a headline that the story prints again is one fact: keep the story's draft.
+    in_story = {(d.quantity.value, d.quantity.unit) for d in drafts if d.quantity is not None and not d.headline}
+    story_values = {value for value, _ in in_story}
+
+    def repeated(d: Draft) -> bool:
+        q = d.quantity
+        if not d.headline or q is None:
+            return False
+        return (q.value, q.unit) in in_story or (q.unit_guessed and q.value in story_values)
+
+    drafts = [d for d in drafts if not repeated(d)]
     for d in drafts:
         if d.excerpt not in body or not d.excerpt:
             continue
@@ -526,6 +539,7 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
                 language=s.language,
                 todo=todo,
                 when=w,
+                headline=not _SENTENCE_END.search(text),
             )
         )
     return out
