@@ -336,6 +336,8 @@ def _noun_unit(after: str, nouns: list[tuple[str, str]], max_words: int, languag
             continue  # "1,000 of their Chinese peers"
         if w.group() in ("and", "or", "to", "from", "in", "of", "at", "with", "for", "by", "và", "của", "từ"):
             return None
+        if w.group() in ("a", "an", "per", "each", "every", "mỗi") and k == 0:
+            return None  # "30,000 a day": a rate, the noun is what is counted per day, not the days
     return None
 
 
