@@ -285,6 +285,11 @@ def test_chinese_year_before_a_count(reg: Registry) -> None:
     assert one(ds, 5).date == "2021"
 
 
+def test_this_year_by_a_month_is_due_that_month(reg: Registry) -> None:
+    ds = drafts(reg, "The new lane at Ben Cang will open this year by December.", published="2025-06-18")
+    assert (ds[0].date, ds[0].date_kind, ds[0].status) == ("2025-12", "due", "planned")
+
+
 def test_vietnamese_day_month_year(reg: Registry) -> None:
     ds = drafts(reg, "Ngày 11/2/2026, Bến Cảng đón 1.200 lượt khách.", published="2026-02-12")
     assert one(ds, 1200).date == "2026-02-11"

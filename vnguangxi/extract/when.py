@@ -309,7 +309,7 @@ _EN_FIRST = re.compile(
     _E,
 )
 _EN_DUE = re.compile(
-    rf"\bby (?:the end of )?(?:(?P<mon>{_MON})\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next) year|(?P<ty>the year)|(?P<mon2>{_MON})\b)",  # noqa: E501
+    rf"\b(?:this year,?\s+)?by (?:the end of )?(?:(?P<mon>{_MON})\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next) year|(?P<ty>the year)|(?P<mon2>{_MON})\b(?:\s+this year)?)",  # noqa: E501
     _E,
 )
 _EN_FULL = re.compile(
