@@ -290,6 +290,12 @@ def test_this_year_by_a_month_is_due_that_month(reg: Registry) -> None:
     assert (ds[0].date, ds[0].date_kind, ds[0].status) == ("2025-12", "due", "planned")
 
 
+def test_cumulative_total_runs_from_the_launch_named_before(reg: Registry) -> None:
+    text = "2023年9月，本港跨境旅游试运行。截至今年4月，累计接待游客1.2万人次。"
+    d = one(drafts(reg, text, published="2024-04-17"), 12_000)
+    assert (d.date, d.date_kind) == ("2023-09/2024-04", "period")
+
+
 def test_vietnamese_day_month_year(reg: Registry) -> None:
     ds = drafts(reg, "Ngày 11/2/2026, Bến Cảng đón 1.200 lượt khách.", published="2026-02-12")
     assert one(ds, 1200).date == "2026-02-11"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vnguangxi.dates import DateError
+from vnguangxi.dates import parse as parse_date
 from vnguangxi.extract import article as art_mod
 from vnguangxi.extract import guess, names, numbers, when
 from vnguangxi.extract.article import Article, Sentence
@@ -53,6 +55,13 @@ _BILATERAL = re.compile(
 )
 _BOUNDARY = re.compile(
     r"[,;:](?:\s|(?=[\u4e00-\u9fff“]))|(?<=[\u4e00-\u9fff%）)”])[,;:]|[，；：、。]|\s[–—]\s|\s(?:và|and|while|but|còn)\s(?=(?:trong|in|during|vào|từ)\b)"
+)
+# A total that accumulates from a start named earlier: "累计", "in total since", "lũy kế".
+_CUMULATIVE = re.compile(r"累计|累積|\bcumulative(?:ly)?\b|\bin total\b|\baltogether\b|lũy kế|tổng cộng", re.I)
+_LAUNCH = re.compile(
+    r"\b(?:opened|launched|started|began|inaugurated|put into (?:operation|service)|came into operation|trial)\b"
+    r"|开通|启动|试运行|运营|开放|揭牌|挂牌|投入使用|khai trương|khánh thành|đưa vào|vận hành|thí điểm",
+    re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?。！？;；…][”\"’')）]*\s*$")
 _DELIM = set(",;:，；：、")
@@ -322,6 +331,10 @@ def extract_text(
         periods = [w for w in x.whens if w.role == "own" and w.date and not w.claim]
         if periods:
             ctx.period = periods[0]
+        if _LAUNCH.search(x.sentence.text):
+            started = [w for w in periods if w.kind in ("event", "period") and w.date]
+            if started:
+                ctx.launch = started[0]
     body = art.body
     kept: list[Draft] = []
     seen: set[tuple[str, str]] = set()
@@ -382,6 +395,7 @@ class _Context:
     period: When | None = None
     paragraph: int = -1
     group: list[str] = field(default_factory=list)  # the last enumeration of three or more places
+    launch: When | None = None  # the date something opened or started, for cumulative totals since
 
 
 _CLAUSE_END = re.compile(r"[;；]\s*|,\s+(?=(?:and|while|but|whereas|which|as well as|và|nhưng|đồng thời)\b)")
@@ -507,6 +521,16 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
                 todo.append("the sentence compares with another period: that figure may deserve its own fact")
             if q.unit in ("CNY", "USD", "VND", "%") or q.unit == "visits":
                 todo.append("series: does this figure belong to a series?")
+        if q is not None and date_ and ctx.launch is not None and ctx.launch.date and _CUMULATIVE.search(text):
+            start, end = ctx.launch.date.split("/")[0], date_.split("/")[-1]
+            try:
+                parse_date(f"{start}/{end}")  # only where the start comes before the end
+            except DateError:
+                pass
+            else:
+                date_, kind = f"{start}/{end}", "period"
+                basis = f"a cumulative total since '{ctx.launch.phrase}' ({start}) up to {end}"
+                todo.append(f"cumulative since '{ctx.launch.phrase}' (an earlier sentence): confirm the start")
         if date_ is None:
             todo.append("no publication date: pass --published")
         if q is not None:
