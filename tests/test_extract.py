@@ -276,8 +276,8 @@ def test_over_a_span_of_time_is_not_more_than(reg: Registry) -> None:
 def test_the_past_year_runs_to_publication(reg: Registry) -> None:
     en = drafts(reg, "Over the past year, Ben Cang received 120 flights.", published="2024-05-10")
     zh = drafts(reg, "一年来，本港接待游客50万人次。", published="2024-05-10")
-    assert one(en, 120).date == "2023-05/2024-05-10"
-    assert one(zh, 500_000).date == "2023-05/2024-05-10"
+    assert one(en, 120).date == "2023-05/2024-05"
+    assert one(zh, 500_000).date == "2023-05/2024-05"
 
 
 def test_chinese_year_before_a_count(reg: Registry) -> None:

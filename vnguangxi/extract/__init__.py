@@ -57,7 +57,12 @@ _BOUNDARY = re.compile(
     r"[,;:](?:\s|(?=[\u4e00-\u9fff“]))|(?<=[\u4e00-\u9fff%）)”])[,;:]|[，；：、。]|\s[–—]\s|\s(?:và|and|while|but|còn)\s(?=(?:trong|in|during|vào|từ)\b)"
 )
 # A total that accumulates from a start named earlier: "累计", "in total since", "lũy kế".
-_CUMULATIVE = re.compile(r"累计|累積|\bcumulative(?:ly)?\b|\bin total\b|\baltogether\b|lũy kế|tổng cộng", re.I)
+_CUMULATIVE = re.compile(
+    r"累计|累積|\bcumulative(?:ly)?\b|\bin total\b|\baltogether\b|lũy kế|tổng cộng"
+    r"|\bsince (?:the|its|their) (?:opening|launch|resumption|start|inauguration|operation)\b"
+    r"|(?:开通|运营|启动|运行|开放)以来|kể từ khi (?:khai trương|đi vào hoạt động|mở)",
+    re.I,
+)
 _LAUNCH = re.compile(
     r"\b(?:opened|launched|started|began|inaugurated|put into (?:operation|service)|came into operation|trial)\b"
     r"|开通|启动|试运行|运营|开放|揭牌|挂牌|投入使用|khai trương|khánh thành|đưa vào|vận hành|thí điểm",

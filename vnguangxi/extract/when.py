@@ -203,13 +203,12 @@ class _Finder:
         date_ = f"{year}-01/{year}-{n:02d}" if n > 1 else f"{year}-01"
         self.add(m, date_, "period", basis)
 
-    def since(self, m: re.Match[str], start: str | None) -> None:
+    def since(self, m: re.Match[str], start: str | None, end: str | None = None) -> None:
         phrase = m.group().strip()
         if start is None or self.pub.span is None:
             self.add(m, None, "period", f"'{phrase}' in {self.pub.label()}", ongoing=True)
             return
-        end = self.pub.text or ""
-        end = end.split("/")[-1]
+        end = end or (self.pub.text or "").split("/")[-1]
         try:
             parse(f"{start}/{end}")
             date_ = f"{start}/{end}"
@@ -224,7 +223,7 @@ class _Finder:
             self.add(m, None, "period", f"'{m.group().strip()}' in {self.pub.label()}", ongoing=True)
             return
         y, mo = self.pub.month
-        self.since(m, f"{y - 1:04d}-{mo:02d}")
+        self.since(m, f"{y - 1:04d}-{mo:02d}", f"{y:04d}-{mo:02d}")
 
     def as_of_pub(self, m: re.Match[str], claim: bool = True) -> None:
         phrase = m.group().strip()
