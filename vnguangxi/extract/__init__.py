@@ -453,7 +453,12 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
             todo_common.append(f"'both sides' read as {', '.join(sides)} (the places just named): confirm")
     countries = ctx.registry.places.country
     sides_named = {countries.get(p) for p in places if p not in ("vn", "cn")}
-    if len(sides_named) == 1:
+    if places and not sides_named and ctx.main:
+        local = [p for p in ctx.main if p not in ("vn", "cn") and p not in places]
+        if local:  # only countries named: the article's own places are the sides that act
+            places = [*local, *places]
+            todo_common.append(f"only countries named: the article's main places ({', '.join(local)}) are a guess")
+    elif len(sides_named) == 1:
         other = [p for p in ctx.main if countries.get(p) not in sides_named and p not in places]
         if other:
             places = [*places, *other]
