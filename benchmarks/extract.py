@@ -14,7 +14,8 @@ a sources registry gives its file). Only articles with curated facts are scored.
   '去年', 'the first five months', 'on Wednesday', 'since …', 'consecutive'), the share for which a draft
   from the same sentence resolves the same date (same first and last day);
 - places: of the curated facts' places (implied ones included), the share that the drafts from the same
-  sentence link;
+  sentence link; places prec.: of the places drafts link, the share that a curated fact of the same sentence
+  names (no target: a draft errs on the side of places to confirm);
 - excerpts: the share of draft excerpts found verbatim in the article and within 20 words;
 - topic and status guesses: of the curated facts with a draft from the same sentence, the share whose first
   such draft guessed the curated topic and status (guesses the curator confirms; no target);
@@ -173,6 +174,16 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
             linked = {p for d in near for p in d.localities}
             c["place_total"] += len(places)
             c["place_ok"] += len(places & linked)
+        gold_in: dict[int, set[str]] = defaultdict(set)
+        for f in truth:
+            refs = [r for r in f.get("sources", []) if r.get("source") == sid]
+            for i in set().union(*(sentences_of(interval(body, r.get("excerpt", ""))) for r in refs)):
+                gold_in[i] |= set(f.get("localities", []))
+        for where, d in drafts_in:
+            gold_places = set().union(*(gold_in[i] for i in where if i in gold_in)) if where else set()
+            if gold_places:
+                c["linked_total"] += len(d.localities)
+                c["linked_ok"] += len(set(d.localities) & gold_places)
         rows.append((path.name, lang, hit, sum(want.values()), sum(got.values()), round(result.ms, 1)))
     return {"rows": rows, "languages": {k: dict(v) for k, v in per_lang.items()}}
 
@@ -205,6 +216,7 @@ def main() -> int:
                 "figures_precision": ratio(c["fig_hit"], c["fig_got"]),
                 "relative_dates": ratio(c["rel_ok"], c["rel_total"]),
                 "places": ratio(c["place_ok"], c["place_total"]),
+                "places_precision": ratio(c["linked_ok"], c["linked_total"]),
                 "excerpts_verbatim": ratio(c["ex_ok"], c["ex_total"]),
                 "topic_guessed": ratio(c["topic_ok"], c["guess_total"]),
                 "status_guessed": ratio(c["status_ok"], c["guess_total"]),
@@ -222,6 +234,7 @@ def main() -> int:
         "fig. precision",
         "relative dates",
         "places",
+        "places prec.",
         "excerpts",
         "topic guess",
         "status guess",
@@ -231,7 +244,7 @@ def main() -> int:
     print("|" + "---|" * len(head))
     for r in out:
         cells = [r["language"], str(r["articles"]), r["figures_recall"], r["figures_precision"], r["relative_dates"],
-                 r["places"], r["excerpts_verbatim"], r["topic_guessed"], r["status_guessed"],
+                 r["places"], r["places_precision"], r["excerpts_verbatim"], r["topic_guessed"], r["status_guessed"],
                  r["ms_per_article"]]  # fmt: skip
         print("| " + " | ".join(cells) + " |")
     if args.per_article:
