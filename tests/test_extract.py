@@ -321,6 +321,16 @@ def test_respectively_pairs_figures_with_periods(reg: Registry) -> None:
     assert [(v, d) for v, _, _, d in figures(ds)] == [(5e9, "2022"), (7e9, "2023")]
 
 
+def test_part_of_the_figure_before_takes_its_period(reg: Registry) -> None:
+    text = "Ben Cang's trade reached 2 billion USD in the first half of 2024.\n\nOf this, exports were 900 million USD."
+    assert one(drafts(reg, text, "2024-07-15"), 900_000_000).date == "2024-01/2024-06"
+
+
+def test_by_year_end_is_due_this_year(reg: Registry) -> None:
+    d = one(drafts(reg, "Officials in Ben Cang expect trade to exceed 4 billion USD by year-end.", "2024-07-15"), 4e9)
+    assert (d.date, d.date_kind, d.status) == ("2024", "due", "planned")
+
+
 def test_year_carried_from_previous_sentence(reg: Registry) -> None:
     ds = drafts(reg, "In 2021, Ben Cang opened to tourists. It received 800 tour groups.", "2024-05-01")
     d = one(ds, 800)

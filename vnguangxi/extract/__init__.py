@@ -75,10 +75,11 @@ _NEXT_CLAUSE = re.compile(
     r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
 )
 # Openings that continue the previous sentence's period: "Of this, …", "In the same period, …", "其中".
-_FOLLOWS_ON = re.compile(
-    r"^[\"“]?(?:It|This|That|These|Those|Of (?:this|which|these|them)|Among (?:them|these)|In the same period"
-    r"|During the same period|Over the same period|The figure|Meanwhile)\b|^(?:其中|同期|此外|与此同时)"
-    r"|^(?:Trong đó|Cùng kỳ|Trong thời gian này|Riêng)\b"
+_FOLLOWS_ON = re.compile(r"^[\"“]?(?:It|This|That|These|Those|The figure|Meanwhile)\b|^(?:此外|与此同时)|^(?:Riêng)\b")
+# Openings that are part of the figure before, wherever the paragraph breaks: "Of this, …", "其中".
+_PART_OF_BEFORE = re.compile(
+    r"^[\"“]?(?:Of (?:this|which|these|them|the total)|Among (?:them|these)|In the same period|During the same period"
+    r"|Over the same period)\b|^(?:其中|同期)|^(?:Trong đó|Cùng kỳ|Trong thời gian này)\b"
 )
 
 
@@ -324,7 +325,8 @@ def extract_text(
     for x in seen_in:
         if x.sentence.paragraph != ctx.paragraph:
             ctx.period = None
-        drafts.extend(_sentence(x, ctx))
+        made = _sentence(x, ctx)  # a period carries on only to text that says it continues
+        drafts.extend(made)
         ctx.paragraph = x.sentence.paragraph
         if x.places:
             ctx.places = x.places
@@ -334,8 +336,10 @@ def extract_text(
         if x.people:
             ctx.people = x.people
         periods = [w for w in x.whens if w.role == "own" and w.date and not w.claim]
-        if periods:
-            ctx.period = periods[0]
+        dated = [d.when for d in made if d.quantity is not None and d.when is not None and d.when in periods]
+        ctx.figures_period = dated[-1] if dated else None  # the period this sentence's figures measure
+        if dated or periods:
+            ctx.period = dated[-1] if dated else periods[0]
         if _LAUNCH.search(x.sentence.text):
             started = [w for w in periods if w.kind in ("event", "period") and w.date]
             if started:
@@ -401,6 +405,7 @@ class _Context:
     paragraph: int = -1
     group: list[str] = field(default_factory=list)  # the last enumeration of three or more places
     launch: When | None = None  # the date something opened or started, for cumulative totals since
+    figures_period: When | None = None  # the period the previous sentence's figures measure
 
 
 _CLAUSE_END = re.compile(r"[;；]\s*|,\s+(?=(?:and|while|but|whereas|which|as well as|và|nhưng|đồng thời)\b)")
@@ -502,8 +507,14 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
             a, b = target if isinstance(target, tuple) else (0, len(text))
             inside = [x for x in own if a <= x.start < b and x.date]
             w = inside[0] if inside else next((x for x in own if x.date), own[0] if own else None)
-        if q is not None and w is None and ctx.period is not None and _FOLLOWS_ON.search(text):
-            w = ctx.period
+        carried = None
+        if q is not None and w is None:
+            if ctx.figures_period is not None and _PART_OF_BEFORE.search(text):
+                carried = ctx.figures_period  # "Of this, …": part of the figure just before
+            elif ctx.period is not None and s.paragraph == ctx.paragraph and _FOLLOWS_ON.search(text):
+                carried = ctx.period
+        if carried is not None:
+            w = carried
             todo.append(f"date carried from the previous sentence ('{w.phrase}')")
         date_: str | None
         if w is not None and w.date:
@@ -548,7 +559,7 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         else:
             a, b = target if isinstance(target, tuple) else (0, len(text))
             core = (a, min(b, a + 1))
-        extra = (w.start, w.end) if w is not None and w is not ctx.period else None
+        extra = (w.start, w.end) if w is not None and w is not carried else None
         ex = (
             excerpt(text, core, extra)
             if q is not None or not isinstance(target, tuple)

@@ -46,7 +46,8 @@ _TOPIC_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _PLANNED = re.compile(
-    r"\bwill\b|\bplans?\b|\bplanned\b|\baims?\b|\bexpected\b|\bto be\b|\bis set to\b|\bintends?|\bpropos|\bstrive"
+    r"\bwill\b|\bplans?\b|\bplanned\b|\baims?\b|\bexpect(?:s|ed)?\b|\bscheduled\b|\bforecasts?\b|\btargets?\b"
+    r"|\bto be\b|\bis set to\b|\bintends?|\bpropos|\bstrive"
     r"|\bagreed to\b|\bpledged?\b|\bcommit(?:ted|s)? to\b|\bsuggest|\bcalled for\b|\burged?\b|\bwould\b|\bshould\b"
     r"|\bshall\b|\bhopes?\b|\blooks? forward|\bready to\b|\bupcoming\b|\bwants? to\b|\bwishe?s? to\b"
     r"|\bsẽ\b|dự kiến|kế hoạch|phấn đấu|mục tiêu|đề xuất|đề nghị|thống nhất|\bcần\b|mong muốn|hướng tới|sẵn sàng"

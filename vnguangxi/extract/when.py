@@ -308,6 +308,7 @@ _EN_FIRST = re.compile(
     _E,
 )
 _EN_DUE = re.compile(
+    r"\bby (?:the )?year[- ]end\b|\bby the end of (?:the|this) year\b|"
     rf"\b(?:this year,?\s+)?by (?:the end of )?(?:(?P<mon>{_MON})\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next) year|(?P<ty>the year)|(?P<mon2>{_MON})\b(?:\s+this year)?)",  # noqa: E501
     _E,
 )
