@@ -615,8 +615,8 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
                 b += length
                 if sentence[:b].endswith("平方米"):
                     scale /= 10_000  # square metres, counted in hectares
-                if unit == "items":  # a bare classifier (26条): the noun may come before ("航线已开通26条")
-                    unit = _zh_noun_before(sentence[max(0, a - 10) : a]) or unit
+                if unit == "items":  # a bare classifier: its noun follows ("10个智慧口岸") or came before ("航线…26条")
+                    unit = _zh_noun_after(sentence[b : b + 6]) or _zh_noun_before(sentence[max(0, a - 10) : a]) or unit
         if is_word and raw in ("百", "千", "万"):
             continue  # 百年: a centenary, not a count of a hundred
         if value == 2 and (unit == "countries" or (is_word and unit in ("localities", "provinces"))):
@@ -685,6 +685,16 @@ _ZH_RANK = re.compile(
 )
 _ZH_FIRST = re.compile(r"首(?:个|条|座|家|批|届|趟|列|次|访|例)")
 _ZH_BEFORE = [(n, u) for n, u in _ZH_NOUNS if len(n) >= 2 and not n.startswith(("个", "家", "名", "条", "项"))]
+
+
+def _zh_noun_after(text: str) -> str | None:
+    """The unit of a known noun within a few characters after a classifier ('10个智慧口岸' → border-gates)."""
+    best: tuple[int, str] | None = None
+    for noun, unit in _ZH_BEFORE:
+        at = text.find(noun)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, unit)
+    return best[1] if best else None
 
 
 def _zh_noun_before(text: str) -> str | None:
