@@ -495,6 +495,20 @@ def test_bad_input_is_one_clear_error(
     assert result.stderr.count("error:") == 1
 
 
+def test_check_accepts_a_draft_mark_only_as_a_boolean(run: Any, tmp_path: Path) -> None:
+    art = tmp_path / "articles" / "a.txt"
+    art.parent.mkdir()
+    art.write_text("Mong Cai received 2 million visits last year.\n", encoding="utf-8")
+    out = tmp_path / "drafts"
+    assert run("extract", str(art), "--published", "2025-03-01", "--out", str(out)).exit_code == 0
+    good = run("check", "--facts-dir", str(out), "--articles", str(art.parent))
+    assert good.exit_code == 0, good.stdout
+    (topic_file,) = [p for p in out.glob("*.toml") if p.name != "sources.toml"]
+    topic_file.write_text(topic_file.read_text(encoding="utf-8").replace("draft = true", 'draft = "yes"'), "utf-8")
+    bad = run("check", "--facts-dir", str(out), "--articles", str(art.parent))
+    assert bad.exit_code == 1 and "'draft'" in bad.stdout
+
+
 def test_out_never_overwrites(run: Any, tmp_path: Path) -> None:
     art = tmp_path / "a.txt"
     art.write_text("Mong Cai received 2 million visits last year.\n", encoding="utf-8")
