@@ -114,8 +114,8 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
     registry = load_registry(folders)
     gold: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in facts:
-        for ref in f.get("sources", []):
-            gold[ref.get("source", "")].append(f)
+        for sid in dict.fromkeys(ref.get("source", "") for ref in f.get("sources", [])):
+            gold[sid].append(f)  # once per article, though it may cite the article twice
     article_dirs = [Path(d) for d in args.articles] or [
         ROOT.parent / "shared" / "seeds",
         ROOT.parent / "shared" / "articles",
