@@ -442,6 +442,11 @@ def test_page_chrome_is_not_cited(reg: Registry) -> None:
     assert [s.text for s in art.sentences] == ["Ben Cang handled 900 trucks in 2018."]
 
 
+def test_a_figure_cut_off_with_the_copy_is_left_out(reg: Registry) -> None:
+    ds = drafts(reg, "本港去年进出口货物12万吨，经本港口岸进出口货物245", "2024-09-23")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(120_000, "tonnes")]
+
+
 def test_headline_figure_repeated_in_the_story_is_one_draft(reg: Registry) -> None:
     text = "Ben Cang crossings top 30,000 a day\nBen Cang handled more than 30,000 crossings a day in March.\n"
     ds = drafts(reg, text, "2024-03-29")

@@ -438,6 +438,8 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
     whens = x.whens
     skip = [(w.start, w.end) for w in whens if not w.claim]
     qs = numbers.find(text, s.language, skip)
+    if qs and qs[-1].unit_guessed and qs[-1].end >= len(text.rstrip()) and not _SENTENCE_END.search(text):
+        qs.pop()  # a copy cut off in mid-figure ("进出口货物245"): the number is not all there
     own = [w for w in whens if w.role == "own"]
     places = list(x.places)
     people = list(x.people)
