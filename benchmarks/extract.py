@@ -19,7 +19,8 @@ a sources registry gives its file). Only articles with curated facts are scored.
 - excerpts: the share of draft excerpts found verbatim in the article and within 20 words;
 - topic and status guesses: of the curated facts with a draft from the same sentence, the share whose first
   such draft guessed the curated topic and status (guesses the curator confirms; no target);
-- ms/article: extraction time in-process (the registry is loaded once, outside the timing).
+- ms/article: extraction time in-process, the best of three runs (the registry is loaded once, outside the
+  timing).
 
 Targets (issue 12): figures recall and precision ≥ 0.90, relative dates ≥ 0.90, places ≥ 0.90, excerpts 100 %.
 """
@@ -128,7 +129,7 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
         truth = gold.get(sid)
         if not truth:
             continue
-        result = run([str(path)], registry, None, None)[0]
+        result = min((run([str(path)], registry, None, None)[0] for _ in range(3)), key=lambda r: r.ms)
         body = result.article.body
         lang = result.article.language
         c = per_lang[lang]

@@ -458,6 +458,10 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         if sides:
             places = [*places, *sides]
             todo_common.append(f"'both sides' read as {', '.join(sides)} (the places just named): confirm")
+    both = [c for c in ("vn", "cn") if c in ctx.registry.places.order]
+    if _BILATERAL.search(text) and len(both) == 2 and not set(both) <= set(places):
+        places = list(dict.fromkeys([*places, *both]))
+        todo_common.append("'the two countries' / 'bilateral' read as Vietnam and China: confirm")
     countries = ctx.registry.places.country
     sides_named = {countries.get(p) for p in places if p not in ("vn", "cn")}
     if places and not sides_named and ctx.main:
@@ -470,10 +474,6 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         if other:
             places = [*places, *other]
             todo_common.append(f"the other side taken as the article's main place(s): {', '.join(other)}: confirm")
-    both = [c for c in ("vn", "cn") if c in ctx.registry.places.order]
-    if _BILATERAL.search(text) and len(both) == 2 and not set(both) <= set(places):
-        places = list(dict.fromkeys([*places, *both]))
-        todo_common.append("'the two countries' / 'bilateral' read as Vietnam and China: confirm")
     continues = bool(_CONTINUES.search(text))
     if not people and continues and ctx.people:
         people = list(ctx.people)
