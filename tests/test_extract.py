@@ -164,6 +164,12 @@ def test_traditional_chinese_figures(reg: Registry) -> None:
     assert [d.quantity.stated for d in ds if d.quantity] == ["90億元人民幣", "12萬噸"]
 
 
+def test_full_width_digits(reg: Registry) -> None:
+    ds = drafts(reg, "２０２３年，本港贸易额达１２．５亿元，增长８％。", published="2024-03-01")
+    assert figures(ds) == [(1_250_000_000, "CNY", "exact", "2023"), (8, "%", "exact", "2023")]
+    assert ds[0].quantity is not None and ds[0].quantity.stated == "１２．５亿元"
+
+
 def test_chinese_classifier_takes_the_noun_before(reg: Registry) -> None:
     ds = drafts(reg, "本港至越南的航线已开通14条。", published="2024-09-23")
     assert [(v, u) for v, u, _, _ in figures(ds)] == [(14, "routes")]

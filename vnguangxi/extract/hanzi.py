@@ -1,5 +1,5 @@
-"""Traditional characters to simplified, one for one (offsets are kept), for the words the rules read:
-numbers, units, dates, qualifiers. Place names are matched in the form written, through the aliases."""
+"""Traditional characters to simplified and full-width digits to ASCII, one for one (offsets are kept), for
+the words the rules read: numbers, units, dates, qualifiers, and the Han names of places and people."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ _PAIRS = (
     " 葉叶 劉刘 陳陈 黃黄 韋韦 張张 楊杨 趙赵 吳吴 鄧邓 蘇苏 鄭郑 盧卢 謝谢 羅罗 龔龚 馮冯 錢钱 孫孙 許许 鄒邹 嚴严"
     " 譚谭 賴赖 範范 內内 層层 紅红 長长 莊庄 壯壮 頂顶 瀑瀑 佈布 躍跃 彎弯 墾垦 鳳凤 聯联 濟济 貨货"
 )
-_MAP = str.maketrans({pair[0]: pair[1] for pair in _PAIRS.split()})
+_MAP = str.maketrans(
+    {
+        **{pair[0]: pair[1] for pair in _PAIRS.split()},
+        # full-width digits and signs, as some Chinese pages print them: ２０２４年, １２．５％
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "．": ".",
+        "％": "%",
+    }
+)
 
 
 def simplified(text: str) -> str:

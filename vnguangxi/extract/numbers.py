@@ -362,10 +362,6 @@ def found_noun(after: str, starts: tuple[str, ...]) -> bool:
     return head.startswith(starts)
 
 
-def _ends_in_digit_context(before: str) -> bool:
-    return bool(before) and (before[-1].isalnum() or before[-1] in "-/")
-
-
 def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
     """Every figure of a sentence, in order; numbers inside `skip` spans (dates) are not figures."""
     spans = list(skip or [])
