@@ -229,6 +229,12 @@ def test_first_n_months_is_a_period(reg: Registry) -> None:
     assert one(zh, 180_000_000_000).date == "2024-01/2024-10"
 
 
+def test_first_quarters_are_periods(reg: Registry) -> None:
+    en = drafts(reg, "In the first three quarters of 2024, Ben Cang exported 9 billion USD.", published="2024-10-20")
+    zh = drafts(reg, "2024年前三季度，本港贸易额达1800亿元。", published="2024-10-20")
+    assert one(en, 9e9).date == one(zh, 1.8e11).date == "2024-01/2024-09"
+
+
 def test_weekday_resolves_to_latest_on_or_before_publication(reg: Registry) -> None:
     # 2025-06-18 is a Wednesday: "on Wednesday" is that day, "on Friday" the Friday before.
     ds = drafts(reg, "The gate in Ben Cang reopened on Wednesday. A delegation arrived on Friday.")

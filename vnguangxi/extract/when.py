@@ -303,7 +303,7 @@ _EN_SINCE = re.compile(
 )
 _EN_FIRST = re.compile(
     rf"\b(?:in\s+)?the first (?P<n>{_NUMW}) months(?: of (?:(?P<rel>this|last|the) year|(?P<y>(?:19|20)\d\d)))?"
-    rf"|\b(?:in\s+)?the first (?P<h>half|quarter)(?: of (?:(?P<rel2>this|last|the) year|(?P<y2>(?:19|20)\d\d)))?"
+    rf"|\b(?:in\s+)?the first (?P<h>half|quarter|two quarters|three quarters)(?: of (?:(?P<rel2>this|last|the) year|(?P<y2>(?:19|20)\d\d)))?"  # noqa: E501
     rf"|\b(?:(?P<m1>{_MON})\s*[-–]\s*|January (?:to|through)\s+)(?P<m2>{_MON})(?:\s+(?:of\s+)?(?:(?P<rel3>this|last) year|(?P<y3>(?:19|20)\d\d)))?",  # noqa: E501
     _E,
 )
@@ -368,7 +368,7 @@ def _en(f: _Finder) -> None:
         if m["n"]:
             n = _n(m["n"], "en")
         elif m["h"]:
-            n = 6 if m["h"].lower() == "half" else 3
+            n = {"half": 6, "quarter": 3, "two quarters": 6, "three quarters": 9}[m["h"].lower()]
         else:
             n = MONTHS.get(m["m2"].lower().rstrip("."))
             if m["m1"] and MONTHS.get(m["m1"].lower().rstrip(".")) != 1:
@@ -591,7 +591,8 @@ _ZH_SINCE = re.compile(
     r"(?:自|从)?(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?:份)?)?以来"
 )
 _ZH_FIRST = re.compile(
-    rf"(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:前(?P<n>{_ZH_N})个?月|(?P<h>上半年)|(?P<q>一季度|第一季度)|1[-—至到~](?P<n2>\d{{1,2}})月)"
+    rf"(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:前(?P<n>{_ZH_N})个?月|(?P<h>上半年)|(?P<q>一季度|第一季度)"
+    rf"|前(?P<nq>[二三两])(?:个)?季度|1[-—至到~](?P<n2>\d{{1,2}})月)"
 )
 _ZH_DUE = re.compile(
     r"(?:到|(?<!截)至|力争到|计划到)?(?P<y>(?:19|20)\d\d)年(?:底)?(?:前|以前|之前)"
@@ -631,6 +632,8 @@ def _zh(f: _Finder) -> None:
             n: int | None = 6
         elif m["q"]:
             n = 3
+        elif m["nq"]:
+            n = 3 * (_zh_int(m["nq"]) or 0)  # 前三季度: the first nine months
         else:
             n = _zh_int(m["n"] or m["n2"])
         f.first_months(m, n, int(m["y"]) if m["y"] else None, -1 if m["rel"] == "去年" else 0)
