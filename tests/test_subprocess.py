@@ -226,5 +226,13 @@ def test_hot_paths_import_only_what_they_need(args: list[str]) -> None:
     assert result.returncode == 0, result.stderr
     loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "vnguangxi.cli" in loaded
-    for module in ("rich", "importlib.metadata", "vnguangxi.build", "multiprocessing", "tomli", "pydantic"):
+    for module in (
+        "rich",
+        "importlib.metadata",
+        "vnguangxi.build",
+        "multiprocessing",
+        "tomli",
+        "pydantic",
+        "vnguangxi.extract",
+    ):
         assert module not in loaded, module

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vnguangxi.dates import DateError
+from vnguangxi.dates import parse as parse_date
 from vnguangxi.extract import article as art_mod
 from vnguangxi.extract import guess, names, numbers, when
 from vnguangxi.extract.article import Article, Sentence
@@ -29,15 +32,54 @@ _CONTINUES = re.compile(
     r"|\b(?:he|she) (?:said|added|noted|stressed|emphasised|emphasized|highlighted|affirmed|told|pointed out|continued)\b"  # noqa: E501
     r"|^(?:Ông|Bà|Theo ông|Theo bà|Đồng chí)\b|^(?:他|她|该|此外|同时|其中)",
 )
+# A subject that names a place of the previous sentence: "The city will …", "The province has …", "该市".
+_SUBJECT_BEFORE = re.compile(
+    r"^(?:The (?:city|province|region|town|county|district|locality|two (?:sides|localities|provinces))|Both sides"
+    r"|It|Its|They|Their)\b|^(?:Tỉnh|Thành phố|Hai bên|Địa phương)\b(?! [A-ZĐ])|^(?:该市|该省|该区|该县|双方|两地)"
+)
+# A group named before by its members: "the five Vietnamese localities", "the localities", "四省", "các tỉnh".
+_GROUP = re.compile(
+    r"\b(?:the|these|all|both)\s+(?:\w+\s+){0,2}(?:localities|provinces|cities|regions)\b"
+    r"|\b(?:các|những|\d+|bốn|năm|sáu)\s+(?:tỉnh|địa phương)\b|[四五六\d]+(?:省|区省|省区|地)",
+    re.I,
+)
+_SIDES = re.compile(
+    r"\b(?:both sides|the two sides|both localities|the two localities|the two provinces|the two regions)\b"
+    r"|\b(?:hai bên|hai tỉnh|hai địa phương)\b|双方|两地|两省区|两区省",
+    re.I,
+)
+_BILATERAL = re.compile(
+    r"\b(?:the two countries|both countries|the two nations|bilateral|two-way)\b|两国|中越|越中|hai nước|song phương"
+    r"|Việt\s*[-–]\s*Trung|Trung\s*[-–]\s*Việt",
+    re.I,
+)
+_BOUNDARY = re.compile(
+    r"[,;:](?:\s|(?=[\u4e00-\u9fff“]))|(?<=[\u4e00-\u9fff%）)”])[,;:]|[，；：、。]|\s[–—]\s|\s(?:và|and|while|but|còn)\s(?=(?:trong|in|during|vào|từ)\b)"
+)
+# A total that accumulates from a start named earlier: "累计", "in total since", "lũy kế".
+_CUMULATIVE = re.compile(
+    r"累计|累積|\bcumulative(?:ly)?\b|\bin total\b|\baltogether\b|lũy kế|tổng cộng"
+    r"|\bsince (?:the|its|their) (?:opening|launch|resumption|start|inauguration|operation)\b"
+    r"|(?:开通|运营|启动|运行|开放)以来|kể từ khi (?:khai trương|đi vào hoạt động|mở)",
+    re.I,
+)
+_LAUNCH = re.compile(
+    r"\b(?:opened|launched|started|began|inaugurated|put into (?:operation|service)|came into operation|trial)\b"
+    r"|开通|启动|试运行|运营|开放|揭牌|挂牌|投入使用|khai trương|khánh thành|đưa vào|vận hành|thí điểm",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?。！？;；…][”\"’')）]*\s*$")
 _DELIM = set(",;:，；：、")
+_IS_CLAUSE = re.compile(r"[,;，；]\s*(?:(?:it |which |and )?(?:is|are|remains|là)\b|是|为|系)", re.I)
 _NEXT_CLAUSE = re.compile(
     r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
 )
 # Openings that continue the previous sentence's period: "Of this, …", "In the same period, …", "其中".
-_FOLLOWS_ON = re.compile(
-    r"^[\"“]?(?:It|This|That|These|Those|Of (?:this|which|these|them)|Among (?:them|these)|In the same period"
-    r"|During the same period|Over the same period|The figure|Meanwhile)\b|^(?:其中|同期|此外|与此同时)"
-    r"|^(?:Trong đó|Cùng kỳ|Trong thời gian này|Riêng)\b"
+_FOLLOWS_ON = re.compile(r"^[\"“]?(?:It|This|That|These|Those|The figure|Meanwhile)\b|^(?:此外|与此同时)|^(?:Riêng)\b")
+# Openings that are part of the figure before, wherever the paragraph breaks: "Of this, …", "其中".
+_PART_OF_BEFORE = re.compile(
+    r"^[\"“]?(?:Of (?:this|which|these|them|the total)|Among (?:them|these)|In the same period|During the same period"
+    r"|Over the same period)\b|^(?:其中|同期)|^(?:Trong đó|Cùng kỳ|Trong thời gian này)\b"
 )
 
 
@@ -86,6 +128,7 @@ class Draft:
     language: str
     todo: list[str] = field(default_factory=list)
     when: When | None = None
+    headline: bool = False  # drawn from a line with no sentence ending: a headline or a caption
 
     def to_dict(self) -> dict[str, Any]:
         """The fields of `list --json`, plus draft, guessed and todo."""
@@ -156,13 +199,16 @@ def excerpt(text: str, core: tuple[int, int], extra: tuple[int, int] | None = No
         return len(units) - 1
 
     lo, hi = index_of(core[0], False), index_of(core[1], True)
+    need_lo, need_hi = core
     if extra is not None:
         elo, ehi = index_of(extra[0], False), index_of(extra[1], True)
         nlo, nhi = min(lo, elo), max(hi, ehi)
         if excerpt_words(text[units[nlo][0] : units[nhi][1]]) <= MAX_WORDS:
             lo, hi = nlo, nhi
+            need_lo, need_hi = min(core[0], extra[0]), max(core[1], extra[1])
     while excerpt_words(text[units[lo][0] : units[hi][1]]) > MAX_WORDS and hi > lo:
         hi -= 1  # a figure so long it overflows: keep its start
+    need_hi = min(need_hi, units[hi][1])
     grew = True
     turn = 0
     while grew:
@@ -176,15 +222,18 @@ def excerpt(text: str, core: tuple[int, int], extra: tuple[int, int] | None = No
                 grew = True
         turn += 1
     a, b = units[lo][0], units[hi][1]
-    # Trim a dangling clause fragment at either end when a clause boundary lies close to it.
-    piece = text[a:b]
-    first = min((piece.find(ch) for ch in _DELIM if 0 <= piece.find(ch) < (core[0] - a)), default=-1)
-    if 0 <= first < len(piece) // 3:
-        a += first + 1
-    piece = text[a:b]
-    last = max((piece.rfind(ch) for ch in _DELIM if piece.rfind(ch) >= core[1] - a), default=-1)
-    if last > 0 and len(piece) - last < len(piece) // 3:
-        b = a + last
+    # Cut the fragments of other clauses at either end: the excerpt starts and ends at clause boundaries
+    # where the words it must hold (the figure, its date) allow.
+    if a > 0:
+        lead = [m.end() for m in _BOUNDARY.finditer(text, a, need_lo) if excerpt_words(text[m.end() : b]) >= 5]
+        if lead:
+            a = lead[-1]
+    if b < len(text):
+        for tail in _BOUNDARY.finditer(text, max(a, need_hi - 1), b):
+            kept = text[a : tail.start()]
+            if excerpt_words(kept) >= 5 and kept.count("(") <= kept.count(")") and kept.count("（") <= kept.count("）"):
+                b = tail.start()
+                break
     return text[a:b].strip(" ,;:，；：、(（").strip()
 
 
@@ -204,9 +253,12 @@ def _choose(sentence: str, q: Quantity, own: list[When], paired: dict[int, When]
             return w
     best: When | None = None
     best_d = 10**9
+    brackets = [(m.start(), m.end()) for m in re.finditer(r"[(（][^()（）]*[)）]", sentence)]
     for w in own:
-        if w.claim:
-            continue
+        if w.claim or any(a <= w.start < b for a, b in brackets):
+            continue  # a date in brackets annotates something else: "75周年(1950.1.18—2025.1.18)"
+        if w.end <= q.start and _IS_CLAUSE.search(sentence[w.end : q.start]):
+            continue  # "set up in August 2019, it is one of 3 zones": what it is now, not then
         between = sentence[q.end : w.start]
         if w.start >= q.end and not w.ongoing and (any(ch in _DELIM for ch in between) or _NEXT_CLAUSE.search(between)):
             continue  # a date after a clause boundary or a conjunction belongs to the next clause
@@ -216,6 +268,14 @@ def _choose(sentence: str, q: Quantity, own: list[When], paired: dict[int, When]
             d -= 1  # a tie goes to the phrase before the figure
         if d < best_d:
             best, best_d = w, d
+    if best is None:
+        # A date that ends the sentence after a comma ("…, worth US$800 million, in 2023.") dates it all.
+        for w in own:
+            if w.claim or w.start < q.end or re.search(r"\w", sentence[w.end :]):
+                continue
+            clause = re.split(r"[,;，；]", sentence[q.end : w.start])[-1]
+            if not clause.strip():
+                return w
     return best
 
 
@@ -255,27 +315,49 @@ def extract_text(
     pub = Pub.of(pub_text)
     prefix = f"draft-{_slug(sid)}"
     drafts: list[Draft] = []
-    prev_places: list[str] = []
-    prev_people: list[str] = []
-    prev_period: When | None = None
-    prev_paragraph = -1
-    for s in art.sentences:
-        if s.paragraph != prev_paragraph:
-            prev_period = None
-        drafts.extend(_sentence(s, pub, registry, sid, prev_places, prev_people, prev_period))
-        own_places = registry.places.find(s.text)
-        own_people = registry.people.find(s.text)
-        if own_places:
-            prev_places = own_places
-        if own_people:
-            prev_people = own_people
-        periods = [w for w in when.find(s.text, s.language, pub) if w.role == "own" and w.date and not w.claim]
-        if periods:
-            prev_period = periods[0]
-        prev_paragraph = s.paragraph
+    seen_in = [
+        _Seen(s, when.find(s.text, s.language, pub), registry.places.find(s.text), registry.people.find(s.text))
+        for s in art.sentences
+    ]
+    counts = Counter(p for x in seen_in for p in x.places)
+    main = [p for p, _ in counts.most_common(2)]
+    ctx = _Context(pub, sid, registry, main)
+    for x in seen_in:
+        if x.sentence.paragraph != ctx.paragraph:
+            ctx.period = None
+        made = _sentence(x, ctx)  # a period carries on only to text that says it continues
+        drafts.extend(made)
+        ctx.paragraph = x.sentence.paragraph
+        if x.places:
+            ctx.places = x.places
+            named = [p for p in x.places if p not in ("vn", "cn")]
+            if len(named) >= 3:
+                ctx.group = named
+        if x.people:
+            ctx.people = x.people
+        periods = [w for w in x.whens if w.role == "own" and w.date and not w.claim]
+        dated = [d.when for d in made if d.quantity is not None and d.when is not None and d.when in periods]
+        ctx.figures_period = dated[-1] if dated else None  # the period this sentence's figures measure
+        if dated or periods:
+            ctx.period = dated[-1] if dated else periods[0]
+        if _LAUNCH.search(x.sentence.text):
+            started = [w for w in periods if w.kind in ("event", "period") and w.date]
+            if started:
+                ctx.launch = started[0]
     body = art.body
     kept: list[Draft] = []
     seen: set[tuple[str, str]] = set()
+    # A figure in a headline that the story prints again is one fact: keep the story's draft.
+    in_story = {(d.quantity.value, d.quantity.unit) for d in drafts if d.quantity is not None and not d.headline}
+    story_values = {value for value, _ in in_story}
+
+    def repeated(d: Draft) -> bool:
+        q = d.quantity
+        if not d.headline or q is None:
+            return False
+        return (q.value, q.unit) in in_story or (q.unit_guessed and q.value in story_values)
+
+    drafts = [d for d in drafts if not repeated(d)]
     for d in drafts:
         if d.excerpt not in body or not d.excerpt:
             continue
@@ -299,52 +381,142 @@ def extract_text(
     return Result(path, sid, art, pub, kept, entry, (time.perf_counter() - t0) * 1000)
 
 
-def _sentence(
-    s: Sentence,
-    pub: Pub,
-    registry: Registry,
-    sid: str,
-    prev_places: list[str],
-    prev_people: list[str],
-    prev_period: When | None,
-) -> list[Draft]:
+@dataclass
+class _Seen:
+    """What one sentence names: its date phrases, places and people."""
+
+    sentence: Sentence
+    whens: list[When]
+    places: list[str]
+    people: list[str]
+
+
+@dataclass
+class _Context:
+    """What the sentences before this one established, for text that continues it."""
+
+    pub: Pub
+    sid: str
+    registry: Registry
+    main: list[str]  # the article's most-named places
+    places: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    period: When | None = None
+    paragraph: int = -1
+    group: list[str] = field(default_factory=list)  # the last enumeration of three or more places
+    launch: When | None = None  # the date something opened or started, for cumulative totals since
+    figures_period: When | None = None  # the period the previous sentence's figures measure
+
+
+_CLAUSE_END = re.compile(r"[;；]\s*|,\s+(?=(?:and|while|but|whereas|which|as well as|và|nhưng|đồng thời)\b)")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses of a long sentence with no figure: split at semicolons and at ', and/while/but …'."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _CLAUSE_END.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [(a, b) for a, b in out if len(text[a:b].split()) >= 5 or _HAN.search(text[a:b])]
+
+
+def _clause_excerpt(text: str, clause: tuple[int, int], extra: tuple[int, int] | None) -> str:
+    """A clause's own words from its start, at most 20 words (with its date where that fits)."""
+    a, b = clause
+    piece = text[a:b]
+    if excerpt_words(piece.strip()) <= MAX_WORDS:
+        return piece.strip(" ,;:，；：、").strip()
+    return excerpt(text, (a, min(b, a + 1)), extra if extra and a <= extra[0] < b else None)
+
+
+def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
+    s = x.sentence
+    pub, sid = ctx.pub, ctx.sid
     text = s.text
-    whens = when.find(text, s.language, pub)
+    whens = x.whens
     skip = [(w.start, w.end) for w in whens if not w.claim]
     qs = numbers.find(text, s.language, skip)
+    if qs and qs[-1].unit_guessed and qs[-1].end >= len(text.rstrip()) and not _SENTENCE_END.search(text):
+        qs.pop()  # a copy cut off in mid-figure ("进出口货物245"): the number is not all there
     own = [w for w in whens if w.role == "own"]
-    places = registry.places.find(text)
-    people = registry.people.find(text)
+    places = list(x.places)
+    people = list(x.people)
     todo_common: list[str] = []
+    if places:
+        wider = ctx.registry.places.with_parents(places)
+        if len(wider) > len(places):
+            todo_common.append(f"places containing those named added: {', '.join(p for p in wider if p not in places)}")
+            places = wider
+    if ctx.group and _GROUP.search(text) and not set(ctx.group) <= set(places):
+        added = [p for p in dict.fromkeys([*ctx.group, *ctx.main]) if p not in places]
+        places = [*places, *added]
+        todo_common.append(f"'{_GROUP.search(text).group()}' read as the places listed before: {', '.join(added)}")  # type: ignore[union-attr]
+    if _SIDES.search(text) and (ctx.places or ctx.main):
+        sides = [p for p in dict.fromkeys([*ctx.places, *ctx.group, *ctx.main]) if p not in places]
+        if sides:
+            places = [*places, *sides]
+            todo_common.append(f"'both sides' read as {', '.join(sides)} (the places just named): confirm")
+    both = [c for c in ("vn", "cn") if c in ctx.registry.places.order]
+    if _BILATERAL.search(text) and len(both) == 2 and not set(both) <= set(places):
+        places = list(dict.fromkeys([*places, *both]))
+        todo_common.append("'the two countries' / 'bilateral' read as Vietnam and China: confirm")
+    countries = ctx.registry.places.country
+    sides_named = {countries.get(p) for p in places if p not in ("vn", "cn")}
+    if places and not sides_named and ctx.main:
+        local = [p for p in ctx.main if p not in ("vn", "cn") and p not in places]
+        if local:  # only countries named: the article's own places are the sides that act
+            places = [*local, *places]
+            todo_common.append(f"only countries named: the article's main places ({', '.join(local)}) are a guess")
+    elif len(sides_named) == 1:
+        other = [p for p in ctx.main if countries.get(p) not in sides_named and p not in places]
+        if other:
+            places = [*places, *other]
+            todo_common.append(f"the other side taken as the article's main place(s): {', '.join(other)}: confirm")
     continues = bool(_CONTINUES.search(text))
-    if not people and continues and prev_people:
-        people = list(prev_people)
+    if not people and continues and ctx.people:
+        people = list(ctx.people)
         todo_common.append(f"speaker carried from the previous sentence: {', '.join(people)}")
-    if not places and continues and prev_places:
-        places = list(prev_places)
-        todo_common.append(f"places carried from the previous sentence: {', '.join(places)}")
-    if not places:
-        todo_common.append("which places is this about? none is named in the sentence")
+    subject = _SUBJECT_BEFORE.match(text)
+    if places and ctx.places and subject:
+        places = list(dict.fromkeys([*ctx.places, *places]))
+        todo_common.append(f"'{subject.group().strip()}' taken as {', '.join(ctx.places)}: confirm")
+    if not places and ctx.places and (continues or s.paragraph == ctx.paragraph):
+        places = list(ctx.places)
+        todo_common.append(f"places carried from the previous sentence: {', '.join(places)}: confirm")
+    if not places and ctx.main:
+        places = list(ctx.main)
+        todo_common.append(f"no place named: the article's main places ({', '.join(places)}) are a guess")
     topic = guess.topic(text)
     status_hint = guess.status(text)
     out: list[Draft] = []
     paired = _respectively(text, qs, own)
-    targets: list[Quantity | None] = list(qs)
+    targets: list[Quantity | tuple[int, int]] = list(qs)
     if not targets:
-        if not (own or places or people) or len(text.split()) < 5 and not _HAN.search(text):
+        if len(text.split()) < 5 and not _HAN.search(text):
             return []
         if not own and not guess.claim_bearing(text, s.language):
             return []
-        targets = [None]
-    for q in targets:
+        clauses = [c for c in _clauses(text) if guess.claim_bearing(text[c[0] : c[1]], s.language)]
+        targets = list(clauses[:3] or [(0, len(text))])
+    for target in targets:
+        q = target if isinstance(target, Quantity) else None
         todo = list(todo_common)
-        w = (
-            _choose(text, q, own, paired)
-            if q is not None
-            else next((x for x in own if x.date), own[0] if own else None)
-        )
-        if q is not None and w is None and prev_period is not None and _FOLLOWS_ON.search(text):
-            w = prev_period
+        if q is not None:
+            w = _choose(text, q, own, paired)
+        else:
+            a, b = target if isinstance(target, tuple) else (0, len(text))
+            inside = [x for x in own if a <= x.start < b and x.date]
+            w = inside[0] if inside else next((x for x in own if x.date), own[0] if own else None)
+        carried = None
+        if q is not None and w is None:
+            if ctx.figures_period is not None and _PART_OF_BEFORE.search(text):
+                carried = ctx.figures_period  # "Of this, …": part of the figure just before
+            elif ctx.period is not None and s.paragraph == ctx.paragraph and _FOLLOWS_ON.search(text):
+                carried = ctx.period
+        if carried is not None:
+            w = carried
             todo.append(f"date carried from the previous sentence ('{w.phrase}')")
         date_: str | None
         if w is not None and w.date:
@@ -372,11 +544,29 @@ def _sentence(
                 todo.append("the sentence compares with another period: that figure may deserve its own fact")
             if q.unit in ("CNY", "USD", "VND", "%") or q.unit == "visits":
                 todo.append("series: does this figure belong to a series?")
+        if q is not None and date_ and ctx.launch is not None and ctx.launch.date and _CUMULATIVE.search(text):
+            start, end = ctx.launch.date.split("/")[0], date_.split("/")[-1]
+            try:
+                parse_date(f"{start}/{end}")  # only where the start comes before the end
+            except DateError:
+                pass
+            else:
+                date_, kind = f"{start}/{end}", "period"
+                basis = f"a cumulative total since '{ctx.launch.phrase}' ({start}) up to {end}"
+                todo.append(f"cumulative since '{ctx.launch.phrase}' (an earlier sentence): confirm the start")
         if date_ is None:
             todo.append("no publication date: pass --published")
-        core = (q.start, q.end) if q is not None else ((w.start, w.end) if w is not None else (0, min(len(text), 1)))
-        extra = (w.start, w.end) if w is not None and w is not prev_period else None
-        ex = excerpt(text, core, extra)
+        if q is not None:
+            core = (q.start, q.end)
+        else:
+            a, b = target if isinstance(target, tuple) else (0, len(text))
+            core = (a, min(b, a + 1))
+        extra = (w.start, w.end) if w is not None and w is not carried else None
+        ex = (
+            excerpt(text, core, extra)
+            if q is not None or not isinstance(target, tuple)
+            else _clause_excerpt(text, target, extra)
+        )
         todo.append(f"topic guessed: {topic}; status guessed: {status}")
         todo.append("write the statement in your own words")
         out.append(
@@ -396,6 +586,7 @@ def _sentence(
                 language=s.language,
                 todo=todo,
                 when=w,
+                headline=not _SENTENCE_END.search(text),
             )
         )
     return out

@@ -76,7 +76,7 @@ _CAPTION = re.compile(
     r"\((?:Photo|Ảnh|Nguồn|Source)\s*:[^)]*\)\s*$|hinh anh \d|图片来源|图源[:：]|^\s*(?:Photo|Ảnh)\s*:", re.I
 )
 _NAV = re.compile(
-    r"首页\s*>|>\s*正文|^\s*(?:来源|责任编辑|编辑|作者|发布时间)\s*[:：]|^\s*-\s*发布时间|分享|^\s*(?:Home|Trang chủ)\s*[>/]"  # noqa: E501
+    r"首页\s*>|>\s*正文|^\s*正在阅读|^\s*(?:来源|责任编辑|编辑|作者|发布时间)\s*[:：]|^\s*-\s*发布时间|分享|^\s*(?:Home|Trang chủ)\s*[>/]"  # noqa: E501
 )
 _END = re.compile(r"[.!?。！？;；:：”\"')）…]\s*$")
 
@@ -91,13 +91,14 @@ def is_chrome(line: str, language: str) -> bool:
         return True
     if _CAPTION.search(s) and len(s.split()) <= 40:
         return True
-    if _ZH_STAMP.match(s) or _CODE.search(s):
+    if _ZH_STAMP.match(s) or _CODE.search(s) or "丨" in s:  # 丨 marks a column name and headline
         return True
     if not _END.search(s):
         letters = sum(1 for ch in s if ch.isalpha())
         if letters < 4:
             return True  # "12 2017": numbers with no words
-        if _HAN.search(s) and len(s.split()) >= 3 and not re.search(r"[。，,]", s):
+        chunks = [c for c in s.split() if _HAN.search(c)]
+        if len(chunks) >= 4 or (len(chunks) >= 3 and not re.search(r"[。，,]", s)):
             return True  # a row of headlines or menu items
         if not re.search(r"\d", s):
             size = len(_HAN.findall(s)) / 2 + len(_HAN.sub(" ", s).split()) if _HAN.search(s) else len(s.split())
@@ -106,8 +107,13 @@ def is_chrome(line: str, language: str) -> bool:
     return False
 
 
+_STAMP_LEAD = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\s*", re.I)  # a copy's date stamp, then its text
 _ZH_STAMP = re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}[日号]?\s*(?:星期.|周.)?\s*(?:\d{1,2}:\d{2})?\s*$")
-_CODE = re.compile(r"刊号|ISSN|版权所有|Copyright|All rights reserved|^\s*(?:Tags?|Từ khóa)\s*:", re.I)
+_CODE = re.compile(
+    r"刊号|ISSN|版权所有|Copyright|All rights reserved|^\s*(?:Tags?|Từ khóa|Lượt xem|Views?|阅读量?|浏览)\s*[:：]"
+    r"|^\s*\d{4}/\d{2}/\d{2},?\s+\d{1,2}:\d{2}",
+    re.I,
+)
 
 
 # ------------------------------------------------------------------------------ sentences
@@ -157,6 +163,10 @@ def split_sentences(body: str, language: str) -> list[Sentence]:
     for paragraph, line in enumerate(body.split("\n")):
         here = offset
         offset += len(line) + 1
+        stamp = _STAMP_LEAD.match(line)
+        if stamp:  # a copy's date stamp before the text: set it aside, keep what follows
+            here += stamp.end()
+            line = line[stamp.end() :]
         if is_chrome(line, language):
             continue
         lang = detect_language(line) if language == "zh" or _HAN.search(line) else language

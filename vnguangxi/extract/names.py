@@ -40,6 +40,22 @@ class Matcher:
     ids: dict[str, str]  # folded name or Han name → id
     capital: set[str] = field(default_factory=set)  # folded names the registry writes with a capital
     order: dict[str, int] = field(default_factory=dict)  # id → specificity (higher first)
+    parent: dict[str, str] = field(default_factory=dict)  # id → the parent to add with it (up to a province)
+    country: dict[str, str] = field(default_factory=dict)  # id → its country id
+
+    def with_parents(self, ids: list[str]) -> list[str]:
+        """The places and the parents that contain them, up to the province or region: a border gate
+        brings its city and province. Countries come only when named."""
+        out = list(ids)
+        for i in ids:
+            seen = {i}
+            while i in self.parent and self.parent[i] not in seen:
+                i = self.parent[i]
+                seen.add(i)
+                out.append(i)
+        out = list(dict.fromkeys(out))
+        out.sort(key=lambda i: -self.order.get(i, 0))
+        return out
 
     def find(self, text: str) -> list[str]:
         found: list[str] = []
@@ -49,12 +65,16 @@ class Matcher:
                 key = " ".join(m.group(1).lower().replace("-", " ").split())
                 if key not in self.ids:
                     continue
-                if key in self.capital and not m.group(1)[0].isupper():
-                    continue
+                if key in self.capital and not any(w[:1].isupper() for w in m.group(1).split()):
+                    continue  # 'hữu nghị' (friendship) is not Hữu Nghị; 'cửa khẩu Móng Cái' is Móng Cái's gate
                 found.append(self.ids[key])
         if self.han is not None and _HAN.search(text):
-            for m in self.han.finditer(text):
-                found.append(self.ids[m.group()])
+            from vnguangxi.extract.hanzi import simplified
+
+            plain_han = simplified(text)
+            for source in (text, plain_han) if plain_han != text else (text,):
+                for m in self.han.finditer(source):
+                    found.append(self.ids[m.group()])
         out = list(dict.fromkeys(found))
         out.sort(key=lambda i: -self.order.get(i, 0))
         return out
@@ -105,7 +125,16 @@ def places(entries: list[dict[str, Any]]) -> Matcher:
         for alias in e.get("aliases") or []:
             if isinstance(alias, str) and len(alias) >= 2:
                 names.setdefault(alias, pid)
-    return _build(names, {i: depth(i) for i in parent})
+    matcher = _build(names, {i: depth(i) for i in parent})
+    kinds = {e["id"]: e.get("kind") for e in entries if isinstance(e.get("id"), str)}
+    top = {"country", "province", "autonomous-region", "centrally-run-city", "municipality"}
+    matcher.country = {
+        e["id"]: e["country"] for e in entries if isinstance(e.get("id"), str) and isinstance(e.get("country"), str)
+    }
+    matcher.parent = {
+        i: p for i, p in parent.items() if isinstance(p, str) and kinds.get(i) not in top and kinds.get(p) != "country"
+    }
+    return matcher
 
 
 def people(entries: list[dict[str, Any]]) -> Matcher:

@@ -39,6 +39,13 @@ class Quantity:
         return out
 
 
+def scaled(value: float, scale: float) -> float:
+    """value × scale without binary noise: 8.31 × 10¹² is 8310000000000, not 8310000000000.001."""
+    from decimal import Decimal
+
+    return float(Decimal(repr(value)) * Decimal(repr(scale)))
+
+
 def number(value: float) -> int | float:
     """An integer where the value is whole (300000000000, not 3e11), else the float rounded to 6 places."""
     rounded = round(value, 6)
@@ -131,6 +138,12 @@ _EN_NOUNS: list[tuple[str, str]] = [
     ("train trips", "trains"), ("freight trains", "trains"), ("flights", "flights"), ("flight", "flights"),
     ("visits", "visits"), ("visit", "visits"), ("crossings", "visits"), ("entries and exits", "visits"),
     ("arrivals", "visits"), ("trips", "trips"), ("trip", "trips"), ("round trips", "trips"),
+    ("working missions", "delegations"), ("missions", "delegations"), ("young people", "people"),
+    ("youths", "people"), ("youngsters", "people"), ("cadres", "people"), ("staff", "people"), ("employees", "people"),
+    ("teachers", "people"), ("lecturers", "people"), ("children", "people"), ("farmers", "people"),
+    ("traders", "people"), ("drivers", "people"), ("peers", "people"), ("pupils", "students"),
+    ("vietnamese", "people"), ("chinese", "people"), ("sq.m", "hectares"), ("square metres", "hectares"),
+    ("square meters", "hectares"), ("m2", "hectares"), ("m²", "hectares"),
     ("people", "people"), ("persons", "people"), ("person", "people"), ("visitors", "people"),
     ("tourists", "people"), ("passengers", "people"), ("residents", "people"), ("workers", "people"),
     ("participants", "people"), ("athletes", "people"), ("cyclists", "people"), ("riders", "people"),
@@ -143,7 +156,7 @@ _EN_NOUNS: list[tuple[str, str]] = [
     ("contracts", "agreements"), ("accords", "agreements"), ("meetings", "meetings"), ("meeting", "meetings"),
     ("sessions", "sessions"), ("session", "sessions"), ("localities", "localities"), ("locality", "localities"),
     ("cities", "localities"), ("counties", "localities"), ("districts", "localities"),
-    ("provinces", "localities"), ("province", "localities"), ("tonnes", "tonnes"), ("tonne", "tonnes"),
+    ("provinces", "provinces"), ("province", "provinces"), ("tonnes", "tonnes"), ("tonne", "tonnes"),
     ("tons", "tonnes"), ("ton", "tonnes"), ("teus", "TEU"), ("teu", "TEU"), ("containers", "containers"),
     ("container", "containers"), ("vehicles", "vehicles"), ("vehicle", "vehicles"), ("trucks", "vehicles"),
     ("lorries", "vehicles"), ("cars", "vehicles"), ("hectares", "hectares"), ("hectare", "hectares"),
@@ -169,7 +182,7 @@ _VI_NOUNS: list[tuple[str, str]] = [
     ("tuyến đường sắt", "railways"), ("đường sắt", "railways"), ("cửa khẩu", "border-gates"),
     ("thỏa thuận", "agreements"), ("thoả thuận", "agreements"), ("văn bản", "agreements"),
     ("biên bản", "agreements"), ("hiệp định", "agreements"), ("cuộc họp", "meetings"), ("cuộc gặp", "meetings"),
-    ("hội nghị", "meetings"), ("kỳ họp", "sessions"), ("phiên", "sessions"), ("tỉnh", "localities"),
+    ("hội nghị", "meetings"), ("kỳ họp", "sessions"), ("phiên", "sessions"), ("tỉnh", "provinces"),
     ("địa phương", "localities"), ("tấn", "tonnes"), ("container", "containers"), ("teu", "TEU"),
     ("phương tiện", "vehicles"), ("xe", "vehicles"), ("héc-ta", "hectares"), ("hécta", "hectares"),
     ("ha", "hectares"), ("km2", "km2"), ("km²", "km2"), ("km", "km"), ("m", "m"), ("làn", "lanes"),
@@ -182,18 +195,23 @@ _VI_NOUNS: list[tuple[str, str]] = [
 ]  # fmt: skip
 _ZH_NOUNS: list[tuple[str, str]] = [
     ("人次", "visits"), ("人", "people"), ("名", "people"), ("位", "people"), ("对", "pairs"),
-    ("个旅游团", "tour-groups"), ("旅游团", "tour-groups"), ("个团", "tour-groups"), ("吨", "tonnes"),
-    ("标箱", "TEU"), ("TEU", "TEU"), ("个集装箱", "containers"), ("集装箱", "containers"), ("辆", "vehicles"),
+    ("个旅游团", "tour-groups"), ("旅行团", "tour-groups"), ("团组", "delegations"), ("患者", "patients"),
+    ("病例", "patients"), ("平方米", "hectares"), ("旅游团", "tour-groups"), ("个团", "tour-groups"), ("吨", "tonnes"),
+    ("标箱", "TEU"), ("TEU", "TEU"), ("个集装箱", "containers"), ("集装箱", "containers"), ("辆次", "vehicles"),
+    ("辆", "vehicles"),
     ("车次", "vehicles"), ("台", "vehicles"), ("公顷", "hectares"), ("平方公里", "km2"), ("平方千米", "km2"),
     ("公里", "km"), ("千米", "km"), ("米", "m"), ("条车道", "lanes"), ("车道", "lanes"), ("条航线", "routes"),
-    ("航线", "routes"), ("条线路", "routes"), ("个口岸", "border-gates"), ("口岸", "border-gates"),
+    ("航线", "routes"), ("线路", "routes"), ("条线路", "routes"), ("个口岸", "border-gates"), ("口岸", "border-gates"),
     ("个港口", "ports"), ("港口", "ports"), ("个航班", "flights"), ("架次", "flights"), ("航班", "flights"),
     ("趟", "trains"), ("列", "trains"), ("个项目", "projects"), ("项目", "projects"), ("家企业", "enterprises"),
     ("家", "enterprises"), ("名学生", "students"), ("名留学生", "students"), ("个代表团", "delegations"),
-    ("场", "events"), ("个省", "localities"), ("省", "localities"), ("个国家", "countries"), ("国", "countries"),
+    ("场", "events"), ("区省", "localities"), ("市", "localities"), ("县", "localities"), ("省区", "localities"),
+    ("个省", "provinces"), ("省", "provinces"),
+    ("个国家", "countries"), ("国", "countries"),
     ("种", "kinds"), ("类", "kinds"), ("份", "agreements"), ("项协议", "agreements"), ("个月", "months"),
     ("次", "times"), ("倍", "times"), ("天", "days"), ("小时", "hours"), ("分钟", "minutes"), ("年", "years"),
-    ("周年", "years"), ("个", "items"), ("项", "items"), ("批", "items"), ("条", "items"), ("座", "items"),
+    ("周年", "ordinal"), ("例", "items"), ("个", "items"), ("项", "items"), ("批", "items"), ("条", "items"),
+    ("座", "items"),
 ]  # fmt: skip
 _ZH_NOUNS.sort(key=lambda kv: -len(kv[0]))
 _EN_NOUNS.sort(key=lambda kv: -len(kv[0]))
@@ -247,6 +265,9 @@ def _qualifier(before: str) -> tuple[str, int]:
     return "exact", 0
 
 
+_DURATION = frozenset({"days", "months", "years", "hours", "minutes"})
+
+
 # ------------------------------------------------------------------------------ patterns
 
 _NUM_LATIN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -258,7 +279,7 @@ _PCT = r"(?P<pct>%|％|\s?per\s?cent\b|\s?percent\b|\s?percentage points?\b)"
 _CUR_SUFFIX = r"(?P<suf>US dollars|U\.S\. dollars|dollars|yuan|CNY|RMB|USD|VND|dong)\b"
 
 _EN = re.compile(
-    rf"(?<![\w.,/-])(?:{_CUR_PREFIX})?(?P<num>{_NUM_LATIN}|(?i:{_EN_WORD_RX})\b)"
+    rf"(?<![\w.,/:-])(?:{_CUR_PREFIX})?(?P<num>{_NUM_LATIN}|(?i:{_EN_WORD_RX})\b)"
     rf"(?:[\s-]?{_EN_SCALE})?(?:{_PCT})?(?:\s{_CUR_SUFFIX})?(?![\w/])"
 )
 _VI = re.compile(
@@ -283,7 +304,7 @@ _MONTHS = (
 _MONTH_BEFORE = re.compile(rf"(?:{_MONTHS})\.?\s*$")
 _MONTH_AFTER = re.compile(rf"^\s*(?:{_MONTHS})\b")
 _ORD_SKIP_AFTER = re.compile(
-    r"^\s*(?:time|half|quarter|months?|days?|weeks?|years?|phase|place|of\b|lady|secretary|vice|deputy|markets?"
+    r"^\s*(?:half|quarter|months?|days?|weeks?|years?|phase|place|of\b|lady|secretary|vice|deputy|markets?"
     r"|part(?:y|ies)|generation)",
     re.I,
 )
@@ -293,7 +314,7 @@ def _noun_unit(after: str, nouns: list[tuple[str, str]], max_words: int, languag
     """The unit of the first known noun within a few words after a figure, and where it ends."""
     if language == "zh":
         head = after[:8]
-        for i in range(0, 4):
+        for i in range(0, 1):  # the unit follows the number directly: 39.4万吨, 3个, 10平方公里
             for noun, unit in nouns:
                 if head.startswith(noun, i):
                     return unit, i + len(noun)
@@ -308,9 +329,15 @@ def _noun_unit(after: str, nouns: list[tuple[str, str]], max_words: int, languag
         rest = low[w.start() :]
         for noun, unit in nouns:
             if rest.startswith(noun) and (len(rest) == len(noun) or not rest[len(noun)].isalnum()):
+                if noun in _NATIONALITIES and k + 1 < len(words) and words[k + 1].group() not in _AFTER_PEOPLE:
+                    break  # "five Vietnamese localities": an adjective here, not the people
                 return unit, w.start() + len(noun)
+        if w.group() == "of" and k + 1 < len(words) and words[k + 1].group() in ("their", "its", "his", "her"):
+            continue  # "1,000 of their Chinese peers"
         if w.group() in ("and", "or", "to", "from", "in", "of", "at", "with", "for", "by", "và", "của", "từ"):
             return None
+        if w.group() in ("a", "an", "per", "each", "every", "mỗi") and k == 0:
+            return None  # "30,000 a day": a rate, the noun is what is counted per day, not the days
     return None
 
 
@@ -324,8 +351,15 @@ def _stated(sentence: str, start: int, number_start: int, end: int) -> str:
     return sentence[start:end].strip()
 
 
-def _ends_in_digit_context(before: str) -> bool:
-    return bool(before) and (before[-1].isalnum() or before[-1] in "-/")
+_NATIONALITIES = frozenset({"vietnamese", "chinese"})
+_AFTER_PEOPLE = frozenset(
+    {"and", "of", "in", "from", "were", "have", "had", "joined", "took", "participated", "attended", "who", "to"}
+)
+
+
+def found_noun(after: str, starts: tuple[str, ...]) -> bool:
+    head = after.lstrip().lower()
+    return head.startswith(starts)
 
 
 def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
@@ -341,7 +375,11 @@ def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None
 
     out: list[Quantity] = []
     if language == "zh":
-        out += _find_zh(sentence, skipped)
+        from vnguangxi.extract.hanzi import simplified
+
+        out += _find_zh(simplified(sentence), skipped)
+        for q in out:  # stated as printed, in the article's own characters
+            q.stated = sentence[q.start : q.end] if q.stated == simplified(sentence)[q.start : q.end] else q.stated
     else:
         out += _find_latin(sentence, language, skipped)
     out.sort(key=lambda q: q.start)
@@ -355,6 +393,8 @@ def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None
         kept.append(q)
     _elliptical(sentence, kept)
     _ranges(sentence, kept)
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
+    kept = [q for q in kept if not (q.unit_guessed and any(a <= q.start < b for a, b in quoted))]
     return _pair_equivalents(sentence, kept)
 
 
@@ -362,6 +402,7 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』“]{1,40})[”\"」』]")
 _PART_OF = re.compile(
     r"\b(?:including|of which|of whom|among them|among which|out of which)\b|其中|trong đó|bao gồm", re.I
 )
+_MEASURE_WORDS = frozenset({"lượt", "chuyến"})
 _NOT_COUNTS = frozenset({"%", "CNY", "USD", "VND", "ordinal", "rank", "years", "items"})
 
 
@@ -377,10 +418,15 @@ def _ranges(sentence: str, qs: list[Quantity]) -> None:
 
 def _elliptical(sentence: str, qs: list[Quantity]) -> None:
     """'about 300 patients, including more than 120 from X': a count with no noun of its own, introduced as
-    part of the count before it, counts the same thing."""
+    part of the count before it, counts the same thing. So does a bare measure word after a fuller one:
+    '1.600 lượt xe …, hơn 2.000 lượt'."""
     for prev, q in zip(qs, qs[1:], strict=False):
         if q.unit_guessed and prev.unit not in _NOT_COUNTS and _PART_OF.search(sentence[prev.end : q.start]):
             q.unit, q.unit_guessed = prev.unit, False
+        bare = re.search(r"(\w+)\.?$", q.stated)
+        if bare and bare.group(1).lower() in _MEASURE_WORDS and prev.unit != q.unit:
+            if re.search(rf"\b{bare.group(1)}\s+\w+", prev.stated, re.I):
+                q.unit = prev.unit
 
 
 def _pair_equivalents(sentence: str, qs: list[Quantity]) -> list[Quantity]:
@@ -425,8 +471,8 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
             continue
         is_word = not raw[0].isdigit()
         value = parse_number(raw, language)
-        if value is None:
-            continue
+        if value is None or (language == "vi" and re.match(r"một\s+số\b", sentence[m.start("num") :], re.I)):
+            continue  # "một số": some
         scale = _SCALE.get((m["scale"] or "").lower(), 1.0)
         currency = _CURRENCY.get((m["pre"] or "").lower()) or _CURRENCY.get((m["suf"] or "").lower())
         unit: str | None = None
@@ -444,6 +490,13 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
                 # "66,5 tỷ USD" where the currency follows a scale word: caught by the suffix group; a bare
                 # count of something unnamed is left for the curator.
                 pass
+        if unit is None and is_word and value >= 2:
+            plural = re.match(r"^\s+(?:[a-z-]+\s+){0,2}?([a-z]{3,}s)\b", after)
+            if plural and plural.group(1) not in ("sides", "parties", "others", "ways", "is", "was", "has", "does"):
+                unit, guessed = "items", True  # "three new logistics centres": a count of something unnamed
+                b += plural.end()
+        if unit == "hectares" and found_noun(after, ("sq.m", "square met", "m2", "m²")):
+            scale /= 10_000  # square metres, counted in hectares
         if unit is None:
             if is_word:
                 continue  # "one of the", "two sides": a number word with no noun is not a figure
@@ -465,14 +518,14 @@ def _find_latin(sentence: str, language: str, is_skipped: Callable[[int, int], b
         ):
             continue  # "the two countries", "the two provinces": a reference to the parties, not a figure
         qual, qlen = _qualifier(before)
+        if unit in _DURATION and re.search(r"\b(?:over|in|during|for)\s*$", before, re.I):
+            qual, qlen = "exact", 0  # "over three days": a span of time, not "more than"
         tail = _QUAL_AFTER.match(sentence[b:])
         if tail:
             qual = _QUAL_AFTER_WORD.get(tail.group().strip().lower(), qual)
         start = a - qlen if qlen else a
         out.append(
-            Quantity(
-                round(value * scale, 6), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed
-            )
+            Quantity(scaled(value, scale), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed)
         )
     out += _ordinals_latin(sentence, language, is_skipped)
     if language == "en":
@@ -512,6 +565,8 @@ def _ordinals_latin(sentence: str, language: str, skip: Callable[[int, int], boo
             continue
         if _ORD_SKIP_AFTER.match(after) or re.match(r"^\s*(?:\d|[a-z]+ (?:months|years|days))", after):
             continue
+        if value == 3 and re.match(r"^\s*countr", after, re.I):
+            continue  # "third countries": other countries, not a sequence
         if _RANK_AFTER.match(after) or _RANK_BEFORE.search(before):
             rank = _RANK_AFTER.match(after)
             end = m.end() + (rank.end() if rank else 0)
@@ -551,14 +606,21 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
             unit = _ZH_CURRENCY[m["suf"]]
         else:
             found = _noun_unit(sentence[b:], _ZH_NOUNS, 4, "zh")
-            if found and found[1] <= 3:
+            if found:
                 unit, length = found
                 b += length
-                if unit == "items":  # a bare classifier (26条): the noun may come before ("航线已开通26条")
-                    unit = _zh_noun_before(sentence[max(0, a - 10) : a]) or unit
-        if value == 2 and unit == "countries":
-            continue  # 两国: the two countries, a reference rather than a figure
-        if is_word and (unit is None or unit == "items" or value == 1):
+                if sentence[:b].endswith("平方米"):
+                    scale /= 10_000  # square metres, counted in hectares
+                if unit == "items":  # a bare classifier: its noun follows ("10个智慧口岸") or came before ("航线…26条")
+                    unit = _zh_noun_after(sentence[b : b + 6]) or _zh_noun_before(sentence[max(0, a - 10) : a]) or unit
+        if is_word and raw in ("百", "千", "万"):
+            continue  # 百年: a centenary, not a count of a hundred
+        if value == 2 and (unit == "countries" or (is_word and unit in ("localities", "provinces"))):
+            continue  # 两国, 两区省: the two parties, a reference rather than a figure
+        if is_word and re.match(r"[桥号期]", sentence[m.end("num") :]):
+            continue  # 二桥: a name (the Second Bridge), not a count
+        classifier = unit == "items" and value >= 2 and re.match(r"[个项条座家名批]", sentence[m.end("num") :])
+        if is_word and not classifier and (unit is None or unit == "items" or value == 1):
             continue  # 一带一路, 一个: a numeral with no counted noun is not a figure
         if unit is None:
             if re.fullmatch(r"(?:19|20)\d\d", raw) and scale == 1.0:
@@ -578,14 +640,15 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
             qual = _QUAL_AFTER_WORD.get(tail.group().strip(), qual)
         start = a - qlen if qlen else a
         out.append(
-            Quantity(
-                round(value * scale, 6), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed
-            )
+            Quantity(scaled(value, scale), unit, qual, _stated(sentence, start, a, b), start, b, unit_guessed=guessed)
         )
     for m in _ZH_TOP.finditer(sentence):
         if not skip(m.start(), m.end()):
             at = m.start("top")
             out.append(Quantity(1.0, "rank", "exact", sentence[at : m.end()], at, m.end()))
+    for m in _ZH_FIRST.finditer(sentence):
+        if not skip(m.start(), m.end()):
+            out.append(Quantity(1.0, "ordinal", "exact", m.group(), m.start(), m.end()))
     for m in _ORD_ZH.finditer(sentence):
         if skip(m.start(), m.end()):
             continue
@@ -613,8 +676,21 @@ def _find_zh(sentence: str, skip: Callable[[int, int], bool]) -> list[Quantity]:
 _ZH_TOP = re.compile(
     r"(?:成为|是|为|保持|作为|位居)[\u4e00-\u9fff]{0,8}?(?P<top>(?:最大|最高|第一大)的?[\u4e00-\u9fff]{1,6})"
 )
-_ZH_RANK = re.compile(r"(?:位居|位列|排名|排|居|名列)[\u4e00-\u9fff]{0,12}$")
+_ZH_RANK = re.compile(
+    r"(?:位居|位列|排名|排|居|名列)[\u4e00-\u9fff]{0,12}$|(?:亚洲|世界|全国|全球|全区|全省|全市|东盟)$"
+)
+_ZH_FIRST = re.compile(r"首(?:个|条|座|家|批|届|趟|列|次|访|例)")
 _ZH_BEFORE = [(n, u) for n, u in _ZH_NOUNS if len(n) >= 2 and not n.startswith(("个", "家", "名", "条", "项"))]
+
+
+def _zh_noun_after(text: str) -> str | None:
+    """The unit of a known noun within a few characters after a classifier ('10个智慧口岸' → border-gates)."""
+    best: tuple[int, str] | None = None
+    for noun, unit in _ZH_BEFORE:
+        at = text.find(noun)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, unit)
+    return best[1] if best else None
 
 
 def _zh_noun_before(text: str) -> str | None:

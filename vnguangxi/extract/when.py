@@ -153,6 +153,16 @@ class _Finder:
             return
         if year_word:
             y += -1 if year_word in ("last year", "去年", "năm ngoái", "năm trước") else 0
+        elif self.pub.span is not None and _valid_day(y, month, day) and date(y, month, day) > self.pub.span.end:
+            if _valid_day(y - 1, month, day):
+                self.add(
+                    m,
+                    f"{y - 1:04d}-{month:02d}-{day:02d}",
+                    "event",
+                    f"'{phrase}' in an article of {self.pub.label()}: after it in {y}, so {y - 1}",
+                    todo=f"'{phrase}' would fall after the article's date in {y}: taken as {y - 1}, unless a plan",
+                )
+            return
         if not _valid_day(y, month, day):
             return
         self.add(
@@ -193,19 +203,27 @@ class _Finder:
         date_ = f"{year}-01/{year}-{n:02d}" if n > 1 else f"{year}-01"
         self.add(m, date_, "period", basis)
 
-    def since(self, m: re.Match[str], start: str | None) -> None:
+    def since(self, m: re.Match[str], start: str | None, end: str | None = None) -> None:
         phrase = m.group().strip()
         if start is None or self.pub.span is None:
             self.add(m, None, "period", f"'{phrase}' in {self.pub.label()}", ongoing=True)
             return
-        end = self.pub.text or ""
-        end = end.split("/")[-1]
+        end = end or (self.pub.text or "").split("/")[-1]
         try:
             parse(f"{start}/{end}")
             date_ = f"{start}/{end}"
         except DateError:
             date_ = start
         self.add(m, date_, "period", f"'{phrase}' in an article of {self.pub.label()} → {start} to {end}", ongoing=True)
+
+    def past_year(self, m: re.Match[str]) -> None:
+        """'over the past year', '一年来', 'một năm qua': the twelve months up to publication."""
+        s = self.pub.span
+        if s is None or self.pub.month is None:
+            self.add(m, None, "period", f"'{m.group().strip()}' in {self.pub.label()}", ongoing=True)
+            return
+        y, mo = self.pub.month
+        self.since(m, f"{y - 1:04d}-{mo:02d}", f"{y:04d}-{mo:02d}")
 
     def as_of_pub(self, m: re.Match[str], claim: bool = True) -> None:
         phrase = m.group().strip()
@@ -225,7 +243,13 @@ class _Finder:
             basis = f"'{phrase}' in an article of {self.pub.label()} → due by {year}"
         else:
             basis = f"'{phrase}': a due date, {year}"
-        self.add(m, _month_end(year, month) if month else str(year), "due", basis)
+        date_ = _month_end(year, month) if month else str(year)
+        pub = self.pub.span
+        if pub is not None and parse(date_).end < pub.start:
+            # "by the end of 2023" in an article of 2024: a standing total as of then, not a deadline
+            self.add(m, date_, "as-of", f"'{phrase}': before the article's date ({self.pub.text}), so as of then")
+            return
+        self.add(m, date_, "due", basis)
 
     def weekday(self, m: re.Match[str], wd: int) -> None:
         phrase = m.group().strip()
@@ -267,18 +291,25 @@ _EN_CONSEC = re.compile(
     rf"\b(?:for\s+)?(?:the\s+)?(?:{_NUMW})(?:st|nd|rd|th)?\s+(?:consecutive|straight|successive)\s+years?\b|\b(?:{_NUMW})\s+years in a row\b",  # noqa: E501
     _E,
 )
+_EN_FROM_NOW = re.compile(
+    r"\bfrom (?:(?P<mon>"
+    + _MON
+    + r")\s+)?(?P<y>(?:19|20)\d\d) (?:up )?(?:to|till|until) (?:now|date|the present|today)\b",
+    re.I,
+)
 _EN_SINCE = re.compile(
     rf"\bsince\s+(?:(?:its|their|the|his|her)\s+[a-z-]+\s+(?:in\s+)?)?(?:(?P<mon>{_MON})\s+)?(?:(?P<rel>last year|this year)|(?P<y>(?:19|20)\d\d))|\bsince (?:the (?:beginning|start) of )?(?P<ty>this|the) year\b",  # noqa: E501
     _E,
 )
 _EN_FIRST = re.compile(
     rf"\b(?:in\s+)?the first (?P<n>{_NUMW}) months(?: of (?:(?P<rel>this|last|the) year|(?P<y>(?:19|20)\d\d)))?"
-    rf"|\b(?:in\s+)?the first (?P<h>half|quarter)(?: of (?:(?P<rel2>this|last|the) year|(?P<y2>(?:19|20)\d\d)))?"
+    rf"|\b(?:in\s+)?the first (?P<h>half|quarter|two quarters|three quarters)(?: of (?:(?P<rel2>this|last|the) year|(?P<y2>(?:19|20)\d\d)))?"  # noqa: E501
     rf"|\b(?:(?P<m1>{_MON})\s*[-–]\s*|January (?:to|through)\s+)(?P<m2>{_MON})(?:\s+(?:of\s+)?(?:(?P<rel3>this|last) year|(?P<y3>(?:19|20)\d\d)))?",  # noqa: E501
     _E,
 )
 _EN_DUE = re.compile(
-    rf"\bby (?:the end of )?(?:(?P<mon>{_MON})\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next) year|(?P<ty>the year)|(?P<mon2>{_MON})\b)",  # noqa: E501
+    r"\bby (?:the )?year[- ]end\b|\bby the end of (?:the|this) year\b|"
+    rf"\b(?:this year,?\s+)?by (?:the end of )?(?:(?P<mon>{_MON})\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next) year|(?P<ty>the year)|(?P<mon2>{_MON})\b(?:\s+this year)?)",  # noqa: E501
     _E,
 )
 _EN_FULL = re.compile(
@@ -305,10 +336,20 @@ _EN_YEAR = re.compile(
 )
 
 
+_EN_PAST_YEAR = re.compile(r"\b(?:over|in|during) the (?:past|last) (?:year|12 months|twelve months)\b", re.I)
+_ZH_PAST_YEAR = re.compile(r"(?:过去)?一年(?:来|以来)|过去一年")
+_VI_PAST_YEAR = re.compile(r"\b(?:một năm qua|trong năm qua)\b", re.I)
+
+
 def _en(f: _Finder) -> None:
     s = f.s
+    for m in _EN_PAST_YEAR.finditer(s):
+        f.past_year(m)
     for m in _EN_CONSEC.finditer(s):
         f.as_of_pub(m)
+    for m in _EN_FROM_NOW.finditer(s):
+        mon = MONTHS.get((m["mon"] or "").lower().rstrip("."))
+        f.since(m, _month_end(int(m["y"]), mon) if mon else m["y"])
     for m in _EN_COMPARE.finditer(s):
         f.comparison(m)
     for m in _EN_SINCE.finditer(s):
@@ -327,7 +368,7 @@ def _en(f: _Finder) -> None:
         if m["n"]:
             n = _n(m["n"], "en")
         elif m["h"]:
-            n = 6 if m["h"].lower() == "half" else 3
+            n = {"half": 6, "quarter": 3, "two quarters": 6, "three quarters": 9}[m["h"].lower()]
         else:
             n = MONTHS.get(m["m2"].lower().rstrip("."))
             if m["m1"] and MONTHS.get(m["m1"].lower().rstrip(".")) != 1:
@@ -393,14 +434,19 @@ def _en(f: _Finder) -> None:
                     y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
                 f.add(m, _month_end(y, mo), "period", f"'{m.group().strip()}' in an article of {f.pub.label()}")
         elif w in ("yesterday", "today"):
-            d = f.pub.day
-            if d is None:
+            day = f.pub.day
+            if day is None:
                 f.add(m, None, "event", f"'{w}' in {f.pub.label()}")
             else:
-                d = d - timedelta(days=1) if w == "yesterday" else d
-                f.add(m, d.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
-        elif m["n"] or m["n2"]:
+                day = day - timedelta(days=1) if w == "yesterday" else day
+                f.add(m, day.isoformat(), "event", f"'{w}' in an article of {f.pub.label()}")
+        elif (m["n"] or m["n2"]) and re.search(r"\bfor\s+$", s[: m.start()]):
             f.as_of_pub(m)  # "for the past 26 years": a standing fact, as of publication
+        elif m["n"] or m["n2"]:
+            n = _n(m["n"] or m["n2"] or "", "en")
+            y0 = f.pub.year or 0
+            if n and y0 and f.pub.text:
+                f.since(m, str(y0 - n))  # "over the past five years": a period up to publication
         else:
             f.add(m, None, "period", f"'{m.group().strip()}'", todo=f"which years does '{m.group().strip()}' mean?")
     for m in _EN_YEAR.finditer(s):
@@ -428,7 +474,7 @@ _VI_DUE = re.compile(
     _E,
 )
 _VI_DAY = re.compile(
-    r"\b[Nn]gày\s+(?P<d>\d{1,2})[/-](?P<m>\d{1,2})(?:[/-](?P<y>\d{4}))?"
+    r"\b(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Đđ]êm)\s+(?:ngày\s+|qua\s+\(?)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})(?:[/-](?P<y>\d{4}))?"  # noqa: E501
     r"|\b[Nn]gày\s+(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s+năm\s+(?P<y2>\d{4}))?"
     r"|(?<![\d/])(?P<d3>\d{1,2})/(?P<m3>\d{1,2})/(?P<y3>\d{4})\b"
 )
@@ -445,6 +491,8 @@ _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 def _vi(f: _Finder) -> None:
     s = f.s
+    for m in _VI_PAST_YEAR.finditer(s):
+        f.past_year(m)
     for m in _VI_CONSEC.finditer(s):
         f.as_of_pub(m)
     for m in _VI_COMPARE.finditer(s):
@@ -538,15 +586,20 @@ _ZH_COMPARE = re.compile(
     r"同比|环比|比上年(?:同期)?|比去年(?:同期)?|较上年(?:同期)?|较去年(?:同期)?|与去年同期相比|上年同期|去年同期|比(?:19|20)\d\d年|较(?:19|20)\d\d年"
 )
 _ZH_CONSEC = re.compile(rf"连续(?:{_ZH_N})年")
+_ZH_RECENT = re.compile(rf"近(?P<n>{_ZH_N})年(?:来|以来)?")
 _ZH_SINCE = re.compile(
     r"(?:自|从)?(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?:份)?)?以来"
 )
 _ZH_FIRST = re.compile(
-    rf"(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:前(?P<n>{_ZH_N})个?月|(?P<h>上半年)|(?P<q>一季度|第一季度)|1[-—至到~](?P<n2>\d{{1,2}})月)"
+    rf"(?:(?P<rel>今年|去年)|(?P<y>(?:19|20)\d\d)年)?(?:前(?P<n>{_ZH_N})个?月|(?P<h>上半年)|(?P<q>一季度|第一季度)"
+    rf"|前(?P<nq>[二三两])(?:个)?季度|1[-—至到~](?P<n2>\d{{1,2}})月)"
 )
 _ZH_DUE = re.compile(
-    r"(?:到|至|力争到|计划到)?(?P<y>(?:19|20)\d\d)年(?:底)?(?:前|以前|之前)|(?:到|至|力争到|计划到)(?P<y2>(?:19|20)\d\d)年(?:底)?"
+    r"(?:到|(?<!截)至|力争到|计划到)?(?P<y>(?:19|20)\d\d)年(?:底)?(?:前|以前|之前)"
+    r"|(?:到|(?<![截止])至|力争到|计划到)(?P<y2>(?:19|20)\d\d)年(?:底)?"
 )
+# "截至2023年底", "截至3月22日": a total as of that date.
+_ZH_ASOF = re.compile(r"(?:截至|截止到?|到)(?P<y>(?:19|20)\d\d)年(?:(?P<m>\d{1,2})月)?(?:底|末)?(?![\d前])")
 _ZH_DAY = re.compile(
     r"(?:(?P<y>(?:19|20)\d\d)年|(?P<rel>今年|去年))?(?P<m>\d{1,2}|[一二三四五六七八九十]+)月(?P<d>\d{1,2}|[一二三四五六七八九十]+)[日号]"
 )
@@ -559,7 +612,7 @@ _ZH_MONTH = re.compile(
 _ZH_LONE_DAY = re.compile(r"(?<![\d月.])(?P<d>\d{1,2})日(?![\d])")
 _ZH_REL = re.compile(r"去年|今年|明年|昨天|昨日|今天|近年来|近年")
 _ZH_WEEKDAY = re.compile(r"(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])")
-_ZH_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)年(?!\d)")
+_ZH_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)年(?!\d{1,2}[月日号])")
 
 
 def _zh_int(text: str) -> int | None:
@@ -568,6 +621,8 @@ def _zh_int(text: str) -> int | None:
 
 def _zh(f: _Finder) -> None:
     s = f.s
+    for m in _ZH_PAST_YEAR.finditer(s):
+        f.past_year(m)
     for m in _ZH_CONSEC.finditer(s):
         f.as_of_pub(m)
     for m in _ZH_COMPARE.finditer(s):
@@ -577,31 +632,42 @@ def _zh(f: _Finder) -> None:
             n: int | None = 6
         elif m["q"]:
             n = 3
+        elif m["nq"]:
+            n = 3 * (_zh_int(m["nq"]) or 0)  # 前三季度: the first nine months
         else:
             n = _zh_int(m["n"] or m["n2"])
         f.first_months(m, n, int(m["y"]) if m["y"] else None, -1 if m["rel"] == "去年" else 0)
+    for m in _ZH_RECENT.finditer(s):
+        n = _zh_int(m["n"])
+        if n and f.pub.year is not None:
+            f.since(m, str(f.pub.year - n))
     for m in _ZH_SINCE.finditer(s):
         if not (m["rel"] or m["y"] or m["m"]):
             continue
         y = int(m["y"]) if m["y"] else f.pub.year
         if y is not None and m["rel"] == "去年":
             y -= 1
-        mo = _zh_int(m["m"]) if m["m"] else None
+        mo = _zh_int(m["m"]) if m["m"] else (1 if m["rel"] else None)  # 今年以来: since January
         f.since(m, None if y is None else (_month_end(y, mo) if mo else str(y)))
+    for m in _ZH_ASOF.finditer(s):
+        if m.group().startswith("到") and f.pub.year is not None and int(m["y"]) >= f.pub.year:
+            continue  # 到2030年: a plan, read below
+        date_ = _month_end(int(m["y"]), int(m["m"])) if m["m"] else m["y"]
+        f.add(m, date_, "as-of", f"'{m.group()}': a total as of then")
     for m in _ZH_DUE.finditer(s):
         f.due(m, int(m["y"] or m["y2"]))
     for m in _ZH_DAYS.finditer(s):
         mo, d, dd = _zh_int(m["m"]), int(m["d"]), int(m["dd"])
-        y = int(m["y"]) if m["y"] else f.pub.year
-        if mo is None or y is None or not (_valid_day(y, mo, d) and _valid_day(y, mo, dd) and dd > d):
+        yr = int(m["y"]) if m["y"] else f.pub.year
+        if mo is None or yr is None or not (_valid_day(yr, mo, d) and _valid_day(yr, mo, dd) and dd > d):
             continue
         basis = f"'{m.group()}'" + ("" if m["y"] else f" in an article of {f.pub.label()}: the year is the article's")
-        f.add(m, f"{y:04d}-{mo:02d}-{d:02d}/{y:04d}-{mo:02d}-{dd:02d}", "event", basis)
+        f.add(m, f"{yr:04d}-{mo:02d}-{d:02d}/{yr:04d}-{mo:02d}-{dd:02d}", "event", basis)
     for m in _ZH_DAY.finditer(s):
-        mo, d = _zh_int(m["m"]), _zh_int(m["d"])
-        if mo is None or d is None:
+        zm, zd = _zh_int(m["m"]), _zh_int(m["d"])
+        if zm is None or zd is None:
             continue
-        f.day_in_pub_year(m, mo, d, int(m["y"]) if m["y"] else None, m["rel"] or "")
+        f.day_in_pub_year(m, zm, zd, int(m["y"]) if m["y"] else None, m["rel"] or "")
     for m in _ZH_MONTH.finditer(s):
         mo = _zh_int(m["m"])
         if mo is None:
@@ -643,7 +709,25 @@ def _zh(f: _Finder) -> None:
 
 def find(sentence: str, language: str, pub: Pub) -> list[When]:
     """Every date phrase of a sentence (comparisons included, marked as such), in order."""
+    if language == "zh":
+        from vnguangxi.extract.hanzi import simplified
+
+        printed = sentence
+        sentence = simplified(sentence)
+        found = find_in(sentence, language, pub)
+        for w in found:
+            w.phrase = printed[w.start : w.end].strip() if w.phrase == sentence[w.start : w.end].strip() else w.phrase
+        return found
+    return find_in(sentence, language, pub)
+
+
+_DOTTED = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[./](?P<m>\d{1,2})[./](?P<d>\d{1,2})(?![\d.])")
+
+
+def find_in(sentence: str, language: str, pub: Pub) -> list[When]:
     f = _Finder(sentence, pub)
+    for m in _DOTTED.finditer(sentence):
+        f.day_in_pub_year(m, int(m["m"]), int(m["d"]), int(m["y"]))
     {"zh": _zh, "vi": _vi}.get(language, _en)(f)
     if language != "en" and re.search(r"[A-Za-z]{3}", sentence) and language != "vi":
         _en(f)
