@@ -383,7 +383,7 @@ def test_folder_and_file_failures_have_their_own_message(
     assert code == 1 and any(message in p["message"] for p in report["problems"])
 
 
-def test_check_builtin_and_user_folders(run: Any, tmp_path: Path, seeds: Path) -> None:
+def test_check_builtin_and_user_folders(run: Any, tmp_path: Path, seeds: Path, articles: Path) -> None:
     user_fact = (
         FACT.replace('"f1"', '"user-f1"')
         .replace('["qn"]', '["quang-ninh"]')
@@ -392,7 +392,7 @@ def test_check_builtin_and_user_folders(run: Any, tmp_path: Path, seeds: Path) -
     )
     no_registries: dict[str, str | bytes | None] = {"sources.toml": None, "localities.toml": None, "people.toml": None}
     folder = make_folder(tmp_path / "f", {**no_registries, "trade.toml": user_fact})
-    result = run("check", "--facts-dir", str(folder), "--articles", str(seeds), "--format", "json")
+    result = run("check", str(folder), "--articles", str(seeds), "--articles", str(articles), "--format", "json")
     report = json.loads(result.stdout)
     assert result.exit_code == 0, report["problems"]
     assert len(report["folders"]) == 2

@@ -331,7 +331,7 @@ def test_localities_unknown_country_is_usage_error(run: Any) -> None:
 
 def test_sources_and_people(run: Any) -> None:
     sources = json.loads(run("sources", "--json").stdout)
-    assert len(sources) == 5 and all(s["facts"] > 0 for s in sources)
+    assert len(sources) == 35 and all(s["facts"] > 0 for s in sources)
     assert all(s["published"] and s["publisher"] for s in sources)
     people = json.loads(run("people", "--json").stdout)
     chen = next(p for p in people if p["id"] == "chen-gang")
@@ -356,8 +356,8 @@ def test_stats_counts_and_series(run: Any) -> None:
     assert sum(y["facts"] for y in data["by_year"]) == data["facts"]
     series = {s["series"]: s for s in data["series"]}
     trade = series["guangxi-vietnam-trade-value"]
-    assert trade["unit"] == "CNY"
-    assert [p["year"] for p in trade["points"]] == [2024, 2025]
+    assert trade["unit"] in ("CNY", "USD")
+    assert {2016, 2023, 2024, 2025} <= {p["year"] for p in trade["points"]}
     out = run("stats").stdout
     assert "█" in out and "guangxi-vietnam-trade-value" in out
 

@@ -218,7 +218,7 @@ FIGURES = [
     ("people-to-people", None, 31, "years", "exact", None),
     ("people-to-people", None, 700, "patients", "nearly", None),
     ("people-to-people", None, 450, "patients", "more-than", None),
-    ("border-gates", "2024", 8_500_000, "people", "more-than", None),
+    ("border-gates", "2024", 8_500_000, "visits", "more-than", None),
     ("border-gates", None, 9, "highways", "exact", None),
     ("border-gates", None, 2, "railways", "exact", None),
     ("border-gates", None, 9, "border-gates", "exact", None),
