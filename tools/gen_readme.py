@@ -26,17 +26,14 @@ WIDTH = 100
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 EXAMPLES = [
-    "vnguangxi list --topic trade --year 2024",
+    "vnguangxi list --topic trade --year 2023",
     'vnguangxi search "ban gioc" --limit 3',
-    "vnguangxi show a001-trade-value-2024",
-    "vnguangxi timeline --locality 'Móng Cái'",
+    "vnguangxi show a18-dongxing-port-crossings-2023",
+    "vnguangxi timeline --locality 'Móng Cái' --year 2026",
     "vnguangxi topics",
-    "vnguangxi localities --country cn",
-    "vnguangxi sources",
-    "vnguangxi people",
-    "vnguangxi stats --topic trade",
+    "vnguangxi stats --topic trade --year 2023..2025",
     "vnguangxi check",
-    "vnguangxi show a000-cross-border-travel-2025 --json",
+    "vnguangxi show a30-hanoi-nanning-train-resumed-2025-05-25 --json",
 ]
 COMMANDS = ["list", "search", "show", "timeline", "topics", "localities", "sources", "people", "stats", "check"]
 
