@@ -204,6 +204,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format js
 NoColorOpt = Annotated[
     bool, typer.Option("--no-color", help="No colour, even on a terminal (NO_COLOR is honoured too).")
 ]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Print straight to the terminal: no pager for long results ($PAGER, else less -R).",
+        callback=lambda value: _set_no_pager(value),
+    ),
+]
 FactsDirOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -321,7 +329,7 @@ def _write(text: str) -> None:
         sys.stdout.write("\n")
 
 
-def _human(text: str) -> None:
+def _human(text: str, keep: str = "\n") -> None:
     """Write text for people (tables, CSV, Markdown, check's lines): the one way out for plain text.
 
     Controls and bidi characters the data may hold are shown escaped, never acted on by a terminal;
@@ -329,7 +337,14 @@ def _human(text: str) -> None:
     """
     from vnguangxi.safe import visible
 
-    sys.stdout.write(visible(text, keep="\n"))
+    sys.stdout.write(visible(text, keep=keep))
+
+
+def _tsv(rows: Any) -> None:
+    """Tab-separated lines for a pipe (formats.to_tsv): tabs and line breaks inside values escaped."""
+    from vnguangxi.formats import to_tsv
+
+    _human(to_tsv(rows), keep="\n\t")
 
 
 def _shown(data: Any, keep: str = "") -> Any:
@@ -337,6 +352,13 @@ def _shown(data: Any, keep: str = "") -> Any:
     from vnguangxi.safe import visible_data
 
     return visible_data(data, keep)
+
+
+def _who(book: "Book") -> Callable[[dict[str, Any]], str]:
+    """Who said a fact (its people, or its sources' publishers), made safe for people."""
+    from vnguangxi.safe import visible
+
+    return lambda fact: visible(book.speaker(fact))
 
 
 def _label(book: "Book") -> Callable[[str], str]:
@@ -355,13 +377,71 @@ def _width() -> int | None:
     return shutil.get_terminal_size().columns
 
 
+_NO_PAGER = False  # set by --no-pager
+
+
+def _set_no_pager(value: bool) -> None:
+    global _NO_PAGER
+    _NO_PAGER = _NO_PAGER or value
+
+
+def _pager() -> str | None:
+    """The pager command for a long result on a terminal: $PAGER (empty or 'cat': none), else `less -R`."""
+    if _NO_PAGER or not _terminal():
+        return None
+    chosen = os.environ.get("PAGER")
+    if chosen is not None:
+        return chosen if chosen.strip() not in ("", "cat") else None
+    import shutil
+
+    return "less -R" if shutil.which("less") else None
+
+
+def _page(text: str, pager: str) -> None:
+    """Send text through the pager (as git does: LESS=FRX unless set), waiting until it is closed."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    sys.stdout.flush()
+    try:
+        proc = subprocess.Popen(pager, shell=True, stdin=subprocess.PIPE, env=env)  # noqa: S602 (the user's $PAGER)
+    except OSError:
+        sys.stdout.write(text)
+        return
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "vnguangxi-escape"))
+        proc.stdin.close()
+    except OSError:  # the reader quit early (q in less): nothing more to show
+        pass
+    while True:
+        try:
+            proc.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager while it runs
+            continue
+
+
 def _print(renderable: "RenderableType", no_color: bool) -> None:
     from vnguangxi.render import make_console
 
     terminal = _terminal()
     console = make_console(sys.stdout, terminal, _color(no_color))
     if terminal:
-        console.print(renderable)
+        pager = _pager()
+        if pager is None:
+            console.print(renderable)
+            return
+        import shutil
+
+        with console.capture() as capture:
+            console.print(renderable)
+        text = capture.get()
+        if text.count("\n") < shutil.get_terminal_size().lines:
+            sys.stdout.write(text)
+        else:
+            _page(text, pager)
         return
     with console.capture() as capture:
         console.print(renderable)
@@ -420,19 +500,19 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
     elif fmt == "markdown":
         from vnguangxi.formats import FACT_MARKDOWN_COLUMNS, fact_markdown_rows, to_markdown
 
-        _human(to_markdown(fact_markdown_rows(facts, _label(book)), FACT_MARKDOWN_COLUMNS))
+        _human(to_markdown(fact_markdown_rows(facts, _label(book), _who(book)), FACT_MARKDOWN_COLUMNS))
     else:
         if not facts:
             _stderr("note", "no facts match")
             return
         if not _terminal():
-            from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
+            from vnguangxi.formats import fact_rows
 
-            _human(plain_table(FACT_COLUMNS, fact_rows(facts, _label(book))))
+            _tsv(fact_rows(facts, _label(book), who=_who(book)))
             return
         from vnguangxi.render import facts_table
 
-        _print(facts_table(facts, _label(book), _width()), no_color)
+        _print(facts_table(facts, _label(book), _width(), who=_who(book)), no_color)
 
 
 def _emit_rows(
@@ -451,12 +531,11 @@ def _emit_rows(
     elif fmt == "markdown":
         _human(formats.to_markdown(rows, columns))
     elif not _terminal():
-        cells = [[formats.plain(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
-        _human(formats.plain_table(columns, cells, right=formats.NUMERIC))
+        _tsv([r.get(c) for c in columns] for r in rows)
     else:
         from vnguangxi.render import generic_table
 
-        _print(generic_table(rows, columns, title), no_color)
+        _print(generic_table(rows, columns, title, _width()), no_color)
 
 
 def _version(value: bool) -> None:
@@ -470,6 +549,7 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", "-V", help="Print the version and exit.", callback=_version, is_eager=True)
     ] = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Look up Vietnam–Guangxi cooperation facts."""
 
@@ -494,6 +574,7 @@ def list_(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -531,6 +612,7 @@ def search(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -554,14 +636,13 @@ def search(
             shown = _shown([f for _, f in results])
             scores = [s for s, _ in results]
             if not _terminal():
-                from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
+                from vnguangxi.formats import fact_rows
 
-                rows = fact_rows(shown, _label(book), scores)
-                _human(plain_table(("score", *FACT_COLUMNS), rows))
+                _tsv(fact_rows(shown, _label(book), scores, _who(book)))
                 return
             from vnguangxi.render import facts_table
 
-            _print(facts_table(shown, _label(book), _width(), scores), no_color)
+            _print(facts_table(shown, _label(book), _width(), scores, _who(book)), no_color)
             return
         import json
 
@@ -574,6 +655,7 @@ def show(
     fmt: ShortFormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -638,6 +720,7 @@ def timeline(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -673,6 +756,7 @@ def topics(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -700,6 +784,7 @@ def localities(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -751,6 +836,7 @@ def sources(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -778,6 +864,7 @@ def people(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -816,6 +903,7 @@ def stats(
     fmt: ShortFormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,

@@ -162,6 +162,16 @@ class Book:
         loc = self._entries("localities").get(place)
         return str(loc["name_en"]) if loc else place
 
+    def speaker(self, fact: dict[str, Any]) -> str:
+        """Who said it: the people a fact names, or else the publishers of its sources."""
+        people = self._entries("people")
+        names = [str(people[p]["name"]) if p in people else p for p in fact.get("people", [])]
+        if not names:
+            sources = self._entries("sources")
+            names = [str(sources[s["source"]]["publisher"]) if s["source"] in sources else s["source"]
+                     for s in fact["sources"]]
+        return ", ".join(dict.fromkeys(names))
+
     def resolve_source(self, value: str) -> str:
         if value in self.sources:
             return value

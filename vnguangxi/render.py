@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from vnguangxi.formats import FACT_COLUMNS, NUMERIC, fact_rows, figure, plain
+from vnguangxi.formats import FACT_COLUMNS, NUMERIC, cell_width, fact_rows, figure, plain
 from vnguangxi.models import Locality, Person, Source
 from vnguangxi.safe import unsafe, visible
 from vnguangxi.vocab import TOPIC_TITLES
@@ -65,6 +65,19 @@ def _table(*columns: str, title: str | None = None) -> Table:
 
 
 COMFORTABLE_STATEMENT = 50  # below this many columns for the statement, facts are drawn as cards
+SIDE_COLUMN = 24  # the most a side column (places, figure, who said it) takes beside the statement
+SIDE_MIN = 12  # the least: narrower, and facts are drawn as cards
+GAP = 3  # columns between two cells of a table: padding, divider, padding
+UNBROKEN = ("score", "id", "date", "topic")  # never wrapped: an id is copied whole into `show`
+
+
+def _words_width(cells: Iterable[str]) -> int:
+    """The widest single word of some cells: a column narrower than that would break a word."""
+    return max((cell_width(w) for c in cells for w in c.split()), default=0)
+
+
+def _lines_width(cells: Iterable[str]) -> int:
+    return max((cell_width(line) for c in cells for line in c.split("\n")), default=0)
 
 
 def facts_table(
@@ -72,29 +85,54 @@ def facts_table(
     place_label: Callable[[str], str],
     width: int | None = None,
     scores: Sequence[float] | None = None,
+    who: Callable[[Row], str] | None = None,
 ) -> RenderableType:
-    """The facts as a table (id, date, topic, places, statement, figure), oldest first.
+    """The facts as a table (id, date, topic, places, statement, figure, who said it), oldest first.
 
-    ``width`` is the terminal's width (None when piped: the table then takes whatever width it needs).
-    When the terminal is too narrow to leave the statement a comfortable column, each fact is drawn as
-    a card instead: its id, date, topic and places on one line, then the statement and figure.
+    ``width`` is the terminal's width. Ids, dates and topics are never wrapped; the side columns take
+    at most SIDE_COLUMN and the statement every other column. When that leaves the statement less than
+    a comfortable column, each fact is drawn as a card instead: its id, date, topic, places and who
+    said it on one line, then the statement and figure.
     """
     columns = list(FACT_COLUMNS) if scores is None else ["score", *FACT_COLUMNS]
+    texts_of = fact_rows(facts, place_label, scores, who)
     id_at, statement_at = columns.index("id"), columns.index("statement")
     rows: list[list[Text | str]] = []
-    for f, texts in zip(facts, fact_rows(facts, place_label, scores), strict=True):
+    for f, texts in zip(facts, texts_of, strict=True):
         cells: list[Text | str] = list(texts)
         cells[id_at] = Text(texts[id_at], style="bold")
         statement = Text(texts[statement_at], style=STATUS_STYLE[f["status"]])
         statement.stylize("bold", len(f["statement"]))  # the [planned] / [ongoing] mark
         cells[statement_at] = statement
         rows.append(cells)
-    statement_at = columns.index("statement")
+    side = SIDE_COLUMN
     if width is not None and rows:
-        natural = [max(len(str(r[c])) for r in rows) for c in range(len(columns)) if c != statement_at]
-        if sum(min(n, 30) for n in natural) + 3 * len(columns) + COMFORTABLE_STATEMENT > width:
+        fixed = GAP * (len(columns) - 1) + COMFORTABLE_STATEMENT
+        sides = []
+        for i, name in enumerate(columns):
+            if i == statement_at:
+                continue
+            column = [name, *(t[i] for t in texts_of)]
+            if name in UNBROKEN:
+                fixed += _lines_width(column)
+            else:
+                sides.append(max(_lines_width(column), 1))
+        room = width - fixed
+        # the side columns share what is left; each at most SIDE_COLUMN, at least SIDE_MIN
+        side = min(SIDE_COLUMN, room // max(len(sides), 1))
+        if side < SIDE_MIN or sum(min(n, side) for n in sides) > room:
             return _cards(columns, rows, statement_at)
     table = _table(*columns)
+    if width is not None:
+        table.expand = True
+    for column in table.columns:
+        if column.header in UNBROKEN:
+            column.no_wrap = True
+            column.overflow = "ignore"
+        elif column.header == "statement":
+            column.ratio = 1
+        else:
+            column.max_width = side
     for cells in rows:
         table.add_row(*cells)
     return table
@@ -260,16 +298,50 @@ def stats_view(stats: Row) -> RenderableType:
     return Group(*parts)
 
 
-SHORT = ("id", "kind", "parent", "country", "published")
+SHORT = ("id", "kind", "parent", "country", "published", "language")
+WRAP_MIN = 20  # the narrowest a wrapped registry column is drawn
 
 
-def generic_table(rows: Sequence[Row], columns: Sequence[str], title: str | None = None) -> Table:
+def generic_table(
+    rows: Sequence[Row], columns: Sequence[str], title: str | None = None, width: int | None = None
+) -> RenderableType:
+    """A registry as a table; as cards when ``width`` is too narrow for every column whole (ids and
+    counts unbroken, no word split, no header cut): names are never dropped."""
+    texts = [[plain(r.get(c)) for c in columns] for r in rows]
+    if width is not None and texts:
+        need = GAP * (len(columns) - 1)
+        for i, name in enumerate(columns):
+            column = [name, *(t[i] for t in texts)]
+            if name in NUMERIC or name in SHORT:
+                need += _lines_width(column)
+            else:
+                need += max(_words_width(column), min(_lines_width(column), WRAP_MIN))
+        if need > width:
+            return _registry_cards(texts, columns)
     table = _table(*columns, title=title)
     for column in table.columns:
         if column.header in NUMERIC:
             column.justify = "right"
         if column.header in NUMERIC or column.header in SHORT:
             column.no_wrap = True
-    for r in rows:
-        table.add_row(*(plain(r.get(c)) for c in columns))
+            column.overflow = "ignore"
+    for cells in texts:
+        table.add_row(*cells)
     return table
+
+
+def _registry_cards(texts: Sequence[Sequence[str]], columns: Sequence[str]) -> RenderableType:
+    """One entry a card: its id and short fields on one line, every other field below it, indented."""
+    cards: list[RenderableType] = []
+    for cells in texts:
+        head = Text(cells[0], style="bold")
+        for name, value in zip(columns[1:], cells[1:], strict=True):
+            if value and (name in SHORT or name in NUMERIC):
+                head.append(f" · {name} {value}")
+        lines: list[RenderableType] = [head]
+        for name, value in zip(columns[1:], cells[1:], strict=True):
+            if value and name not in SHORT and name not in NUMERIC:
+                label = "" if name == "names" else f"{name}: "
+                lines.append(Padding(Text(label + value), (0, 0, 0, 4)))
+        cards.append(Group(*lines))
+    return Group(*cards)
