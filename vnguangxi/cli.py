@@ -90,7 +90,13 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
 def _complete_from(values: Sequence[str], incomplete: str) -> list[str]:
     from vnguangxi.safe import visible
 
-    return [visible(v) for v in values if v.startswith(incomplete)]
+    found = [visible(v) for v in values if v.startswith(incomplete)]
+    if os.environ.get(COMPLETE_VAR) == "complete_bash":
+        # bash inserts each line of ours as it is: a name with a space must come escaped to stay one word
+        import re
+
+        found = [re.sub(r"([^\w@%+=:,./-])", r"\\\1", v) for v in found]
+    return found
 
 
 def complete_topic(incomplete: str) -> list[str]:
@@ -186,6 +192,15 @@ StatusOpt = Annotated[
         autocompletion=complete_status,
     ),
 ]
+UnitOpt = Annotated[
+    list[str] | None,
+    typer.Option("--unit", metavar="UNIT", help="Only figures in this unit (CNY, USD, %, people ...). Repeat for OR."),
+]
+SeriesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--series", metavar="SERIES", help="Only facts of this series (see `stats`). Repeat for OR."),
+]
+HasFigureOpt = Annotated[bool, typer.Option("--has-figure", help="Only facts with a figure (a quantity).")]
 DraftsOpt = Annotated[
     bool,
     typer.Option("--drafts", help="Include draft facts (not yet reviewed, as `extract` writes them)."),
@@ -306,6 +321,7 @@ class _Progress:
 def _format(fmt: str, as_json: bool, allowed: Sequence[str] = FORMATS) -> str:
     from vnguangxi.text import suggest
 
+    fmt = fmt.strip().lower()
     if as_json:
         if fmt not in ("table", "json"):
             raise UsageError(f"--json and --format {fmt} contradict each other", "use one of them")
@@ -459,6 +475,9 @@ def _filters(
     source: list[str] | None,
     status: list[str] | None,
     drafts: bool = False,
+    unit: list[str] | None = None,
+    series: list[str] | None = None,
+    has_figure: bool = False,
 ) -> "Filters":
     from vnguangxi.query import Filters
 
@@ -470,6 +489,9 @@ def _filters(
         sources=list(source or []),
         statuses=list(status or []),
         drafts=drafts,
+        units=list(unit or []),
+        series=list(series or []),
+        has_figure=has_figure,
     )
 
 
@@ -566,6 +588,9 @@ def list_(
     source: SourceOpt = None,
     status: StatusOpt = None,
     drafts: DraftsOpt = False,
+    unit: UnitOpt = None,
+    series: SeriesOpt = None,
+    has_figure: HasFigureOpt = False,
     sort: Annotated[str, typer.Option("--sort", "-s", metavar="KEY", help="Sort by date, id or topic.")] = "date",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
     limit: Annotated[
@@ -590,14 +615,20 @@ def list_(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        raw = book.select_json(_filters(topic, year, locality, tag, source, status, drafts), sort, reverse, limit)
+        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
+        raw = book.select_json(f, sort.lower(), reverse, limit)
         _emit_facts(book, raw, fmt, no_color)
 
 
 @_command()
 def search(
     text: Annotated[
-        str, typer.Argument(metavar="TEXT", help="Words to find; all must match, accents and case ignored.")
+        list[str],
+        typer.Argument(
+            metavar="WORDS...",
+            help="Words to find, quoted or not; all must match, accents, case and plurals ignored; or a person's "
+            "or place's name in any script.",
+        ),
     ],
     topic: TopicOpt = None,
     year: YearOpt = None,
@@ -606,6 +637,9 @@ def search(
     source: SourceOpt = None,
     status: StatusOpt = None,
     drafts: DraftsOpt = False,
+    unit: UnitOpt = None,
+    series: SeriesOpt = None,
+    has_figure: HasFigureOpt = False,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most N facts.")
     ] = None,
@@ -628,10 +662,16 @@ def search(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        results = book.search(text, _filters(topic, year, locality, tag, source, status, drafts), limit)
+        words = " ".join(text)
+        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
+        results = book.search(words, f, limit)
+        if not results:
+            from vnguangxi.safe import visible
+
+            shown = visible(words if len(words) <= 80 else words[:77] + "...")
+            _stderr("note", f"no facts match '{shown}'{visible(book.did_you_mean(words))}")
         if fmt == "table":
             if not results:
-                _stderr("note", f"no facts match '{text if len(text) <= 80 else text[:77] + '...'}'")
                 return
             shown = _shown([f for _, f in results])
             scores = [s for s, _ in results]
@@ -651,7 +691,9 @@ def search(
 
 @_command()
 def show(
-    fact_id: Annotated[str, typer.Argument(metavar="ID", help="A fact id.", autocompletion=complete_fact_id)],
+    fact_ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="One or more fact ids.", autocompletion=complete_fact_id)
+    ],
     fmt: ShortFormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
@@ -660,32 +702,48 @@ def show(
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """Show one fact in full: figure, date and how it was resolved, places, people, sources, related facts.
+    """Show facts in full: figure, date and how it was resolved, places, people, each source's article
+    (title, publisher, url), related facts.
 
     \b
     Examples:
       vnguangxi show a001-trade-value-2024
+      vnguangxi show a001-trade-value-2024 a000-cross-border-travel-2025
       vnguangxi show a000-cross-border-travel-2025 --json | jq .sources
+
+    With one id --json prints one object; with several, an array of them.
     """
     with _guard():
         fmt = _format(fmt, as_json, ("table", "json"))
         book = _open_book(facts_dir, no_builtin, no_cache)
-        fact = book.get(fact_id)
+        wanted = list(dict.fromkeys(fact_ids))
+        facts = [book.get(fact_id) for fact_id in wanted]
         if fmt == "json":
             from vnguangxi.formats import to_json
 
-            out = book.with_files(fact)
-            out["referenced_by"] = [{"id": f["id"], "kind": k} for k, f in book.referrers(fact_id)]
-            _write(to_json(out, pretty=_terminal()))
+            out = []
+            for fact in facts:
+                one = book.with_files(fact)
+                one["referenced_by"] = [{"id": f["id"], "kind": k} for k, f in book.referrers(fact["id"])]
+                out.append(one)
+            _write(to_json(out[0] if len(out) == 1 else out, pretty=_terminal()))
             return
+        from rich.console import Group
+        from rich.text import Text
+
         from vnguangxi.models import Locality, Person, Source
         from vnguangxi.render import fact_detail
 
         sources = {k: Source.from_dict(_shown(v.to_dict())) for k, v in book.sources.items()}
         places = {k: Locality.from_dict(_shown(v.to_dict())) for k, v in book.localities.items()}
         people = {k: Person.from_dict(_shown(v.to_dict())) for k, v in book.people.items()}
-        related = [(kind, _shown(other)) for kind, other in _related(book, fact)]
-        _print(fact_detail(_shown(fact), sources, places, people, related), no_color)
+        parts: list[Any] = []
+        for fact in facts:
+            related = [(kind, _shown(other)) for kind, other in _related(book, fact)]
+            if parts:
+                parts.append(Text(""))
+            parts.append(fact_detail(_shown(fact), sources, places, people, related))
+        _print(Group(*parts), no_color)
 
 
 def _related(book: "Book", fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -779,7 +837,8 @@ def topics(
 @_command()
 def localities(
     country: Annotated[
-        str | None, typer.Option("--country", "-c", metavar="vn|cn", help="Only places in this country (vn or cn).")
+        str | None,
+        typer.Option("--country", "-c", metavar="vn|cn", help="Only places in this country (vn or cn, or its name)."),
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
@@ -802,12 +861,8 @@ def localities(
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
         countries = sorted({loc.country for loc in book.localities.values()})
-        if country is not None and country not in countries:
-            from vnguangxi.text import suggest
-
-            raise UsageError(
-                f"unknown country '{country}'{suggest(country, countries)}", f"accepted: {', '.join(countries)}"
-            )
+        if country is not None:
+            country = _country(book, country, countries)
         direct = book.count_refs("localities")
         totals = book.place_totals()
         rows = []
@@ -829,6 +884,23 @@ def localities(
         else:  # every plain key of an entry (not the note or the links), then the counts
             columns = (*LOCALITY_KEYS[: LOCALITY_KEYS.index("aliases") + 1], "facts", "total")
         _emit_rows(rows, columns, fmt, no_color)
+
+
+def _country(book: "Book", value: str, countries: Sequence[str]) -> str:
+    """A country code from its code in any case ('VN') or any name of the country ('vietnam', 'Việt Nam')."""
+    from vnguangxi.text import suggest
+
+    folded = {c.casefold(): c for c in countries}
+    if value.strip().casefold() in folded:
+        return folded[value.strip().casefold()]
+    for pid in book.names("localities").lookup(value):
+        loc = book.localities[pid]
+        if loc.kind == "country" and loc.country in countries:
+            return loc.country
+    raise UsageError(
+        f"unknown country '{value}'{suggest(value, countries)}",
+        f"accepted: {', '.join(countries)}, or a country's name",
+    )
 
 
 @_command()
@@ -1145,8 +1217,9 @@ def main() -> NoReturn:
     if not _streams():
         _stderr("error", "standard output is closed: there is nowhere to write the answer")
         sys.exit(int(ExitStatus.ERROR))
+    args = sys.argv[1:] or ["--help"]  # a bare `vnguangxi` asks what it can do: help, exit 0
     try:
-        _app_for(sys.argv[1:])(prog_name="vnguangxi")
+        _app_for(args)(args=args, prog_name="vnguangxi")
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         sys.exit(int(ExitStatus.INTERRUPTED))

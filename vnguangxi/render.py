@@ -208,7 +208,13 @@ def fact_detail(
     cites = []
     for s in fact["sources"]:
         src = sources.get(s["source"])
-        where = f"{src.publisher}, published {src.published} ({src.file})" if src else s["source"]
+        if src is None:
+            where = s["source"]
+        else:
+            title = f"“{src.title}”, " if src.title else ""
+            where = f"{title}{src.publisher}, published {src.published} ({src.file})"
+            if src.url:
+                where += f"\n    {src.url}"
         cites.append(Text.assemble(("“" + s["excerpt"] + "”", "italic"), f"\n  — {s['source']}: {where}"))
     _field(grid, "sources", Group(*cites))
     for label, wanted in (("conflicts with", "conflicts_with"), ("related", "related")):

@@ -44,6 +44,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+_SUFFIXES = ("ies", "ing", "es", "ed", "s", "e", "y")
+
+
+def stem(word: str) -> str:
+    """A light English stem, so inflections meet: 'gates', 'gate' and 'gated' → 'gat'; 'cities' and 'city'
+    → 'cit'; 'trading', 'trades' → 'trad'. Only plain letters are touched, and at least three are kept."""
+    if not word.isascii() or not word.isalpha() or len(word) < 4:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def key(text: str) -> str:
     """A matching key for names: folded words joined by single spaces ('Mong-Cai' → 'mong cai')."""
     return " ".join(words(text))
