@@ -971,8 +971,19 @@ def stats(
     source: SourceOpt = None,
     status: StatusOpt = None,
     drafts: DraftsOpt = False,
+    unit: UnitOpt = None,
+    series: SeriesOpt = None,
+    has_figure: HasFigureOpt = False,
     places: Annotated[int, typer.Option("--places", min=1, metavar="N", help="How many places to draw.")] = 15,
-    fmt: ShortFormatOpt = "table",
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency",
+            metavar="CUR",
+            help="Draw money series in CNY, USD or VND, using the equivalents the articles give.",
+        ),
+    ] = None,
+    fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
     no_pager: NoPagerOpt = False,
@@ -987,50 +998,97 @@ def stats(
     Examples:
       vnguangxi stats
       vnguangxi stats -l "Quảng Ninh"
-      vnguangxi stats --json | jq .series
+      vnguangxi stats --currency USD --series guangxi-vietnam-trade-value
+      vnguangxi stats -f csv > stats.csv
+
+    A fact counts in every year it covers and under every place it names or that contains it, so each
+    bar equals the count of `list` with that year or place. A series bar ends in '+' for "more than"
+    or "at least", '-' for "nearly", "less than" or "at most", '~' for "about".
     """
     with _guard():
-        fmt = _format(fmt, as_json, ("table", "json"))
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        data = _stats(book, _filters(topic, year, locality, tag, source, status, drafts), places)
-        if fmt == "json":
-            from vnguangxi.formats import to_json
+        fmt = _format(fmt, as_json)
+        if currency is not None:
+            from vnguangxi.query import choice
+            from vnguangxi.vocab import CURRENCIES
 
-            _write(to_json(data, pretty=_terminal()))
+            currency = choice(currency, sorted(CURRENCIES), "currency")
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
+        data = _stats(book, f, places, currency)
+        if fmt in ("json", "jsonl"):
+            from vnguangxi.formats import to_json, to_jsonl
+
+            if fmt == "json":
+                _write(to_json(data, pretty=_terminal()))
+            else:
+                sys.stdout.write(to_jsonl(_stats_rows(data)))
+            return
+        if fmt in ("csv", "markdown") or not _terminal():
+            _emit_rows(_stats_rows(data), STATS_COLUMNS, fmt, no_color)
             return
         from vnguangxi.render import stats_view
 
         _print(stats_view(_shown(data)), no_color)
 
 
-def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
-    from vnguangxi.formats import figure
+STATS_COLUMNS = ("table", "name", "facts", "year", "value", "unit", "qualifier", "figure", "id")
+
+
+def _stats_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Statistics as flat rows, one bar a row: for CSV, Markdown, JSON lines and pipes."""
+    rows: list[dict[str, Any]] = [{"table": "total", "name": "facts", "facts": data["facts"]}]
+    for key in ("by_topic", "by_year", "by_status", "by_place", "by_tag"):
+        table = key[3:]
+        rows.extend({"table": table, "name": r.get("id", r["name"]), "facts": r["facts"]} for r in data[key])
+    for s in data["series"]:
+        for p in s["points"]:
+            rows.append(
+                {
+                    "table": "series",
+                    "name": s["series"],
+                    "year": p["year"],
+                    "value": p["value"],
+                    "unit": p["unit"],
+                    "qualifier": p["qualifier"],
+                    "figure": p["figure"],
+                    "id": p["id"],
+                }
+            )
+    return rows
+
+
+def _stats(book: "Book", f: "Filters", top_places: int, currency: str | None = None) -> dict[str, Any]:
+    from vnguangxi.formats import figure, in_unit
+    from vnguangxi.vocab import CURRENCIES
 
     by_topic = book.count_column("topic", f)
-    by_year = book.count_column("y0", f)
+    by_year = book.count_years(f)
     by_status = book.count_column("status", f)
-    by_place = book.count_refs("localities", f)
+    by_place = {p: n for p, n in book.place_totals(f).items() if n}
     by_tag = book.count_refs("tags", f)
     places = sorted(by_place.items(), key=lambda kv: (-kv[1], kv[0]))[:top_places]
     series = []
     for name, facts in book.series(f).items():
-        series.append(
-            {
-                "series": name,
-                "unit": facts[0]["quantity"]["unit"] if facts[0].get("quantity") else "",
-                "points": [
-                    {
-                        "year": x["year"],
-                        "date": x["date"],
-                        "value": x["quantity"]["value"] if x.get("quantity") else 0,
-                        "qualifier": x["quantity"]["qualifier"] if x.get("quantity") else "",
-                        "figure": figure(x.get("quantity")),
-                        "id": x["id"],
-                    }
-                    for x in facts
-                ],
-            }
-        )
+        units = [x["quantity"]["unit"] for x in facts if x.get("quantity")]
+        unit = max(units, key=units.count) if units else ""  # the unit most of its points are in
+        if currency is not None and unit in CURRENCIES:
+            unit = currency
+        points = []
+        for x in facts:
+            q = x.get("quantity")
+            value = in_unit(q, unit)
+            points.append(
+                {
+                    "year": x["year"],
+                    "date": x["date"],
+                    "value": value,
+                    "unit": unit if value is not None else (q["unit"] if q else ""),
+                    "qualifier": q["qualifier"] if q else "",
+                    "figure": figure(q),
+                    "id": x["id"],
+                }
+            )
+        series.append({"series": name, "unit": unit, "points": points})
     return {
         "facts": sum(by_topic.values()),
         "by_topic": [{"name": t, "facts": by_topic.get(t, 0)} for t in TOPICS],
@@ -1040,6 +1098,120 @@ def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
         "by_tag": [{"name": t, "facts": c} for t, c in sorted(by_tag.items(), key=lambda kv: (-kv[1], kv[0]))],
         "series": series,
     }
+
+
+@_command()
+def figures(
+    topic: TopicOpt = None,
+    year: YearOpt = None,
+    locality: PlaceOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    status: StatusOpt = None,
+    drafts: DraftsOpt = False,
+    unit: UnitOpt = None,
+    series: SeriesOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Every figure the facts give, one a row: date, as stated, value in base units, unit, qualifier, places,
+    source and speaker; the same measure from several sources side by side, disagreements marked.
+
+    \b
+    Examples:
+      vnguangxi figures --unit CNY --unit USD
+      vnguangxi figures --series guangxi-vietnam-trade-value
+      vnguangxi figures -l "Móng Cái" -f csv
+      vnguangxi figures --json | jq '.[].quantity'
+
+    'group' numbers figures of one measure: the same series over overlapping periods, or the same unit,
+    date and places. 'check' says 'conflicts with ID' for facts marked as disagreeing, and 'differs'
+    where a group's values are not all equal. --json lists the same fact objects as `list --json`.
+    """
+    with _guard():
+        fmt = _format(fmt, as_json)
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, True)
+        from vnguangxi.query import figure_groups
+
+        grouped = figure_groups(book.select(f))
+        if fmt in ("json", "jsonl"):
+            import json
+
+            raw = [json.dumps(x, ensure_ascii=False, separators=(",", ":")) for _, x in grouped]
+            _emit_facts(book, raw, fmt, no_color)
+            return
+        if not grouped:
+            _stderr("note", "no figures match")
+            if fmt == "table":
+                return
+        rows = _figure_rows(book, grouped)
+        columns = FIGURE_COLUMNS if fmt != "table" else FIGURE_COLUMNS[:-1]
+        _emit_rows(rows, columns, fmt, no_color)
+
+
+FIGURE_COLUMNS = (
+    "group",
+    "id",
+    "date",
+    "as stated",
+    "value",
+    "unit",
+    "qualifier",
+    "places",
+    "source",
+    "speaker",
+    "check",
+    "sources",
+)
+
+
+def _figure_rows(book: "Book", grouped: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    from vnguangxi.formats import in_unit, number
+    from vnguangxi.vocab import QUALIFIER_WORDS
+
+    members: dict[int, list[dict[str, Any]]] = {}
+    for g, x in grouped:
+        members.setdefault(g, []).append(x)
+    differs = set()
+    for g, xs in members.items():  # values told in one unit (their own, or an equivalent) that disagree
+        units = {x["quantity"]["unit"] for x in xs}
+        for u in units:
+            told = {v for x in xs if (v := in_unit(x["quantity"], u)) is not None}
+            if len(told) > 1:
+                differs.add(g)
+    rows = []
+    for g, x in grouped:
+        q = x["quantity"]
+        checks = [f"conflicts with {c}" for c in x.get("conflicts_with", [])]
+        if g in differs:
+            checks.append("differs")
+        people = book.registry("people")
+        sources = book.registry("sources")
+        rows.append(
+            {
+                "group": g if len(members[g]) > 1 else "",
+                "id": x["id"],
+                "date": x["date"],
+                "as stated": q["stated"],
+                "value": number(q["value"]),
+                "unit": q["unit"],
+                "qualifier": QUALIFIER_WORDS.get(q["qualifier"], q["qualifier"]).strip() or "exact",
+                "places": ", ".join(book.place_label(p) for p in x["localities"]),
+                "source": ", ".join(
+                    dict.fromkeys(str(sources.get(s["source"], {}).get("publisher", s["source"])) for s in x["sources"])
+                ),
+                "speaker": ", ".join(str(people.get(p, {}).get("name", p)) for p in x.get("people", [])),
+                "check": "; ".join(checks),
+                "sources": [s["source"] for s in x["sources"]],
+            }
+        )
+    return rows
 
 
 @_command()

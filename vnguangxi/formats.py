@@ -48,6 +48,23 @@ def amount(value: float, unit: str) -> str:
     return f"{_number(value)} {word}"
 
 
+def number(value: float) -> str:
+    """A value in base units, written out in full: 300000000000, 16.4."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def in_unit(quantity: dict[str, Any] | None, unit: str) -> float | None:
+    """A quantity's value in ``unit``: its own, or an equivalent the article gives; None if neither."""
+    if not quantity:
+        return None
+    if quantity["unit"] == unit:
+        return float(quantity["value"])
+    for e in quantity.get("equivalents") or []:
+        if e["unit"] == unit:
+            return float(e["value"])
+    return None
+
+
 def figure(quantity: dict[str, Any] | None) -> str:
     """'more than CNY 300 billion (USD 43.5 billion)', or '' when the fact has no quantity."""
     if not quantity:

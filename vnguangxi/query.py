@@ -531,6 +531,45 @@ def _reach(start: str, step: Callable[[str], Iterable[str]]) -> set[str]:
     return out
 
 
+def figure_groups(facts: Sequence[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """Facts with a figure, each with its group number, the figures of one measure together (oldest group
+    first): facts of one series whose periods overlap, or of one unit, date and set of places."""
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        while parent.setdefault(i, i) != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    figures = [f for f in facts if f.get("quantity")]
+    by_key: dict[tuple[Any, ...], int] = {}
+    for i, f in enumerate(figures):
+        key = (f["quantity"]["unit"], f["date"], tuple(sorted(f["localities"])))
+        if key in by_key:
+            parent[find(i)] = find(by_key[key])
+        else:
+            by_key[key] = i
+        if f.get("series"):
+            for j in range(i):
+                g = figures[j]
+                if g.get("series") == f["series"] and _overlap(f, g):
+                    parent[find(i)] = find(j)
+    members: dict[int, list[int]] = {}
+    for i in range(len(figures)):
+        members.setdefault(find(i), []).append(i)
+    ordered = sorted(members.values(), key=lambda m: min(m))
+    return [(n, figures[i]) for n, group in enumerate(ordered, 1) for i in group]
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two facts' periods share a day (read from their dates: 'YYYY[-MM[-DD]][/...]')."""
+    from vnguangxi.dates import parse
+
+    x, y = parse(a["date"]), parse(b["date"])
+    return x.start <= y.end and y.start <= x.end
+
+
 def choice(value: str, choices: Sequence[str], what: str, hint: str | None = None) -> str:
     """The choice a value names, forgiving case ('Trade', 'DONE'); a usage error naming the accepted ones."""
     if value in choices:

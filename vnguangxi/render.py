@@ -134,7 +134,7 @@ def facts_table(
         else:
             column.max_width = side
     for cells in rows:
-        table.add_row(*cells)
+        table.add_row(*(c if isinstance(c, Text) else Text(c) for c in cells))
     return table
 
 
@@ -157,7 +157,7 @@ def _cards(columns: Sequence[str], rows: Sequence[Sequence[Text | str]], stateme
 
 def _field(grid: Table, label: str, value: RenderableType | str) -> None:
     if value:
-        grid.add_row(Text(label, style="bold"), value)
+        grid.add_row(Text(label, style="bold"), Text(value) if isinstance(value, str) else value)
 
 
 def fact_detail(
@@ -256,7 +256,7 @@ def timeline(facts: Sequence[Row], place_label: Callable[[str], str]) -> Rendera
         if fig:
             line.append(f" — {fig}", style="green")
         line.append(f"  [{f['id']}]", style="dim")
-        grid.add_row(f["date"], Text(STATUS_MARK[status], style=STATUS_STYLE[status]), line)
+        grid.add_row(Text(f["date"]), Text(STATUS_MARK[status], style=STATUS_STYLE[status]), line)
     if grid is not None:
         parts.append(grid)
     parts.append(Text("\n● done   ◐ ongoing   ○ planned", style="dim"))
@@ -270,13 +270,26 @@ def _bar(n: float, biggest: float, width: int = 30) -> str:
     return "█" * cells
 
 
-def bars(title: str, counts: Sequence[tuple[str, float]], labels: Sequence[str] | None = None) -> Table:
+# How a series bar ends for a figure that is not exact: more, less, or about that much.
+QUALIFIER_MARK = {"more-than": "+", "at-least": "+", "nearly": "-", "less-than": "-", "at-most": "-", "about": "~"}
+
+
+def bars(
+    title: str,
+    counts: Sequence[tuple[str, float]],
+    labels: Sequence[str] | None = None,
+    marks: Sequence[str] | None = None,
+) -> Table:
     table = _table(title, "", "", title=None)
     table.columns[0].no_wrap = True
+    table.columns[1].no_wrap = True
     biggest = max((c for _, c in counts), default=0)
     for i, (name, count) in enumerate(counts):
         label = labels[i] if labels else f"{count:g}"
-        table.add_row(name, Text(_bar(count, biggest), style="green"), label)
+        bar = Text(_bar(count, biggest), style="green")
+        if marks and marks[i] and count:
+            bar.append(marks[i], style="bold")
+        table.add_row(Text(name), bar, Text(label))
     return table
 
 
@@ -294,11 +307,16 @@ def stats_view(stats: Row) -> RenderableType:
         parts.append(Text(""))
         parts.append(Text(f"series {series['series']} ({series['unit']})", style="bold"))
         points = series["points"]
+        labels = []
+        for p in points:
+            told = p["figure"] if p["value"] is not None else f"no {series['unit']} figure: {p['figure']}"
+            labels.append(f"{told}  [{p['id']}]")
         parts.append(
             bars(
                 "year",
-                [(str(p["year"]), p["value"]) for p in points],
-                [f"{p['figure']}  [{p['id']}]" for p in points],
+                [(str(p["year"]), p["value"] or 0) for p in points],
+                labels,
+                [QUALIFIER_MARK.get(p["qualifier"], "") for p in points],
             )
         )
     return Group(*parts)
@@ -332,7 +350,7 @@ def generic_table(
             column.no_wrap = True
             column.overflow = "ignore"
     for cells in texts:
-        table.add_row(*cells)
+        table.add_row(*(Text(c) for c in cells))  # Text, not str: a '[...]' in the data is no markup
     return table
 
 
