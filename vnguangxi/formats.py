@@ -117,12 +117,13 @@ def to_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
-_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_TSV_SPECIAL = re.compile(r"[\\\t\n\r]")
+_TSV_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_SPECIAL = re.compile(r"[\t\n\r]")
 
 
 def tsv_field(value: Any) -> str:
-    """One field of a tab-separated line: tabs, line breaks and backslashes written as \\t, \\n, \\\\."""
+    """One field of a tab-separated line: tabs and line breaks written as \\t and \\n, as `visible` writes
+    every control character (a backslash is left as it is, as there)."""
     text = _cell(value, ", ")
     return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES[m.group()], text) if _TSV_SPECIAL.search(text) else text
 
