@@ -201,7 +201,9 @@ def test_what_is_not_a_regular_file_is_reported_and_the_other_files_still_checke
     trade = folder / "trade.toml"
     trade.write_text(trade.read_text().replace('status = "done"', 'status = "dne"', 1), encoding="utf-8")
     env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
-    check = subprocess.run([*command(), "check", "--no-builtin", str(folder)], capture_output=True, text=True, env=env, timeout=30)
+    check = subprocess.run(
+        [*command(), "check", "--no-builtin", str(folder)], capture_output=True, text=True, env=env, timeout=30
+    )
     assert check.returncode == 1
     assert f"meetings.toml:1: {message}" in check.stdout
     assert "trade.toml:6:10: unknown status 'dne'" in check.stdout  # the other files' problems are not hidden

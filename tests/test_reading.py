@@ -118,7 +118,9 @@ def test_figures_lists_every_fact_with_a_quantity_as_list_json_does(run: Any) ->
 
 
 def test_figures_groups_one_measure_side_by_side_and_marks_disagreement(run: Any) -> None:
-    rows = list(csv.DictReader(io.StringIO(run("figures", "--series", "guangxi-vietnam-trade-value", "-f", "csv").stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(run("figures", "--series", "guangxi-vietnam-trade-value", "-f", "csv").stdout))
+    )
     assert {"date", "as stated", "value", "unit", "qualifier", "places", "source", "speaker"} <= set(rows[0])
     by_id = {r["id"]: r for r in rows}
     two_2024 = by_id["a001-trade-value-2024"], by_id["a27-trade-2024-about-42-bn-usd"]
@@ -284,7 +286,12 @@ def test_bash_completion_escapes_a_name_with_a_space() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["list", "-t", "Trade"], ["list", "--status", "DONE"], ["list", "--format", "JSON"], ["localities", "--country", "VN"]],
+    [
+        ["list", "-t", "Trade"],
+        ["list", "--status", "DONE"],
+        ["list", "--format", "JSON"],
+        ["localities", "--country", "VN"],
+    ],
 )
 def test_choices_forgive_case(run: Any, args: list[str]) -> None:
     assert run(*args).exit_code == 0

@@ -193,8 +193,10 @@ class Book:
         names = [str(people[p]["name"]) if p in people else p for p in fact.get("people", [])]
         if not names:
             sources = self._entries("sources")
-            names = [str(sources[s["source"]]["publisher"]) if s["source"] in sources else s["source"]
-                     for s in fact["sources"]]
+            names = [
+                str(sources[s["source"]]["publisher"]) if s["source"] in sources else s["source"]
+                for s in fact["sources"]
+            ]
         return ", ".join(dict.fromkeys(names))
 
     def resolve_source(self, value: str) -> str:

@@ -112,11 +112,11 @@ def facts_table(
         for i, name in enumerate(columns):
             if i == statement_at:
                 continue
-            column = [name, *(t[i] for t in texts_of)]
+            texts = [name, *(t[i] for t in texts_of)]
             if name in UNBROKEN:
-                fixed += _lines_width(column)
+                fixed += _lines_width(texts)
             else:
-                sides.append(max(_lines_width(column), 1))
+                sides.append(max(_lines_width(texts), 1))
         room = width - fixed
         # the side columns share what is left; each at most SIDE_COLUMN, at least SIDE_MIN
         side = min(SIDE_COLUMN, room // max(len(sides), 1))
@@ -211,8 +211,8 @@ def fact_detail(
         if src is None:
             where = s["source"]
         else:
-            title = f"“{src.title}”, " if src.title else ""
-            where = f"{title}{src.publisher}, published {src.published} ({src.file})"
+            titled = f"“{src.title}”, " if src.title else ""
+            where = f"{titled}{src.publisher}, published {src.published} ({src.file})"
             if src.url:
                 where += f"\n    {src.url}"
         cites.append(Text.assemble(("“" + s["excerpt"] + "”", "italic"), f"\n  — {s['source']}: {where}"))
@@ -335,11 +335,11 @@ def generic_table(
     if width is not None and texts:
         need = GAP * (len(columns) - 1)
         for i, name in enumerate(columns):
-            column = [name, *(t[i] for t in texts)]
+            cells = [name, *(t[i] for t in texts)]
             if name in NUMERIC or name in SHORT:
-                need += _lines_width(column)
+                need += _lines_width(cells)
             else:
-                need += max(_words_width(column), min(_lines_width(column), WRAP_MIN))
+                need += max(_words_width(cells), min(_lines_width(cells), WRAP_MIN))
         if need > width:
             return _registry_cards(texts, columns)
     table = _table(*columns, title=title)
