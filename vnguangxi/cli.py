@@ -1039,7 +1039,7 @@ def _stats_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [{"table": "total", "name": "facts", "facts": data["facts"]}]
     for key in ("by_topic", "by_year", "by_status", "by_place", "by_tag"):
         table = key[3:]
-        rows.extend({"table": table, "name": r.get("id", r["name"]), "facts": r["facts"]} for r in data[key])
+        rows.extend({"table": table, "name": r["name"], "facts": r["facts"], "id": r.get("id")} for r in data[key])
     for s in data["series"]:
         for p in s["points"]:
             rows.append(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError
 from vnguangxi.index import verified
-from vnguangxi.text import key, stem, suggest, words
+from vnguangxi.text import key, stem, stem_prefix, suggest, words
 from vnguangxi.vocab import REF_KINDS, STATUSES, TOPICS
 
 if TYPE_CHECKING:
@@ -422,7 +422,7 @@ class Book:
         word_clauses = []
         for t in terms:
             alts = ["instr(folded, ?)"]  # not LIKE: a long word would be a 'pattern too complex'
-            params.append(stem(t))
+            params.append(stem_prefix(t))
             for kind, hits in (("localities", place_hits[t]), ("people", people_hits[t])):
                 if hits:
                     alts.append(self._ref_clause(kind, sorted(hits), params))
@@ -459,7 +459,10 @@ class Book:
         vocab = self.vocabulary()
         known = {stem(w) for w in vocab}
         fixed, changed = [], False
-        for term in words(text):
+        terms = words(text)
+        if len(terms) > 8:  # a long query is not a slip of the keyboard
+            return ""
+        for term in terms:
             if stem(term) in known or any(w.startswith(stem(term)) for w in vocab):
                 fixed.append(term)
                 continue
@@ -470,7 +473,8 @@ class Book:
                 changed = True
             else:
                 fixed.append(term)
-        return f" (did you mean '{' '.join(fixed)}'?)" if changed else ""
+        meant = " ".join(fixed)
+        return f" (did you mean '{meant if len(meant) <= 80 else meant[:77] + '...'}'?)" if changed else ""
 
     @staticmethod
     def _name_hits(term: str, named: Iterable[tuple[str, Sequence[str]]]) -> set[str]:
@@ -603,6 +607,6 @@ def _word_match(term: str, ws: Sequence[str]) -> float:
         s = stem(w)
         if s == base:
             return 1.0
-        if s.startswith(base):
+        if w.startswith(term) or s.startswith(base):
             best = 0.7
     return best
