@@ -315,3 +315,21 @@ def test_long_result_on_a_terminal_goes_through_the_pager() -> None:
     assert "PAGED:" not in terminal(120, "list", "-t", "trade", "--no-pager", env=env)
     assert "PAGED:" not in terminal(120, "topics", env=env)  # short: straight out
     assert "PAGED:" not in piped("list", "-t", "trade", env=env).stdout  # never into a pipe
+
+
+def test_units_and_series_complete() -> None:
+    env = {
+        "_VNGUANGXI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "vnguangxi figures --series guangxi-v",
+        "COMP_CWORD": "3",
+    }
+    assert "guangxi-vietnam-trade-value" in piped(env=env).stdout.split()
+    env = {"_VNGUANGXI_COMPLETE": "complete_bash", "COMP_WORDS": "vnguangxi list --unit US", "COMP_CWORD": "3"}
+    assert piped(env=env).stdout.split() == ["USD"]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_figure_cards_lead_with_the_id(width: int) -> None:
+    out = terminal(width, "figures", "--series", "guangxi-vietnam-trade-value")
+    assert out.splitlines()[0].startswith("a04-trade-guangxi-vietnam-2016-25-billion-usd")
+    assert "as stated: 25 billion USD" in out

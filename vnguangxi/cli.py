@@ -136,6 +136,16 @@ def complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
     return [] if book is None else _complete_from(list(book.sources), incomplete)
 
 
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
+    book = _quiet_book(ctx)
+    return [] if book is None else _complete_from(book.all_units(), incomplete)
+
+
+def complete_series(ctx: typer.Context, incomplete: str) -> list[str]:
+    book = _quiet_book(ctx)
+    return [] if book is None else _complete_from(book.all_series(), incomplete)
+
+
 def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
     book = _quiet_book(ctx)
     return [] if book is None else _complete_from(book.all_tags(), incomplete)
@@ -194,11 +204,21 @@ StatusOpt = Annotated[
 ]
 UnitOpt = Annotated[
     list[str] | None,
-    typer.Option("--unit", metavar="UNIT", help="Only figures in this unit (CNY, USD, %, people ...). Repeat for OR."),
+    typer.Option(
+        "--unit",
+        metavar="UNIT",
+        help="Only figures in this unit (CNY, USD, %, people ...). Repeat for OR.",
+        autocompletion=complete_unit,
+    ),
 ]
 SeriesOpt = Annotated[
     list[str] | None,
-    typer.Option("--series", metavar="SERIES", help="Only facts of this series (see `stats`). Repeat for OR."),
+    typer.Option(
+        "--series",
+        metavar="SERIES",
+        help="Only facts of this series (see `stats`). Repeat for OR.",
+        autocompletion=complete_series,
+    ),
 ]
 HasFigureOpt = Annotated[bool, typer.Option("--has-figure", help="Only facts with a figure (a quantity).")]
 DraftsOpt = Annotated[

@@ -322,7 +322,7 @@ def stats_view(stats: Row) -> RenderableType:
     return Group(*parts)
 
 
-SHORT = ("id", "kind", "parent", "country", "published", "language")
+SHORT = ("id", "kind", "parent", "country", "published", "language", "group", "date", "value", "unit", "qualifier")
 WRAP_MIN = 20  # the narrowest a wrapped registry column is drawn
 
 
@@ -356,14 +356,16 @@ def generic_table(
 
 def _registry_cards(texts: Sequence[Sequence[str]], columns: Sequence[str]) -> RenderableType:
     """One entry a card: its id and short fields on one line, every other field below it, indented."""
+    head_at = columns.index("id") if "id" in columns else 0
     cards: list[RenderableType] = []
     for cells in texts:
-        head = Text(cells[0], style="bold")
-        for name, value in zip(columns[1:], cells[1:], strict=True):
+        head = Text(cells[head_at], style="bold")
+        rest = [(name, value) for i, (name, value) in enumerate(zip(columns, cells, strict=True)) if i != head_at]
+        for name, value in rest:
             if value and (name in SHORT or name in NUMERIC):
                 head.append(f" · {name} {value}")
         lines: list[RenderableType] = [head]
-        for name, value in zip(columns[1:], cells[1:], strict=True):
+        for name, value in rest:
             if value and name not in SHORT and name not in NUMERIC:
                 label = "" if name == "names" else f"{name}: "
                 lines.append(Padding(Text(label + value), (0, 0, 0, 4)))
