@@ -333,3 +333,8 @@ def test_figure_cards_lead_with_the_id(width: int) -> None:
     out = terminal(width, "figures", "--series", "guangxi-vietnam-trade-value")
     assert out.splitlines()[0].startswith("a04-trade-guangxi-vietnam-2016-25-billion-usd")
     assert "as stated: 25 billion USD" in out
+
+
+def test_a_missing_pager_loses_nothing() -> None:
+    out = terminal(120, "list", "-t", "trade", env={"PAGER": "no-such-pager-anywhere", "LINES": "20"})
+    assert "a001-trade-value-2024" in out

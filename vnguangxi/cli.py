@@ -453,10 +453,13 @@ def _page(text: str, pager: str) -> None:
         pass
     while True:
         try:
-            proc.wait()
+            code = proc.wait()
             break
         except KeyboardInterrupt:  # Ctrl-C belongs to the pager while it runs
             continue
+    if code in (126, 127):  # the shell found no such pager: the result must not be lost
+        _warn(f"pager '{pager}' could not be run; set PAGER, or pass --no-pager")
+        sys.stdout.write(text)
 
 
 def _print(renderable: "RenderableType", no_color: bool) -> None:
