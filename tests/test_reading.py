@@ -338,3 +338,10 @@ def test_figure_cards_lead_with_the_id(width: int) -> None:
 def test_a_missing_pager_loses_nothing() -> None:
     out = terminal(120, "list", "-t", "trade", env={"PAGER": "no-such-pager-anywhere", "LINES": "20"})
     assert "a001-trade-value-2024" in out
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_timeline_never_splits_an_id(width: int) -> None:
+    out = terminal(width, "timeline")
+    ids = [f["id"] for f in json.loads(piped("list", "--json").stdout)]
+    assert [i for i in ids if f"[{i}]" not in out] == []

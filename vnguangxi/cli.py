@@ -829,7 +829,7 @@ def timeline(
         if not facts:
             _stderr("note", "no facts match")
             return
-        _print(draw(facts, _label(book)), no_color)
+        _print(draw(facts, _label(book), _width()), no_color)
 
 
 @_command()

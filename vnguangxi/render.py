@@ -232,7 +232,12 @@ def fact_detail(
     return Group(title, grid)
 
 
-def timeline(facts: Sequence[Row], place_label: Callable[[str], str]) -> RenderableType:
+def timeline(facts: Sequence[Row], place_label: Callable[[str], str], width: int | None = None) -> RenderableType:
+    """The facts by year. On a terminal too narrow for the longest id beside the longest date, an interval
+    date takes two lines (its start, then its end), so that no id is ever split."""
+    longest_date = max((cell_width(f["date"]) for f in facts), default=0)
+    longest_id = max((len(f["id"]) + 2 for f in facts), default=0)
+    split_dates = width is not None and longest_date + 4 + longest_id > width
     parts: list[RenderableType] = []
     year = None
     grid: Table | None = None
@@ -256,7 +261,8 @@ def timeline(facts: Sequence[Row], place_label: Callable[[str], str]) -> Rendera
         if fig:
             line.append(f" — {fig}", style="green")
         line.append(f"  [{f['id']}]", style="dim")
-        grid.add_row(Text(f["date"]), Text(STATUS_MARK[status], style=STATUS_STYLE[status]), line)
+        date = f["date"].replace("/", "/\n") if split_dates else f["date"]
+        grid.add_row(Text(date), Text(STATUS_MARK[status], style=STATUS_STYLE[status]), line)
     if grid is not None:
         parts.append(grid)
     parts.append(Text("\n● done   ◐ ongoing   ○ planned", style="dim"))
