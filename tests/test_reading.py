@@ -345,3 +345,30 @@ def test_timeline_never_splits_an_id(width: int) -> None:
     out = terminal(width, "timeline")
     ids = [f["id"] for f in json.loads(piped("list", "--json").stdout)]
     assert [i for i in ids if f"[{i}]" not in out] == []
+
+
+@pytest.mark.parametrize("terminal_out", [False, True], ids=["piped", "terminal"])
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
+def test_hostile_text_in_figures_and_stats_is_escaped(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, terminal_out: bool
+) -> None:
+    from helpers import hostile_folder, raw_unsafe
+
+    from vnguangxi import cli, validate
+
+    monkeypatch.setattr(validate, "unsafe_in", lambda value: None)
+    monkeypatch.setattr(cli, "_terminal", lambda: terminal_out)
+    folder = hostile_folder(tmp_path)
+    for command in ("figures", "stats"):
+        result = run(command, "-f", fmt, "--no-builtin", "--no-cache", "--facts-dir", str(folder))
+        assert result.exit_code == 0, result.stderr
+        out = result.stdout.replace("\t", "") if fmt == "table" and not terminal_out else result.stdout
+        assert raw_unsafe(out) == [] and raw_unsafe(result.stderr) == [], command
+
+
+def test_no_pager_before_or_after_the_command_and_only_for_that_run(run: Any) -> None:
+    from vnguangxi import cli
+
+    for args, expected in ((["--no-pager", "topics"], True), (["topics"], False), (["topics", "--no-pager"], True)):
+        assert run(*args).exit_code == 0
+        assert cli._NO_PAGER is expected, args

@@ -416,6 +416,12 @@ def _width() -> int | None:
 _NO_PAGER = False  # set by --no-pager
 
 
+def _reset_no_pager(value: bool) -> None:
+    """The root's --no-pager, read first: each run starts afresh (a command's own flag adds to it)."""
+    global _NO_PAGER
+    _NO_PAGER = value
+
+
 def _set_no_pager(value: bool) -> None:
     global _NO_PAGER
     _NO_PAGER = _NO_PAGER or value
@@ -594,7 +600,14 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", "-V", help="Print the version and exit.", callback=_version, is_eager=True)
     ] = False,
-    no_pager: NoPagerOpt = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print straight to the terminal: no pager for long results ($PAGER, else less -R).",
+            callback=lambda value: _reset_no_pager(value),
+        ),
+    ] = False,
 ) -> None:
     """Look up Vietnam–Guangxi cooperation facts."""
 
