@@ -567,8 +567,15 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
 
 
 def _emit_rows(
-    rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, no_color: bool, title: str | None = None
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    no_color: bool,
+    title: str | None = None,
+    cards: str | None = None,
 ) -> None:
+    """Rows in the chosen format; on a terminal too narrow for the table, as cards (``cards`` names a
+    card layout of render.CARDS; by default each row's id and short fields, then the rest)."""
     from vnguangxi import formats
 
     if fmt not in ("json", "jsonl"):
@@ -586,7 +593,7 @@ def _emit_rows(
     else:
         from vnguangxi.render import generic_table
 
-        _print(generic_table(rows, columns, title, _width()), no_color)
+        _print(generic_table(rows, columns, title, _width(), cards), no_color)
 
 
 def _version(value: bool) -> None:
@@ -1188,7 +1195,7 @@ def figures(
                 return
         rows = _figure_rows(book, grouped)
         columns = FIGURE_COLUMNS if fmt != "table" else FIGURE_COLUMNS[:-1]
-        _emit_rows(rows, columns, fmt, no_color)
+        _emit_rows(rows, columns, fmt, no_color, cards="figures")
 
 
 FIGURE_COLUMNS = (

@@ -333,7 +333,11 @@ WRAP_MIN = 20  # the narrowest a wrapped registry column is drawn
 
 
 def generic_table(
-    rows: Sequence[Row], columns: Sequence[str], title: str | None = None, width: int | None = None
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    title: str | None = None,
+    width: int | None = None,
+    cards: str | None = None,
 ) -> RenderableType:
     """A registry as a table; as cards when ``width`` is too narrow for every column whole (ids and
     counts unbroken, no word split, no header cut): names are never dropped."""
@@ -347,6 +351,8 @@ def generic_table(
             else:
                 need += max(_words_width(cells), min(_lines_width(cells), WRAP_MIN))
         if need > width:
+            if cards is not None:
+                return CARDS[cards](texts, columns)
             return _registry_cards(texts, columns)
     table = _table(*columns, title=title)
     for column in table.columns:
@@ -377,3 +383,27 @@ def _registry_cards(texts: Sequence[Sequence[str]], columns: Sequence[str]) -> R
                 lines.append(Padding(Text(label + value), (0, 0, 0, 4)))
         cards.append(Group(*lines))
     return Group(*cards)
+
+
+def _figure_cards(texts: Sequence[Sequence[str]], columns: Sequence[str]) -> RenderableType:
+    """One figure a card: id, date, group and check; the figure as stated and as a value; where and who."""
+    cards: list[RenderableType] = []
+    for cells in texts:
+        c = dict(zip(columns, cells, strict=True))
+        head = Text(c["id"], style="bold")
+        head.append(f" · {c['date']}")
+        if c["group"]:
+            head.append(f" · group {c['group']}")
+        if c["check"]:
+            head.append(f" · {c['check']}", style="bold red")
+        qualifier = "" if c["qualifier"] == "exact" else c["qualifier"] + " "
+        amount = Text(f"“{c['as stated']}”", style="green")
+        amount.append(f"  = {qualifier}{c['value']} {c['unit']}")
+        said = c["places"]
+        who = f"{c['speaker']}, in {c['source']}" if c["speaker"] else c["source"]
+        said = f"{said} — {who}" if said else who
+        cards.append(Group(head, Padding(amount, (0, 0, 0, 4)), Padding(Text(said, style="dim"), (0, 0, 0, 4))))
+    return Group(*cards)
+
+
+CARDS: dict[str, Callable[[Sequence[Sequence[str]], Sequence[str]], RenderableType]] = {"figures": _figure_cards}
