@@ -28,6 +28,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.delenv("VNGUANGXI_FACTS_DIR", raising=False)
     monkeypatch.delenv("VNGUANGXI_ARTICLES_DIR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("PAGER", "")  # no pager in tests, but where one asks for it
     monkeypatch.setenv("VNGUANGXI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     for key, value in PINNED_ENV.items():
         monkeypatch.setenv(key, value)

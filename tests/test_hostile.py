@@ -52,7 +52,8 @@ def test_hostile_text_never_reaches_the_output_raw(
     folder = hostile_folder(tmp_path)
     result = run(*args, *COMMON, str(folder))
     assert result.exit_code == 0, result.stderr
-    assert raw_unsafe(result.stdout) == [] and raw_unsafe(result.stderr) == []
+    out = result.stdout if terminal else result.stdout.replace("\t", "")  # a piped table's tabs part fields
+    assert raw_unsafe(out) == [] and raw_unsafe(result.stderr) == []
     if args[0] == "topics":  # no text of the folder in it
         return
     if "json" in args or "jsonl" in args:  # JSON keeps the exact text, escaped by JSON itself

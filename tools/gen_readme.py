@@ -31,11 +31,26 @@ EXAMPLES = [
     "vnguangxi show a18-dongxing-port-crossings-2023",
     "vnguangxi timeline --locality 'Móng Cái' --year 2026",
     "vnguangxi topics",
+    "vnguangxi localities --country cn",
+    "vnguangxi figures --series guangxi-vietnam-trade-value",
+    "vnguangxi list --topic trade --year 2023 | head -3",
     "vnguangxi stats --topic trade --year 2023..2025",
     "vnguangxi check",
     "vnguangxi show a30-hanoi-nanning-train-resumed-2025-05-25 --json",
 ]
-COMMANDS = ["list", "search", "show", "timeline", "topics", "localities", "sources", "people", "stats", "check"]
+COMMANDS = [
+    "list",
+    "search",
+    "show",
+    "figures",
+    "timeline",
+    "topics",
+    "localities",
+    "sources",
+    "people",
+    "stats",
+    "check",
+]
 
 
 def _executable() -> list[str]:
@@ -69,15 +84,40 @@ def on_terminal(args: list[str], cache: str) -> str:
     """What the command draws on a 100-column terminal with NO_COLOR, styles removed."""
     unset = ("FORCE_COLOR", "VNGUANGXI_FACTS_DIR", "VNGUANGXI_ARTICLES_DIR")
     env = {k: v for k, v in os.environ.items() if k not in unset}
-    env.update({"COLUMNS": str(WIDTH), "LINES": "50", "NO_COLOR": "1", "TERM": "xterm", "VNGUANGXI_CACHE_DIR": cache})
+    env.update(_pinned(cache))
     text = ANSI.sub("", pty_output([*_executable(), *args], env, ROOT)).replace("\r\n", "\n")
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+def _pinned(cache: str) -> dict[str, str]:
+    """The environment of every example: 100 columns, no colour, no pager, a private cache."""
+    return {
+        "COLUMNS": str(WIDTH),
+        "LINES": "50",
+        "NO_COLOR": "1",
+        "TERM": "xterm",
+        "PAGER": "",
+        "VNGUANGXI_CACHE_DIR": cache,
+    }
+
+
+def in_a_pipe(example: str, cache: str) -> str:
+    """What an example with a pipe ('vnguangxi list | head -3') prints: vnguangxi's stdout is a pipe."""
+    unset = ("FORCE_COLOR", "VNGUANGXI_FACTS_DIR", "VNGUANGXI_ARTICLES_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(_pinned(cache))
+    command = shlex.join(_executable()) + example[len("vnguangxi") :]
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    return "\n".join(line.rstrip() for line in done.stdout.strip("\n").splitlines())
 
 
 def blocks(cache: str) -> dict[str, str]:
     examples = []
     for example in EXAMPLES:
-        output = on_terminal(shlex.split(example)[1:], cache)
+        if " | " in example:
+            output = in_a_pipe(example, cache)
+        else:
+            output = on_terminal(shlex.split(example)[1:], cache)
         examples.append(f"```console\n$ {example}\n{output}\n```")
     reference = [f"### `vnguangxi`\n\n```text\n{on_terminal(['--help'], cache)}\n```"]
     for name in COMMANDS:

@@ -70,6 +70,7 @@ class Prepared(NamedTuple):
     conflicts_with: str
     related: str
     draft: int  # 1 for a fact marked draft = true: hidden from listings unless asked for
+    unit: str  # the quantity's unit, '' for a fact without a figure
     folded: str
     data: str  # the public JSON object, without the sources' file names
 
@@ -153,6 +154,7 @@ def _prepare(record: Record, first_index: int) -> Prepared:
         _ids(d["conflicts_with"]),
         _ids(d["related"]),
         1 if d["draft"] else 0,
+        (d.get("quantity") or {}).get("unit", ""),
         _searchable(d),
         _json(public),
     )

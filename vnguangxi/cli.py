@@ -90,7 +90,13 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
 def _complete_from(values: Sequence[str], incomplete: str) -> list[str]:
     from vnguangxi.safe import visible
 
-    return [visible(v) for v in values if v.startswith(incomplete)]
+    found = [visible(v) for v in values if v.startswith(incomplete)]
+    if os.environ.get(COMPLETE_VAR) == "complete_bash":
+        # bash inserts each line of ours as it is: a name with a space must come escaped to stay one word
+        import re
+
+        found = [re.sub(r"([^\w@%+=:,./-])", r"\\\1", v) for v in found]
+    return found
 
 
 def complete_topic(incomplete: str) -> list[str]:
@@ -128,6 +134,16 @@ def complete_fact_id(ctx: typer.Context, incomplete: str) -> list[str]:
 def complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
     book = _quiet_book(ctx)
     return [] if book is None else _complete_from(list(book.sources), incomplete)
+
+
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
+    book = _quiet_book(ctx)
+    return [] if book is None else _complete_from(book.all_units(), incomplete)
+
+
+def complete_series(ctx: typer.Context, incomplete: str) -> list[str]:
+    book = _quiet_book(ctx)
+    return [] if book is None else _complete_from(book.all_series(), incomplete)
 
 
 def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -186,6 +202,25 @@ StatusOpt = Annotated[
         autocompletion=complete_status,
     ),
 ]
+UnitOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--unit",
+        metavar="UNIT",
+        help="Only figures in this unit (CNY, USD, %, people ...). Repeat for OR.",
+        autocompletion=complete_unit,
+    ),
+]
+SeriesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--series",
+        metavar="SERIES",
+        help="Only facts of this series (see `stats`). Repeat for OR.",
+        autocompletion=complete_series,
+    ),
+]
+HasFigureOpt = Annotated[bool, typer.Option("--has-figure", help="Only facts with a figure (a quantity).")]
 DraftsOpt = Annotated[
     bool,
     typer.Option("--drafts", help="Include draft facts (not yet reviewed, as `extract` writes them)."),
@@ -203,6 +238,14 @@ ShortFormatOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 NoColorOpt = Annotated[
     bool, typer.Option("--no-color", help="No colour, even on a terminal (NO_COLOR is honoured too).")
+]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Print straight to the terminal: no pager for long results ($PAGER, else less -R).",
+        callback=lambda value: _set_no_pager(value),
+    ),
 ]
 FactsDirOpt = Annotated[
     list[str] | None,
@@ -298,6 +341,7 @@ class _Progress:
 def _format(fmt: str, as_json: bool, allowed: Sequence[str] = FORMATS) -> str:
     from vnguangxi.text import suggest
 
+    fmt = fmt.strip().lower()
     if as_json:
         if fmt not in ("table", "json"):
             raise UsageError(f"--json and --format {fmt} contradict each other", "use one of them")
@@ -321,7 +365,7 @@ def _write(text: str) -> None:
         sys.stdout.write("\n")
 
 
-def _human(text: str) -> None:
+def _human(text: str, keep: str = "\n") -> None:
     """Write text for people (tables, CSV, Markdown, check's lines): the one way out for plain text.
 
     Controls and bidi characters the data may hold are shown escaped, never acted on by a terminal;
@@ -329,7 +373,14 @@ def _human(text: str) -> None:
     """
     from vnguangxi.safe import visible
 
-    sys.stdout.write(visible(text, keep="\n"))
+    sys.stdout.write(visible(text, keep=keep))
+
+
+def _tsv(rows: Any) -> None:
+    """Tab-separated lines for a pipe (formats.to_tsv): tabs and line breaks inside values escaped."""
+    from vnguangxi.formats import to_tsv
+
+    _human(to_tsv(rows), keep="\n\t")
 
 
 def _shown(data: Any, keep: str = "") -> Any:
@@ -337,6 +388,13 @@ def _shown(data: Any, keep: str = "") -> Any:
     from vnguangxi.safe import visible_data
 
     return visible_data(data, keep)
+
+
+def _who(book: "Book") -> Callable[[dict[str, Any]], str]:
+    """Who said a fact (its people, or its sources' publishers), made safe for people."""
+    from vnguangxi.safe import visible
+
+    return lambda fact: visible(book.speaker(fact))
 
 
 def _label(book: "Book") -> Callable[[str], str]:
@@ -355,13 +413,80 @@ def _width() -> int | None:
     return shutil.get_terminal_size().columns
 
 
+_NO_PAGER = False  # set by --no-pager
+
+
+def _reset_no_pager(value: bool) -> None:
+    """The root's --no-pager, read first: each run starts afresh (a command's own flag adds to it)."""
+    global _NO_PAGER
+    _NO_PAGER = value
+
+
+def _set_no_pager(value: bool) -> None:
+    global _NO_PAGER
+    _NO_PAGER = _NO_PAGER or value
+
+
+def _pager() -> str | None:
+    """The pager command for a long result on a terminal: $PAGER (empty or 'cat': none), else `less -R`."""
+    if _NO_PAGER or not _terminal():
+        return None
+    chosen = os.environ.get("PAGER")
+    if chosen is not None:
+        return chosen if chosen.strip() not in ("", "cat") else None
+    import shutil
+
+    return "less -R" if shutil.which("less") else None
+
+
+def _page(text: str, pager: str) -> None:
+    """Send text through the pager (as git does: LESS=FRX unless set), waiting until it is closed."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    sys.stdout.flush()
+    try:
+        proc = subprocess.Popen(pager, shell=True, stdin=subprocess.PIPE, env=env)  # noqa: S602 (the user's $PAGER)
+    except OSError:
+        sys.stdout.write(text)
+        return
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "vnguangxi-escape"))
+        proc.stdin.close()
+    except OSError:  # the reader quit early (q in less): nothing more to show
+        pass
+    while True:
+        try:
+            code = proc.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager while it runs
+            continue
+    if code in (126, 127):  # the shell found no such pager: the result must not be lost
+        _warn(f"pager '{pager}' could not be run; set PAGER, or pass --no-pager")
+        sys.stdout.write(text)
+
+
 def _print(renderable: "RenderableType", no_color: bool) -> None:
     from vnguangxi.render import make_console
 
     terminal = _terminal()
     console = make_console(sys.stdout, terminal, _color(no_color))
     if terminal:
-        console.print(renderable)
+        pager = _pager()
+        if pager is None:
+            console.print(renderable)
+            return
+        import shutil
+
+        with console.capture() as capture:
+            console.print(renderable)
+        text = capture.get()
+        if text.count("\n") < shutil.get_terminal_size().lines:
+            sys.stdout.write(text)
+        else:
+            _page(text, pager)
         return
     with console.capture() as capture:
         console.print(renderable)
@@ -379,6 +504,9 @@ def _filters(
     source: list[str] | None,
     status: list[str] | None,
     drafts: bool = False,
+    unit: list[str] | None = None,
+    series: list[str] | None = None,
+    has_figure: bool = False,
 ) -> "Filters":
     from vnguangxi.query import Filters
 
@@ -390,6 +518,9 @@ def _filters(
         sources=list(source or []),
         statuses=list(status or []),
         drafts=drafts,
+        units=list(unit or []),
+        series=list(series or []),
+        has_figure=has_figure,
     )
 
 
@@ -420,24 +551,31 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
     elif fmt == "markdown":
         from vnguangxi.formats import FACT_MARKDOWN_COLUMNS, fact_markdown_rows, to_markdown
 
-        _human(to_markdown(fact_markdown_rows(facts, _label(book)), FACT_MARKDOWN_COLUMNS))
+        _human(to_markdown(fact_markdown_rows(facts, _label(book), _who(book)), FACT_MARKDOWN_COLUMNS))
     else:
         if not facts:
             _stderr("note", "no facts match")
             return
         if not _terminal():
-            from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
+            from vnguangxi.formats import fact_rows
 
-            _human(plain_table(FACT_COLUMNS, fact_rows(facts, _label(book))))
+            _tsv(fact_rows(facts, _label(book), who=_who(book)))
             return
         from vnguangxi.render import facts_table
 
-        _print(facts_table(facts, _label(book), _width()), no_color)
+        _print(facts_table(facts, _label(book), _width(), who=_who(book)), no_color)
 
 
 def _emit_rows(
-    rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, no_color: bool, title: str | None = None
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    no_color: bool,
+    title: str | None = None,
+    cards: str | None = None,
 ) -> None:
+    """Rows in the chosen format; on a terminal too narrow for the table, as cards (``cards`` names a
+    card layout of render.CARDS; by default each row's id and short fields, then the rest)."""
     from vnguangxi import formats
 
     if fmt not in ("json", "jsonl"):
@@ -451,12 +589,11 @@ def _emit_rows(
     elif fmt == "markdown":
         _human(formats.to_markdown(rows, columns))
     elif not _terminal():
-        cells = [[formats.plain(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
-        _human(formats.plain_table(columns, cells, right=formats.NUMERIC))
+        _tsv([r.get(c) for c in columns] for r in rows)
     else:
         from vnguangxi.render import generic_table
 
-        _print(generic_table(rows, columns, title), no_color)
+        _print(generic_table(rows, columns, title, _width(), cards), no_color)
 
 
 def _version(value: bool) -> None:
@@ -469,6 +606,14 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool, typer.Option("--version", "-V", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print straight to the terminal: no pager for long results ($PAGER, else less -R).",
+            callback=lambda value: _reset_no_pager(value),
+        ),
     ] = False,
 ) -> None:
     """Look up Vietnam–Guangxi cooperation facts."""
@@ -486,6 +631,9 @@ def list_(
     source: SourceOpt = None,
     status: StatusOpt = None,
     drafts: DraftsOpt = False,
+    unit: UnitOpt = None,
+    series: SeriesOpt = None,
+    has_figure: HasFigureOpt = False,
     sort: Annotated[str, typer.Option("--sort", "-s", metavar="KEY", help="Sort by date, id or topic.")] = "date",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
     limit: Annotated[
@@ -494,6 +642,7 @@ def list_(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -509,14 +658,20 @@ def list_(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        raw = book.select_json(_filters(topic, year, locality, tag, source, status, drafts), sort, reverse, limit)
+        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
+        raw = book.select_json(f, sort.lower(), reverse, limit)
         _emit_facts(book, raw, fmt, no_color)
 
 
 @_command()
 def search(
     text: Annotated[
-        str, typer.Argument(metavar="TEXT", help="Words to find; all must match, accents and case ignored.")
+        list[str],
+        typer.Argument(
+            metavar="WORDS...",
+            help="Words to find, quoted or not; all must match, accents, case and plurals ignored; or a person's "
+            "or place's name in any script.",
+        ),
     ],
     topic: TopicOpt = None,
     year: YearOpt = None,
@@ -525,12 +680,16 @@ def search(
     source: SourceOpt = None,
     status: StatusOpt = None,
     drafts: DraftsOpt = False,
+    unit: UnitOpt = None,
+    series: SeriesOpt = None,
+    has_figure: HasFigureOpt = False,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most N facts.")
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -546,22 +705,27 @@ def search(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        results = book.search(text, _filters(topic, year, locality, tag, source, status, drafts), limit)
+        words = " ".join(text)
+        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
+        results = book.search(words, f, limit)
+        if not results:
+            from vnguangxi.safe import visible
+
+            shown = visible(words if len(words) <= 80 else words[:77] + "...")
+            _stderr("note", f"no facts match '{shown}'{visible(book.did_you_mean(words))}")
         if fmt == "table":
             if not results:
-                _stderr("note", f"no facts match '{text if len(text) <= 80 else text[:77] + '...'}'")
                 return
             shown = _shown([f for _, f in results])
             scores = [s for s, _ in results]
             if not _terminal():
-                from vnguangxi.formats import FACT_COLUMNS, fact_rows, plain_table
+                from vnguangxi.formats import fact_rows
 
-                rows = fact_rows(shown, _label(book), scores)
-                _human(plain_table(("score", *FACT_COLUMNS), rows))
+                _tsv(fact_rows(shown, _label(book), scores, _who(book)))
                 return
             from vnguangxi.render import facts_table
 
-            _print(facts_table(shown, _label(book), _width(), scores), no_color)
+            _print(facts_table(shown, _label(book), _width(), scores, _who(book)), no_color)
             return
         import json
 
@@ -570,40 +734,59 @@ def search(
 
 @_command()
 def show(
-    fact_id: Annotated[str, typer.Argument(metavar="ID", help="A fact id.", autocompletion=complete_fact_id)],
+    fact_ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="One or more fact ids.", autocompletion=complete_fact_id)
+    ],
     fmt: ShortFormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """Show one fact in full: figure, date and how it was resolved, places, people, sources, related facts.
+    """Show facts in full: figure, date and how it was resolved, places, people, each source's article
+    (title, publisher, url), related facts.
 
     \b
     Examples:
       vnguangxi show a001-trade-value-2024
+      vnguangxi show a001-trade-value-2024 a000-cross-border-travel-2025
       vnguangxi show a000-cross-border-travel-2025 --json | jq .sources
+
+    With one id --json prints one object; with several, an array of them.
     """
     with _guard():
         fmt = _format(fmt, as_json, ("table", "json"))
         book = _open_book(facts_dir, no_builtin, no_cache)
-        fact = book.get(fact_id)
+        wanted = list(dict.fromkeys(fact_ids))
+        facts = [book.get(fact_id) for fact_id in wanted]
         if fmt == "json":
             from vnguangxi.formats import to_json
 
-            out = book.with_files(fact)
-            out["referenced_by"] = [{"id": f["id"], "kind": k} for k, f in book.referrers(fact_id)]
-            _write(to_json(out, pretty=_terminal()))
+            out = []
+            for fact in facts:
+                one = book.with_files(fact)
+                one["referenced_by"] = [{"id": f["id"], "kind": k} for k, f in book.referrers(fact["id"])]
+                out.append(one)
+            _write(to_json(out[0] if len(out) == 1 else out, pretty=_terminal()))
             return
+        from rich.console import Group
+        from rich.text import Text
+
         from vnguangxi.models import Locality, Person, Source
         from vnguangxi.render import fact_detail
 
         sources = {k: Source.from_dict(_shown(v.to_dict())) for k, v in book.sources.items()}
         places = {k: Locality.from_dict(_shown(v.to_dict())) for k, v in book.localities.items()}
         people = {k: Person.from_dict(_shown(v.to_dict())) for k, v in book.people.items()}
-        related = [(kind, _shown(other)) for kind, other in _related(book, fact)]
-        _print(fact_detail(_shown(fact), sources, places, people, related), no_color)
+        parts: list[Any] = []
+        for fact in facts:
+            related = [(kind, _shown(other)) for kind, other in _related(book, fact)]
+            if parts:
+                parts.append(Text(""))
+            parts.append(fact_detail(_shown(fact), sources, places, people, related))
+        _print(Group(*parts), no_color)
 
 
 def _related(book: "Book", fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -638,6 +821,7 @@ def timeline(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -665,7 +849,7 @@ def timeline(
         if not facts:
             _stderr("note", "no facts match")
             return
-        _print(draw(facts, _label(book)), no_color)
+        _print(draw(facts, _label(book), _width()), no_color)
 
 
 @_command()
@@ -673,6 +857,7 @@ def topics(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -695,11 +880,13 @@ def topics(
 @_command()
 def localities(
     country: Annotated[
-        str | None, typer.Option("--country", "-c", metavar="vn|cn", help="Only places in this country (vn or cn).")
+        str | None,
+        typer.Option("--country", "-c", metavar="vn|cn", help="Only places in this country (vn or cn, or its name)."),
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -717,12 +904,8 @@ def localities(
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
         countries = sorted({loc.country for loc in book.localities.values()})
-        if country is not None and country not in countries:
-            from vnguangxi.text import suggest
-
-            raise UsageError(
-                f"unknown country '{country}'{suggest(country, countries)}", f"accepted: {', '.join(countries)}"
-            )
+        if country is not None:
+            country = _country(book, country, countries)
         direct = book.count_refs("localities")
         totals = book.place_totals()
         rows = []
@@ -746,11 +929,29 @@ def localities(
         _emit_rows(rows, columns, fmt, no_color)
 
 
+def _country(book: "Book", value: str, countries: Sequence[str]) -> str:
+    """A country code from its code in any case ('VN') or any name of the country ('vietnam', 'Việt Nam')."""
+    from vnguangxi.text import suggest
+
+    folded = {c.casefold(): c for c in countries}
+    if value.strip().casefold() in folded:
+        return folded[value.strip().casefold()]
+    for pid in book.names("localities").lookup(value):
+        loc = book.localities[pid]
+        if loc.kind == "country" and loc.country in countries:
+            return loc.country
+    raise UsageError(
+        f"unknown country '{value}'{suggest(value, countries)}",
+        f"accepted: {', '.join(countries)}, or a country's name",
+    )
+
+
 @_command()
 def sources(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -778,6 +979,7 @@ def people(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -812,10 +1014,22 @@ def stats(
     source: SourceOpt = None,
     status: StatusOpt = None,
     drafts: DraftsOpt = False,
+    unit: UnitOpt = None,
+    series: SeriesOpt = None,
+    has_figure: HasFigureOpt = False,
     places: Annotated[int, typer.Option("--places", min=1, metavar="N", help="How many places to draw.")] = 15,
-    fmt: ShortFormatOpt = "table",
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency",
+            metavar="CUR",
+            help="Draw money series in CNY, USD or VND, using the equivalents the articles give.",
+        ),
+    ] = None,
+    fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
     no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
     facts_dir: FactsDirOpt = None,
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
@@ -827,50 +1041,97 @@ def stats(
     Examples:
       vnguangxi stats
       vnguangxi stats -l "Quảng Ninh"
-      vnguangxi stats --json | jq .series
+      vnguangxi stats --currency USD --series guangxi-vietnam-trade-value
+      vnguangxi stats -f csv > stats.csv
+
+    A fact counts in every year it covers and under every place it names or that contains it, so each
+    bar equals the count of `list` with that year or place. A series bar ends in '+' for "more than"
+    or "at least", '-' for "nearly", "less than" or "at most", '~' for "about".
     """
     with _guard():
-        fmt = _format(fmt, as_json, ("table", "json"))
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        data = _stats(book, _filters(topic, year, locality, tag, source, status, drafts), places)
-        if fmt == "json":
-            from vnguangxi.formats import to_json
+        fmt = _format(fmt, as_json)
+        if currency is not None:
+            from vnguangxi.query import choice
+            from vnguangxi.vocab import CURRENCIES
 
-            _write(to_json(data, pretty=_terminal()))
+            currency = choice(currency, sorted(CURRENCIES), "currency")
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
+        data = _stats(book, f, places, currency)
+        if fmt in ("json", "jsonl"):
+            from vnguangxi.formats import to_json, to_jsonl
+
+            if fmt == "json":
+                _write(to_json(data, pretty=_terminal()))
+            else:
+                sys.stdout.write(to_jsonl(_stats_rows(data)))
+            return
+        if fmt in ("csv", "markdown") or not _terminal():
+            _emit_rows(_stats_rows(data), STATS_COLUMNS, fmt, no_color)
             return
         from vnguangxi.render import stats_view
 
         _print(stats_view(_shown(data)), no_color)
 
 
-def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
-    from vnguangxi.formats import figure
+STATS_COLUMNS = ("table", "name", "facts", "year", "value", "unit", "qualifier", "figure", "id")
+
+
+def _stats_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Statistics as flat rows, one bar a row: for CSV, Markdown, JSON lines and pipes."""
+    rows: list[dict[str, Any]] = [{"table": "total", "name": "facts", "facts": data["facts"]}]
+    for key in ("by_topic", "by_year", "by_status", "by_place", "by_tag"):
+        table = key[3:]
+        rows.extend({"table": table, "name": r["name"], "facts": r["facts"], "id": r.get("id")} for r in data[key])
+    for s in data["series"]:
+        for p in s["points"]:
+            rows.append(
+                {
+                    "table": "series",
+                    "name": s["series"],
+                    "year": p["year"],
+                    "value": p["value"],
+                    "unit": p["unit"],
+                    "qualifier": p["qualifier"],
+                    "figure": p["figure"],
+                    "id": p["id"],
+                }
+            )
+    return rows
+
+
+def _stats(book: "Book", f: "Filters", top_places: int, currency: str | None = None) -> dict[str, Any]:
+    from vnguangxi.formats import figure, in_unit
+    from vnguangxi.vocab import CURRENCIES
 
     by_topic = book.count_column("topic", f)
-    by_year = book.count_column("y0", f)
+    by_year = book.count_years(f)
     by_status = book.count_column("status", f)
-    by_place = book.count_refs("localities", f)
+    by_place = {p: n for p, n in book.place_totals(f).items() if n}
     by_tag = book.count_refs("tags", f)
     places = sorted(by_place.items(), key=lambda kv: (-kv[1], kv[0]))[:top_places]
     series = []
     for name, facts in book.series(f).items():
-        series.append(
-            {
-                "series": name,
-                "unit": facts[0]["quantity"]["unit"] if facts[0].get("quantity") else "",
-                "points": [
-                    {
-                        "year": x["year"],
-                        "date": x["date"],
-                        "value": x["quantity"]["value"] if x.get("quantity") else 0,
-                        "qualifier": x["quantity"]["qualifier"] if x.get("quantity") else "",
-                        "figure": figure(x.get("quantity")),
-                        "id": x["id"],
-                    }
-                    for x in facts
-                ],
-            }
-        )
+        units = [x["quantity"]["unit"] for x in facts if x.get("quantity")]
+        unit = max(units, key=units.count) if units else ""  # the unit most of its points are in
+        if currency is not None and unit in CURRENCIES:
+            unit = currency
+        points = []
+        for x in facts:
+            q = x.get("quantity")
+            value = in_unit(q, unit)
+            points.append(
+                {
+                    "year": x["year"],
+                    "date": x["date"],
+                    "value": value,
+                    "unit": unit if value is not None else (q["unit"] if q else ""),
+                    "qualifier": q["qualifier"] if q else "",
+                    "figure": figure(q),
+                    "id": x["id"],
+                }
+            )
+        series.append({"series": name, "unit": unit, "points": points})
     return {
         "facts": sum(by_topic.values()),
         "by_topic": [{"name": t, "facts": by_topic.get(t, 0)} for t in TOPICS],
@@ -880,6 +1141,120 @@ def _stats(book: "Book", f: "Filters", top_places: int) -> dict[str, Any]:
         "by_tag": [{"name": t, "facts": c} for t, c in sorted(by_tag.items(), key=lambda kv: (-kv[1], kv[0]))],
         "series": series,
     }
+
+
+@_command()
+def figures(
+    topic: TopicOpt = None,
+    year: YearOpt = None,
+    locality: PlaceOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    status: StatusOpt = None,
+    drafts: DraftsOpt = False,
+    unit: UnitOpt = None,
+    series: SeriesOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+    no_color: NoColorOpt = False,
+    no_pager: NoPagerOpt = False,
+    facts_dir: FactsDirOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Every figure the facts give, one a row: date, as stated, value in base units, unit, qualifier, places,
+    source and speaker; the same measure from several sources side by side, disagreements marked.
+
+    \b
+    Examples:
+      vnguangxi figures --unit CNY --unit USD
+      vnguangxi figures --series guangxi-vietnam-trade-value
+      vnguangxi figures -l "Móng Cái" -f csv
+      vnguangxi figures --json | jq '.[].quantity'
+
+    'group' numbers figures of one measure: the same series over overlapping periods, or the same unit,
+    date and places. 'check' says 'conflicts with ID' for facts marked as disagreeing, and 'differs'
+    where a group's values are not all equal. --json lists the same fact objects as `list --json`.
+    """
+    with _guard():
+        fmt = _format(fmt, as_json)
+        book = _open_book(facts_dir, no_builtin, no_cache)
+        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, True)
+        from vnguangxi.query import figure_groups
+
+        grouped = figure_groups(book.select(f))
+        if fmt in ("json", "jsonl"):
+            import json
+
+            raw = [json.dumps(x, ensure_ascii=False, separators=(",", ":")) for _, x in grouped]
+            _emit_facts(book, raw, fmt, no_color)
+            return
+        if not grouped:
+            _stderr("note", "no figures match")
+            if fmt == "table":
+                return
+        rows = _figure_rows(book, grouped)
+        columns = FIGURE_COLUMNS if fmt != "table" else FIGURE_COLUMNS[:-1]
+        _emit_rows(rows, columns, fmt, no_color, cards="figures")
+
+
+FIGURE_COLUMNS = (
+    "group",
+    "id",
+    "date",
+    "as stated",
+    "value",
+    "unit",
+    "qualifier",
+    "places",
+    "source",
+    "speaker",
+    "check",
+    "sources",
+)
+
+
+def _figure_rows(book: "Book", grouped: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    from vnguangxi.formats import in_unit, number
+    from vnguangxi.vocab import QUALIFIER_WORDS
+
+    members: dict[int, list[dict[str, Any]]] = {}
+    for g, x in grouped:
+        members.setdefault(g, []).append(x)
+    differs = set()
+    for g, xs in members.items():  # values told in one unit (their own, or an equivalent) that disagree
+        units = {x["quantity"]["unit"] for x in xs}
+        for u in units:
+            told = {v for x in xs if (v := in_unit(x["quantity"], u)) is not None}
+            if len(told) > 1:
+                differs.add(g)
+    rows = []
+    for g, x in grouped:
+        q = x["quantity"]
+        checks = [f"conflicts with {c}" for c in x.get("conflicts_with", [])]
+        if g in differs:
+            checks.append("differs")
+        people = book.registry("people")
+        sources = book.registry("sources")
+        rows.append(
+            {
+                "group": g if len(members[g]) > 1 else "",
+                "id": x["id"],
+                "date": x["date"],
+                "as stated": q["stated"],
+                "value": number(q["value"]),
+                "unit": q["unit"],
+                "qualifier": QUALIFIER_WORDS.get(q["qualifier"], q["qualifier"]).strip() or "exact",
+                "places": ", ".join(book.place_label(p) for p in x["localities"]),
+                "source": ", ".join(
+                    dict.fromkeys(str(sources.get(s["source"], {}).get("publisher", s["source"])) for s in x["sources"])
+                ),
+                "speaker": ", ".join(str(people.get(p, {}).get("name", p)) for p in x.get("people", [])),
+                "check": "; ".join(checks),
+                "sources": [s["source"] for s in x["sources"]],
+            }
+        )
+    return rows
 
 
 @_command()
@@ -1060,8 +1435,9 @@ def main() -> NoReturn:
     if not _streams():
         _stderr("error", "standard output is closed: there is nowhere to write the answer")
         sys.exit(int(ExitStatus.ERROR))
+    args = sys.argv[1:] or ["--help"]  # a bare `vnguangxi` asks what it can do: help, exit 0
     try:
-        _app_for(sys.argv[1:])(prog_name="vnguangxi")
+        _app_for(args)(args=args, prog_name="vnguangxi")
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         sys.exit(int(ExitStatus.INTERRUPTED))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -47,6 +48,23 @@ def amount(value: float, unit: str) -> str:
     return f"{_number(value)} {word}"
 
 
+def number(value: float) -> str:
+    """A value in base units, written out in full: 300000000000, 16.4."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def in_unit(quantity: dict[str, Any] | None, unit: str) -> float | None:
+    """A quantity's value in ``unit``: its own, or an equivalent the article gives; None if neither."""
+    if not quantity:
+        return None
+    if quantity["unit"] == unit:
+        return float(quantity["value"])
+    for e in quantity.get("equivalents") or []:
+        if e["unit"] == unit:
+            return float(e["value"])
+    return None
+
+
 def figure(quantity: dict[str, Any] | None) -> str:
     """'more than CNY 300 billion (USD 43.5 billion)', or '' when the fact has no quantity."""
     if not quantity:
@@ -82,13 +100,38 @@ def _cell(value: Any, sep: str = ";") -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: a list (or a dict) as a JSON array (object), so any character inside survives."""
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return _cell(value)
+
+
 def to_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """CSV with a header; list-valued cells are JSON arrays (``json.loads`` gives the list back)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for r in rows:
-        writer.writerow([_cell(r.get(c)) for c in columns])
+        writer.writerow([_csv_cell(r.get(c)) for c in columns])
     return buf.getvalue()
+
+
+_TSV_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_SPECIAL = re.compile(r"[\t\n\r]")
+
+
+def tsv_field(value: Any) -> str:
+    """One field of a tab-separated line: tabs and line breaks written as \\t and \\n, as `visible` writes
+    every control character (a backslash is left as it is, as there)."""
+    text = _cell(value, ", ")
+    return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES[m.group()], text) if _TSV_SPECIAL.search(text) else text
+
+
+def to_tsv(rows: Iterable[Sequence[Any]]) -> str:
+    """Tab-separated lines, one row a line, fields in column order, no header, padding or wrapping (as
+    gh prints when piped): for grep, cut and awk."""
+    return "".join("\t".join(tsv_field(v) for v in row) + "\n" for row in rows)
 
 
 def _md(value: Any) -> str:
@@ -130,7 +173,7 @@ FACT_CSV_COLUMNS = (
 
 
 def fact_flat(fact: Row) -> Row:
-    """One fact as a flat row for CSV (lists are joined with ';' when written)."""
+    """One fact as a flat row for CSV (lists are written as JSON arrays)."""
     q = fact.get("quantity") or {}
     return {
         **{k: fact.get(k) for k in FACT_CSV_COLUMNS if k in fact},
@@ -145,7 +188,9 @@ def fact_flat(fact: Row) -> Row:
     }
 
 
-def fact_markdown_rows(facts: Sequence[Row], place_label: Callable[[str], str]) -> list[Row]:
+def fact_markdown_rows(
+    facts: Sequence[Row], place_label: Callable[[str], str], who: Callable[[Row], str] | None = None
+) -> list[Row]:
     return [
         {
             "id": f["id"],
@@ -154,13 +199,14 @@ def fact_markdown_rows(facts: Sequence[Row], place_label: Callable[[str], str]) 
             "places": ", ".join(place_label(p) for p in f["localities"]),
             "statement": f["statement"] + (" (planned)" if f["status"] == "planned" else ""),
             "figure": figure(f.get("quantity")),
+            "said by": who(f) if who else "",
             "sources": ", ".join(s["source"] for s in f["sources"]),
         }
         for f in facts
     ]
 
 
-FACT_MARKDOWN_COLUMNS = ("id", "date", "topic", "places", "statement", "figure", "sources")
+FACT_MARKDOWN_COLUMNS = ("id", "date", "topic", "places", "statement", "figure", "said by", "sources")
 
 
 def cell_width(text: str) -> int:
@@ -194,21 +240,26 @@ def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]], right: Se
 
 
 def fact_rows(
-    facts: Sequence[Row], place_label: Callable[[str], str], scores: Sequence[float] | None = None
+    facts: Sequence[Row],
+    place_label: Callable[[str], str],
+    scores: Sequence[float] | None = None,
+    who: Callable[[Row], str] | None = None,
 ) -> list[list[str]]:
-    """The cells of the facts table: id, date, topic, places, statement (with its status), figure."""
+    """The cells of the facts table: id, date, topic, places, statement (with its status), figure, and who
+    said it (the people the fact names, or its sources' publishers)."""
     rows = []
     for i, f in enumerate(facts):
         statement = f["statement"] + ("" if f["status"] == "done" else f" [{f['status']}]")
         row = [f["id"], f["date"], f["topic"], ", ".join(place_label(p) for p in f["localities"]), statement]
         row.append(figure(f.get("quantity")))
+        row.append(who(f) if who else "")
         if scores is not None:
             row.insert(0, f"{scores[i]:g}")
         rows.append(row)
     return rows
 
 
-FACT_COLUMNS = ("id", "date", "topic", "places", "statement", "figure")
+FACT_COLUMNS = ("id", "date", "topic", "places", "statement", "figure", "said by")
 
 
 NUMERIC = ("facts", "total")  # registry columns drawn right-aligned

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "10"  # bump when the layout or any validation rule changes: old rows were checked by old rules
+SCHEMA_VERSION = "11"  # bump when the layout or any validation rule changes: old rows were checked by old rules
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -44,7 +44,8 @@ CREATE INDEX chunks_file ON chunks(file, digest);
 CREATE TABLE facts(
     n INTEGER PRIMARY KEY, file INT, chunk INT, idx INT, line INT, id TEXT, topic TEXT,
     y0 INT, y1 INT, start TEXT, finish TEXT, status TEXT, series TEXT,
-    localities TEXT, people TEXT, tags TEXT, sources TEXT, conflicts_with TEXT, related TEXT, draft INT
+    localities TEXT, people TEXT, tags TEXT, sources TEXT, conflicts_with TEXT, related TEXT, draft INT,
+    unit TEXT
 );
 CREATE INDEX facts_chunk ON facts(chunk);
 CREATE INDEX facts_file ON facts(file, id);
@@ -376,12 +377,12 @@ class Index:
         c = self.conn
         (start,) = c.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM facts").fetchone()
         c.executemany(
-            f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 17)})",
-            ((k, *p[:17]) for k, p in enumerate(facts)),
+            f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 18)})",
+            ((k, *p[:18]) for k, p in enumerate(facts)),
         )
         c.executemany(
             f"INSERT INTO texts VALUES ({start} + ?, ?, ?, ?)",
-            ((k, p[17], p[18], crc(p[18])) for k, p in enumerate(facts)),
+            ((k, p[18], p[19], crc(p[19])) for k, p in enumerate(facts)),
         )
 
     # ------------------------------------------------------------------ whole-set checks

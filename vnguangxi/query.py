@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError
 from vnguangxi.index import verified
-from vnguangxi.text import suggest, words
+from vnguangxi.text import key, stem, stem_prefix, suggest, words
 from vnguangxi.vocab import REF_KINDS, STATUSES, TOPICS
 
 if TYPE_CHECKING:
@@ -19,28 +19,47 @@ if TYPE_CHECKING:
     from vnguangxi.models import Locality, Person, Source
     from vnguangxi.names import NameTable
 
-_YEAR = re.compile(r"^(\d{4})?(\.\.)?(\d{4})?\Z")
+_PERIOD = re.compile(r"^(\d{4}(?:-\d{2})?)?(\.\.)?(\d{4}(?:-\d{2})?)?\Z")
 SORTS = ("date", "id", "topic")
+PERIOD_HINT = "use YYYY or YYYY-MM, a range YYYY..YYYY or 2025-01..2025-06, or an open range 2024.. or ..2025-06"
 
 
-def parse_years(value: str) -> tuple[int | None, int | None]:
-    """'2025' → (2025, 2025); '2024..2026'; '2024..' and '..2025' leave one end open."""
+def _month_ok(text: str) -> bool:
+    return len(text) == 4 or 1 <= int(text[5:]) <= 12
+
+
+def parse_period(value: str) -> tuple[str | None, str | None]:
+    """'2025' → ('2025-01-01', '2025-12-31'); '2026-02' → February; 'A..B', 'A..' and '..B' ranges of
+    years or months, one end possibly open. The first and last day covered, as ISO dates."""
+    import calendar
+
     text = value.strip()
-    m = _YEAR.match(text)
+    m = _PERIOD.match(text)
     if (
         not text
         or m is None
         or (m[2] is None and (m[1] is None or m[3] is not None))
         or (m[1] is None and m[3] is None)
+        or not all(_month_ok(x) for x in (m[1], m[3]) if x)
     ):
-        raise UsageError(f"malformed year '{value}'", "use YYYY, a range YYYY..YYYY, or an open range YYYY.. or ..YYYY")
-    lo = int(m[1]) if m[1] else None
-    hi = int(m[3]) if m[3] else None
-    if m[2] is None:
-        hi = lo
+        raise UsageError(f"malformed year '{value}'", PERIOD_HINT)
+    first, last = m[1], m[3] if m[2] else m[1]
+    lo = (first + "-01-01")[:10] if first else None
+    hi = None
+    if last:
+        if len(last) == 4:
+            hi = last + "-12-31"
+        else:
+            hi = f"{last}-{calendar.monthrange(int(last[:4]), int(last[5:]))[1]:02d}"
     if lo is not None and hi is not None and hi < lo:
-        raise UsageError(f"reversed year range '{value}'", f"did you mean '{hi}..{lo}'?")
+        raise UsageError(f"reversed year range '{value}'", f"did you mean '{m[3]}..{m[1]}'?")
     return lo, hi
+
+
+def parse_years(value: str) -> tuple[int | None, int | None]:
+    """'2025' → (2025, 2025); '2024..2026'; '2024..' and '..2025' leave one end open (months allowed)."""
+    lo, hi = parse_period(value)
+    return (int(lo[:4]) if lo else None), (int(hi[:4]) if hi else None)
 
 
 class Filters:
@@ -55,6 +74,9 @@ class Filters:
         sources: Sequence[str] = (),
         statuses: Sequence[str] = (),
         drafts: bool = False,
+        units: Sequence[str] = (),
+        series: Sequence[str] = (),
+        has_figure: bool = False,
     ) -> None:
         # A value given twice is asked for once (a filter repeated 999 times is one condition).
         self.topics = list(dict.fromkeys(topics))
@@ -64,6 +86,9 @@ class Filters:
         self.sources = list(dict.fromkeys(sources))
         self.statuses = list(dict.fromkeys(statuses))
         self.drafts = drafts  # include facts marked draft (hidden by default)
+        self.units = list(dict.fromkeys(units))
+        self.series = list(dict.fromkeys(series))
+        self.has_figure = has_figure or bool(self.units)
 
 
 class Book:
@@ -162,6 +187,18 @@ class Book:
         loc = self._entries("localities").get(place)
         return str(loc["name_en"]) if loc else place
 
+    def speaker(self, fact: dict[str, Any]) -> str:
+        """Who said it: the people a fact names, or else the publishers of its sources."""
+        people = self._entries("people")
+        names = [str(people[p]["name"]) if p in people else p for p in fact.get("people", [])]
+        if not names:
+            sources = self._entries("sources")
+            names = [
+                str(sources[s["source"]]["publisher"]) if s["source"] in sources else s["source"]
+                for s in fact["sources"]
+            ]
+        return ", ".join(dict.fromkeys(names))
+
     def resolve_source(self, value: str) -> str:
         if value in self.sources:
             return value
@@ -181,30 +218,38 @@ class Book:
         clauses: list[str] = [] if f.drafts else ["draft = 0"]
         params: list[Any] = []
         if f.topics:
-            for t in f.topics:
-                if t not in TOPICS:
-                    raise UsageError(f"unknown topic '{t}'{suggest(t, TOPICS)}", f"accepted: {', '.join(TOPICS)}")
-            clauses.append(f"topic IN ({','.join('?' * len(f.topics))})")
-            params.extend(f.topics)
+            topics = [choice(t, TOPICS, "topic") for t in f.topics]
+            clauses.append(f"topic IN ({','.join('?' * len(topics))})")
+            params.extend(topics)
         if f.years:
             ors = []
             for y in f.years:
-                lo, hi = parse_years(y)
+                lo, hi = parse_period(y)
                 parts = []
                 if hi is not None:
-                    parts.append("y0 <= ?")
+                    parts.append("start <= ?")
                     params.append(hi)
                 if lo is not None:
-                    parts.append("y1 >= ?")
+                    parts.append("finish >= ?")
                     params.append(lo)
                 ors.append("(" + (" AND ".join(parts) or "1") + ")")
             clauses.append(joined("OR", ors))
+        if f.has_figure:
+            clauses.append("unit != ''")
+        if f.units:
+            known_units = self.all_units()
+            units = [choice(u, known_units, "unit", "`vnguangxi figures` lists the figures") for u in f.units]
+            clauses.append(f"unit IN ({','.join('?' * len(units))})")
+            params.extend(units)
+        if f.series:
+            known_series = self.all_series()
+            named = [choice(x, known_series, "series", "`vnguangxi stats` shows the series") for x in f.series]
+            clauses.append(f"series IN ({','.join('?' * len(named))})")
+            params.extend(named)
         if f.statuses:
-            for s in f.statuses:
-                if s not in STATUSES:
-                    raise UsageError(f"unknown status '{s}'{suggest(s, STATUSES)}", f"accepted: {', '.join(STATUSES)}")
-            clauses.append(f"status IN ({','.join('?' * len(f.statuses))})")
-            params.extend(f.statuses)
+            statuses = [choice(x, STATUSES, "status") for x in f.statuses]
+            clauses.append(f"status IN ({','.join('?' * len(statuses))})")
+            params.extend(statuses)
         if f.localities:
             places: set[str] = set()
             for name in f.localities:
@@ -232,6 +277,14 @@ class Book:
             return "0"
         params.extend(json.dumps(v, ensure_ascii=False) for v in values)
         return joined("OR", [f"instr({kind}, ?)"] * len(values))
+
+    def all_units(self) -> list[str]:
+        rows = self.index.rows(f"SELECT DISTINCT unit FROM facts WHERE {self.index.in_set()} AND unit != ''")
+        return sorted(r[0] for r in rows)
+
+    def all_series(self) -> list[str]:
+        rows = self.index.rows(f"SELECT DISTINCT series FROM facts WHERE {self.index.in_set()} AND series != ''")
+        return sorted(r[0] for r in rows)
 
     def all_tags(self) -> list[str]:
         rows = self.index.rows(
@@ -327,51 +380,101 @@ class Book:
         )
         return Counter(dict(rows))
 
-    def place_totals(self) -> dict[str, int]:
-        """Facts about each place including every place inside it and places it merged with."""
-        by_place = self.index.rows(
-            f"SELECT j.value, f.n FROM facts f JOIN json_each(f.localities) j WHERE {self.index.in_set('f.file')}"
+    def count_years(self, f: Filters | None = None) -> Counter[int]:
+        """Facts in each year, a fact counted in every year it covers (as `list -y YEAR` finds it)."""
+        where, params = self.where(f or Filters())
+        rows = self.index.rows(f"SELECT y0, y1 FROM facts WHERE {self.index.in_set()} AND ({where})", params)
+        out: Counter[int] = Counter()
+        for y0, y1 in rows:
+            out.update(range(y0, y1 + 1))
+        return out
+
+    def place_totals(self, f: Filters | None = None) -> dict[str, int]:
+        """Facts about each place including every place inside it and places it merged with: the count
+        `list -l PLACE` gives."""
+        where, params = self.where(f or Filters())
+        rows = self.index.rows(
+            f"SELECT localities FROM facts WHERE {self.index.in_set()} AND ({where}) AND localities != '[]'", params
         )
-        facts_of: dict[str, set[int]] = {}
-        for place, n in by_place:
-            facts_of.setdefault(place, set()).add(n)
+        named = [set(json.loads(r[0])) for r in rows]
         out = {}
         for pid in self.localities:
-            covered: set[int] = set()
+            covered: set[str] = set()
             for linked in self.linked(pid):
-                for p in self.descendants(linked):
-                    covered |= facts_of.get(p, set())
-            out[pid] = len(covered)
+                covered |= self.descendants(linked)
+            out[pid] = sum(1 for places in named if places & covered)
         return out
 
     # ---------------------------------------------------------------- search
 
     def search(self, text: str, f: Filters, limit: int | None = None) -> list[tuple[float, dict[str, Any]]]:
+        """Facts holding every word (inflections alike: 'gates' finds 'gate'), or naming a person or place
+        the whole text names in any of its names (the name tables'); best first."""
         terms = list(dict.fromkeys(words(text)))
         if not terms:
             raise UsageError(
                 f"nothing to search for in '{text}'", "give one or more words, e.g. vnguangxi search durian"
             )
         where, params = self.where(f)
+        named = {kind: sorted(self.names(kind).lookup(text)) for kind in ("people", "localities")} if key(text) else {}
         place_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.localities.values())) for t in terms}
         people_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.people.values())) for t in terms}
-        clauses = [f"({where})"]
+        word_clauses = []
         for t in terms:
             alts = ["instr(folded, ?)"]  # not LIKE: a long word would be a 'pattern too complex'
-            params.append(t)
+            params.append(stem_prefix(t))
             for kind, hits in (("localities", place_hits[t]), ("people", people_hits[t])):
                 if hits:
                     alts.append(self._ref_clause(kind, sorted(hits), params))
-            clauses.append(joined("OR", alts))
-        where = joined("AND", clauses)
+            word_clauses.append(joined("OR", alts))
+        by_name = [self._ref_clause(kind, ids, params) for kind, ids in named.items() if ids]
+        where = joined("AND", [f"({where})", joined("OR", [joined("AND", word_clauses), *by_name])])
+        whole = {kind: set(ids) for kind, ids in named.items()}
         results = []
         for raw in self.index.fact_json(where, params, "start, id", None):
             fact = json.loads(raw)
             score = self._score(fact, terms)
+            if any(whole.get(kind, set()) & set(fact.get(kind, [])) for kind in ("people", "localities")):
+                score = max(score, 3.0 * len(terms))
             if score > 0:
                 results.append((score, fact))
         results.sort(key=lambda r: (-r[0], r[1]["date"], r[1]["id"]))
         return results[:limit] if limit is not None else results
+
+    def vocabulary(self) -> set[str]:
+        """Every word the facts hold (folded), and every name of their places and people."""
+        out: set[str] = set()
+        for (folded,) in self.index.rows(f"SELECT folded FROM facts JOIN texts USING (n) WHERE {self.index.in_set()}"):
+            out.update(words(folded))
+        for kind in ("people", "localities"):
+            for names in self.names(kind).names.values():
+                for name in names:
+                    out.update(words(name))
+        return out
+
+    def did_you_mean(self, text: str) -> str:
+        """' (did you mean 'durian'?)' with each word the facts lack replaced by the closest they hold."""
+        import difflib
+
+        vocab = self.vocabulary()
+        known = {stem(w) for w in vocab}
+        fixed, changed = [], False
+        terms = words(text)
+        if len(terms) > 8:  # a long query is not a slip of the keyboard
+            return ""
+        for term in terms:
+            if stem(term) in known or any(w.startswith(stem(term)) for w in vocab):
+                fixed.append(term)
+                continue
+            close = difflib.get_close_matches(term, vocab, n=5, cutoff=0.75)
+            if close:  # a slip of two letters ('durain') first: the same letters, swapped
+                same = [w for w in close if sorted(w) == sorted(term)]
+                fixed.append((same or close)[0])
+                changed = True
+            else:
+                fixed.append(term)
+        meant = " ".join(fixed)
+        return f" (did you mean '{meant if len(meant) <= 80 else meant[:77] + '...'}'?)" if changed else ""
 
     @staticmethod
     def _name_hits(term: str, named: Iterable[tuple[str, Sequence[str]]]) -> set[str]:
@@ -434,6 +537,56 @@ def _reach(start: str, step: Callable[[str], Iterable[str]]) -> set[str]:
     return out
 
 
+def figure_groups(facts: Sequence[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """Facts with a figure, each with its group number, the figures of one measure together (oldest group
+    first): facts of one series whose periods overlap, or of one unit, date and set of places."""
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        while parent.setdefault(i, i) != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    figures = [f for f in facts if f.get("quantity")]
+    by_key: dict[tuple[Any, ...], int] = {}
+    for i, f in enumerate(figures):
+        key = (f["quantity"]["unit"], f["date"], tuple(sorted(f["localities"])))
+        if key in by_key:
+            parent[find(i)] = find(by_key[key])
+        else:
+            by_key[key] = i
+        if f.get("series"):
+            for j in range(i):
+                g = figures[j]
+                if g.get("series") == f["series"] and _overlap(f, g):
+                    parent[find(i)] = find(j)
+    members: dict[int, list[int]] = {}
+    for i in range(len(figures)):
+        members.setdefault(find(i), []).append(i)
+    ordered = sorted(members.values(), key=lambda m: min(m))
+    return [(n, figures[i]) for n, group in enumerate(ordered, 1) for i in group]
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two facts' periods share a day (read from their dates: 'YYYY[-MM[-DD]][/...]')."""
+    from vnguangxi.dates import parse
+
+    x, y = parse(a["date"]), parse(b["date"])
+    return x.start <= y.end and y.start <= x.end
+
+
+def choice(value: str, choices: Sequence[str], what: str, hint: str | None = None) -> str:
+    """The choice a value names, forgiving case ('Trade', 'DONE'); a usage error naming the accepted ones."""
+    if value in choices:
+        return value
+    folded = {c.casefold(): c for c in choices}
+    found = folded.get(value.strip().casefold())
+    if found is not None:
+        return found
+    raise UsageError(f"unknown {what} '{value}'{suggest(value, choices)}", hint or f"accepted: {', '.join(choices)}")
+
+
 def joined(op: str, clauses: Sequence[str]) -> str:
     """SQL conditions joined by AND or OR as a balanced tree, in parentheses: SQLite refuses an expression
     more than 1000 deep, which a flat chain of a thousand conditions (a 999-word search) would be."""
@@ -446,11 +599,14 @@ def joined(op: str, clauses: Sequence[str]) -> str:
 
 
 def _word_match(term: str, ws: Sequence[str]) -> float:
-    """1 when a word equals the term, 0.7 when one starts with it, else 0."""
+    """1 when a word equals the term but for inflection ('gates', 'gate'), 0.7 when one starts with its
+    stem, else 0: a term and its inflections always score alike."""
+    base = stem(term)
     best = 0.0
     for w in ws:
-        if w == term:
+        s = stem(w)
+        if s == base:
             return 1.0
-        if w.startswith(term):
+        if w.startswith(term) or s.startswith(base):
             best = 0.7
     return best

@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from vnguangxi.formats import FACT_COLUMNS, NUMERIC, fact_rows, figure, plain
+from vnguangxi.formats import FACT_COLUMNS, NUMERIC, cell_width, fact_rows, figure, plain
 from vnguangxi.models import Locality, Person, Source
 from vnguangxi.safe import unsafe, visible
 from vnguangxi.vocab import TOPIC_TITLES
@@ -65,6 +65,19 @@ def _table(*columns: str, title: str | None = None) -> Table:
 
 
 COMFORTABLE_STATEMENT = 50  # below this many columns for the statement, facts are drawn as cards
+SIDE_COLUMN = 24  # the most a side column (places, figure, who said it) takes beside the statement
+SIDE_MIN = 12  # the least: narrower, and facts are drawn as cards
+GAP = 3  # columns between two cells of a table: padding, divider, padding
+UNBROKEN = ("score", "id", "date", "topic")  # never wrapped: an id is copied whole into `show`
+
+
+def _words_width(cells: Iterable[str]) -> int:
+    """The widest single word of some cells: a column narrower than that would break a word."""
+    return max((cell_width(w) for c in cells for w in c.split()), default=0)
+
+
+def _lines_width(cells: Iterable[str]) -> int:
+    return max((cell_width(line) for c in cells for line in c.split("\n")), default=0)
 
 
 def facts_table(
@@ -72,31 +85,56 @@ def facts_table(
     place_label: Callable[[str], str],
     width: int | None = None,
     scores: Sequence[float] | None = None,
+    who: Callable[[Row], str] | None = None,
 ) -> RenderableType:
-    """The facts as a table (id, date, topic, places, statement, figure), oldest first.
+    """The facts as a table (id, date, topic, places, statement, figure, who said it), oldest first.
 
-    ``width`` is the terminal's width (None when piped: the table then takes whatever width it needs).
-    When the terminal is too narrow to leave the statement a comfortable column, each fact is drawn as
-    a card instead: its id, date, topic and places on one line, then the statement and figure.
+    ``width`` is the terminal's width. Ids, dates and topics are never wrapped; the side columns take
+    at most SIDE_COLUMN and the statement every other column. When that leaves the statement less than
+    a comfortable column, each fact is drawn as a card instead: its id, date, topic, places and who
+    said it on one line, then the statement and figure.
     """
     columns = list(FACT_COLUMNS) if scores is None else ["score", *FACT_COLUMNS]
+    texts_of = fact_rows(facts, place_label, scores, who)
     id_at, statement_at = columns.index("id"), columns.index("statement")
     rows: list[list[Text | str]] = []
-    for f, texts in zip(facts, fact_rows(facts, place_label, scores), strict=True):
+    for f, texts in zip(facts, texts_of, strict=True):
         cells: list[Text | str] = list(texts)
         cells[id_at] = Text(texts[id_at], style="bold")
         statement = Text(texts[statement_at], style=STATUS_STYLE[f["status"]])
         statement.stylize("bold", len(f["statement"]))  # the [planned] / [ongoing] mark
         cells[statement_at] = statement
         rows.append(cells)
-    statement_at = columns.index("statement")
+    side = SIDE_COLUMN
     if width is not None and rows:
-        natural = [max(len(str(r[c])) for r in rows) for c in range(len(columns)) if c != statement_at]
-        if sum(min(n, 30) for n in natural) + 3 * len(columns) + COMFORTABLE_STATEMENT > width:
+        fixed = GAP * (len(columns) - 1) + COMFORTABLE_STATEMENT
+        sides = []
+        for i, name in enumerate(columns):
+            if i == statement_at:
+                continue
+            texts = [name, *(t[i] for t in texts_of)]
+            if name in UNBROKEN:
+                fixed += _lines_width(texts)
+            else:
+                sides.append(max(_lines_width(texts), 1))
+        room = width - fixed
+        # the side columns share what is left; each at most SIDE_COLUMN, at least SIDE_MIN
+        side = min(SIDE_COLUMN, room // max(len(sides), 1))
+        if side < SIDE_MIN or sum(min(n, side) for n in sides) > room:
             return _cards(columns, rows, statement_at)
     table = _table(*columns)
+    if width is not None:
+        table.expand = True
+    for column in table.columns:
+        if column.header in UNBROKEN:
+            column.no_wrap = True
+            column.overflow = "ignore"
+        elif column.header == "statement":
+            column.ratio = 1
+        else:
+            column.max_width = side
     for cells in rows:
-        table.add_row(*cells)
+        table.add_row(*(c if isinstance(c, Text) else Text(c) for c in cells))
     return table
 
 
@@ -119,7 +157,7 @@ def _cards(columns: Sequence[str], rows: Sequence[Sequence[Text | str]], stateme
 
 def _field(grid: Table, label: str, value: RenderableType | str) -> None:
     if value:
-        grid.add_row(Text(label, style="bold"), value)
+        grid.add_row(Text(label, style="bold"), Text(value) if isinstance(value, str) else value)
 
 
 def fact_detail(
@@ -170,7 +208,13 @@ def fact_detail(
     cites = []
     for s in fact["sources"]:
         src = sources.get(s["source"])
-        where = f"{src.publisher}, published {src.published} ({src.file})" if src else s["source"]
+        if src is None:
+            where = s["source"]
+        else:
+            titled = f"“{src.title}”, " if src.title else ""
+            where = f"{titled}{src.publisher}, published {src.published} ({src.file})"
+            if src.url:
+                where += f"\n    {src.url}"
         cites.append(Text.assemble(("“" + s["excerpt"] + "”", "italic"), f"\n  — {s['source']}: {where}"))
     _field(grid, "sources", Group(*cites))
     for label, wanted in (("conflicts with", "conflicts_with"), ("related", "related")):
@@ -188,7 +232,12 @@ def fact_detail(
     return Group(title, grid)
 
 
-def timeline(facts: Sequence[Row], place_label: Callable[[str], str]) -> RenderableType:
+def timeline(facts: Sequence[Row], place_label: Callable[[str], str], width: int | None = None) -> RenderableType:
+    """The facts by year. On a terminal too narrow for the longest id beside the longest date, an interval
+    date takes two lines (its start, then its end), so that no id is ever split."""
+    longest_date = max((cell_width(f["date"]) for f in facts), default=0)
+    longest_id = max((len(f["id"]) + 2 for f in facts), default=0)
+    split_dates = width is not None and longest_date + 4 + longest_id > width
     parts: list[RenderableType] = []
     year = None
     grid: Table | None = None
@@ -212,7 +261,8 @@ def timeline(facts: Sequence[Row], place_label: Callable[[str], str]) -> Rendera
         if fig:
             line.append(f" — {fig}", style="green")
         line.append(f"  [{f['id']}]", style="dim")
-        grid.add_row(f["date"], Text(STATUS_MARK[status], style=STATUS_STYLE[status]), line)
+        date = f["date"].replace("/", "/\n") if split_dates else f["date"]
+        grid.add_row(Text(date), Text(STATUS_MARK[status], style=STATUS_STYLE[status]), line)
     if grid is not None:
         parts.append(grid)
     parts.append(Text("\n● done   ◐ ongoing   ○ planned", style="dim"))
@@ -226,13 +276,26 @@ def _bar(n: float, biggest: float, width: int = 30) -> str:
     return "█" * cells
 
 
-def bars(title: str, counts: Sequence[tuple[str, float]], labels: Sequence[str] | None = None) -> Table:
+# How a series bar ends for a figure that is not exact: more, less, or about that much.
+QUALIFIER_MARK = {"more-than": "+", "at-least": "+", "nearly": "-", "less-than": "-", "at-most": "-", "about": "~"}
+
+
+def bars(
+    title: str,
+    counts: Sequence[tuple[str, float]],
+    labels: Sequence[str] | None = None,
+    marks: Sequence[str] | None = None,
+) -> Table:
     table = _table(title, "", "", title=None)
     table.columns[0].no_wrap = True
+    table.columns[1].no_wrap = True
     biggest = max((c for _, c in counts), default=0)
     for i, (name, count) in enumerate(counts):
         label = labels[i] if labels else f"{count:g}"
-        table.add_row(name, Text(_bar(count, biggest), style="green"), label)
+        bar = Text(_bar(count, biggest), style="green")
+        if marks and marks[i] and count:
+            bar.append(marks[i], style="bold")
+        table.add_row(Text(name), bar, Text(label))
     return table
 
 
@@ -250,26 +313,97 @@ def stats_view(stats: Row) -> RenderableType:
         parts.append(Text(""))
         parts.append(Text(f"series {series['series']} ({series['unit']})", style="bold"))
         points = series["points"]
+        labels = []
+        for p in points:
+            told = p["figure"] if p["value"] is not None else f"no {series['unit']} figure: {p['figure']}"
+            labels.append(f"{told}  [{p['id']}]")
         parts.append(
             bars(
                 "year",
-                [(str(p["year"]), p["value"]) for p in points],
-                [f"{p['figure']}  [{p['id']}]" for p in points],
+                [(str(p["year"]), p["value"] or 0) for p in points],
+                labels,
+                [QUALIFIER_MARK.get(p["qualifier"], "") for p in points],
             )
         )
     return Group(*parts)
 
 
-SHORT = ("id", "kind", "parent", "country", "published")
+SHORT = ("id", "kind", "parent", "country", "published", "language", "group", "date", "value", "unit", "qualifier")
+WRAP_MIN = 20  # the narrowest a wrapped registry column is drawn
 
 
-def generic_table(rows: Sequence[Row], columns: Sequence[str], title: str | None = None) -> Table:
+def generic_table(
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    title: str | None = None,
+    width: int | None = None,
+    cards: str | None = None,
+) -> RenderableType:
+    """A registry as a table; as cards when ``width`` is too narrow for every column whole (ids and
+    counts unbroken, no word split, no header cut): names are never dropped."""
+    texts = [[plain(r.get(c)) for c in columns] for r in rows]
+    if width is not None and texts:
+        need = GAP * (len(columns) - 1)
+        for i, name in enumerate(columns):
+            cells = [name, *(t[i] for t in texts)]
+            if name in NUMERIC or name in SHORT:
+                need += _lines_width(cells)
+            else:
+                need += max(_words_width(cells), min(_lines_width(cells), WRAP_MIN))
+        if need > width:
+            if cards is not None:
+                return CARDS[cards](texts, columns)
+            return _registry_cards(texts, columns)
     table = _table(*columns, title=title)
     for column in table.columns:
         if column.header in NUMERIC:
             column.justify = "right"
         if column.header in NUMERIC or column.header in SHORT:
             column.no_wrap = True
-    for r in rows:
-        table.add_row(*(plain(r.get(c)) for c in columns))
+            column.overflow = "ignore"
+    for cells in texts:
+        table.add_row(*(Text(c) for c in cells))  # Text, not str: a '[...]' in the data is no markup
     return table
+
+
+def _registry_cards(texts: Sequence[Sequence[str]], columns: Sequence[str]) -> RenderableType:
+    """One entry a card: its id and short fields on one line, every other field below it, indented."""
+    head_at = columns.index("id") if "id" in columns else 0
+    cards: list[RenderableType] = []
+    for cells in texts:
+        head = Text(cells[head_at], style="bold")
+        rest = [(name, value) for i, (name, value) in enumerate(zip(columns, cells, strict=True)) if i != head_at]
+        for name, value in rest:
+            if value and (name in SHORT or name in NUMERIC):
+                head.append(f" · {name} {value}")
+        lines: list[RenderableType] = [head]
+        for name, value in rest:
+            if value and name not in SHORT and name not in NUMERIC:
+                label = "" if name == "names" else f"{name}: "
+                lines.append(Padding(Text(label + value), (0, 0, 0, 4)))
+        cards.append(Group(*lines))
+    return Group(*cards)
+
+
+def _figure_cards(texts: Sequence[Sequence[str]], columns: Sequence[str]) -> RenderableType:
+    """One figure a card: id, date, group and check; the figure as stated and as a value; where and who."""
+    cards: list[RenderableType] = []
+    for cells in texts:
+        c = dict(zip(columns, cells, strict=True))
+        head = Text(c["id"], style="bold")
+        head.append(f" · {c['date']}")
+        if c["group"]:
+            head.append(f" · group {c['group']}")
+        if c["check"]:
+            head.append(f" · {c['check']}", style="bold red")
+        qualifier = "" if c["qualifier"] == "exact" else c["qualifier"] + " "
+        amount = Text(f"“{c['as stated']}”", style="green")
+        amount.append(f"  = {qualifier}{c['value']} {c['unit']}")
+        said = c["places"]
+        who = f"{c['speaker']}, in {c['source']}" if c["speaker"] else c["source"]
+        said = f"{said} — {who}" if said else who
+        cards.append(Group(head, Padding(amount, (0, 0, 0, 4)), Padding(Text(said, style="dim"), (0, 0, 0, 4))))
+    return Group(*cards)
+
+
+CARDS: dict[str, Callable[[Sequence[Sequence[str]], Sequence[str]], RenderableType]] = {"figures": _figure_cards}

@@ -44,6 +44,28 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def stem(word: str) -> str:
+    """A light English stem, so plurals meet their singulars (Porter's steps 1a and 1c): 'gates' and
+    'gate' → 'gate'; 'cities' and 'city' → 'citi'; 'classes' → 'class'. Only plain letters are touched."""
+    if not word.isascii() or not word.isalpha() or len(word) < 3:
+        return word
+    if word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("ies") and len(word) > 4:
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        word = word[:-1]
+    if word.endswith("y") and len(word) > 3 and word[-2] not in "aeiou":
+        word = word[:-1] + "i"
+    return word
+
+
+def stem_prefix(word: str) -> str:
+    """What every form of a word with this stem starts with ('citi' → 'cit', for 'city' and 'cities')."""
+    s = stem(word)
+    return s[:-1] if s != word and s.endswith("i") else s
+
+
 def key(text: str) -> str:
     """A matching key for names: folded words joined by single spaces ('Mong-Cai' → 'mong cai')."""
     return " ".join(words(text))
