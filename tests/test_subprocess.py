@@ -234,5 +234,9 @@ def test_hot_paths_import_only_what_they_need(args: list[str]) -> None:
         "tomli",
         "pydantic",
         "vnguangxi.extract",
+        "vnguangxi.export",
+        "vnguangxi.check",
+        "vnguangxi.validate",
+        "vnguangxi.models",
     ):
         assert module not in loaded, module

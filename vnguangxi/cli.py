@@ -283,7 +283,6 @@ def _guard() -> Iterator[None]:
 
 
 def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, warn: bool = True) -> "Book":
-    from vnguangxi.check import check_command
     from vnguangxi.index import CHECK_HINT, Index
     from vnguangxi.load import ENV_FACTS_DIR, folders_from, scan
     from vnguangxi.query import Book
@@ -302,6 +301,8 @@ def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, wa
         index = Index.open(files, use_cache=not no_cache, warn=_warn if warn else lambda _m: None, progress=progress)
     except DataError as exc:
         if exc.hint == CHECK_HINT:
+            from vnguangxi.check import check_command
+
             exc.hint = f"run `{check_command(folders)}` to list every problem"
         raise
     finally:
