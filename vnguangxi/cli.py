@@ -971,7 +971,7 @@ def sources(
         rows = [{**s.to_dict(), "facts": counts.get(s.id, 0)} for s in book.sources.values()]
         columns: Sequence[str] = ("id", "publisher", "published", "title", "facts")
         if fmt != "table":
-            columns = (*SOURCE_KEYS[: SOURCE_KEYS.index("published_basis") + 1], "facts")
+            columns = (*SOURCE_KEYS, "facts")
         _emit_rows(rows, columns, fmt, no_color)
 
 

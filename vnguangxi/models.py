@@ -50,6 +50,8 @@ class Source:
     published_basis: str = ""
     language: str = ""
     url: str = ""
+    republished_by: str = ""
+    stored_copy: str = ""
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Source:
@@ -63,6 +65,8 @@ class Source:
             published_basis=d.get("published_basis", ""),
             language=d.get("language", ""),
             url=d.get("url", ""),
+            republished_by=d.get("republished_by", ""),
+            stored_copy=d.get("stored_copy", ""),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,6 +80,8 @@ class Source:
             "published_basis": self.published_basis,
             "language": self.language,
             "url": self.url,
+            "republished_by": self.republished_by,
+            "stored_copy": self.stored_copy,
         }
 
 
