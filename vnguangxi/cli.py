@@ -14,7 +14,7 @@ import typer
 
 from vnguangxi import __version__
 from vnguangxi.errors import DataError, ExitStatus, UsageError, VnGuangxiError, one_line
-from vnguangxi.vocab import FORMATS, LOCALITY_KEYS, SOURCE_KEYS, STATUSES, TOPIC_TITLES, TOPICS
+from vnguangxi.vocab import FORMATS, STATUSES, TOPICS
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -776,6 +776,7 @@ def show(
         from rich.text import Text
 
         from vnguangxi.models import Locality, Person, Source
+        from vnguangxi.query import related_facts
         from vnguangxi.render import fact_detail
 
         sources = {k: Source.from_dict(_shown(v.to_dict())) for k, v in book.sources.items()}
@@ -783,31 +784,11 @@ def show(
         people = {k: Person.from_dict(_shown(v.to_dict())) for k, v in book.people.items()}
         parts: list[Any] = []
         for fact in facts:
-            related = [(kind, _shown(other)) for kind, other in _related(book, fact)]
+            related = [(kind, _shown(other)) for kind, other in related_facts(book, fact)]
             if parts:
                 parts.append(Text(""))
             parts.append(fact_detail(_shown(fact), sources, places, people, related))
         _print(Group(*parts), no_color)
-
-
-def _related(book: "Book", fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Conflicting facts first, then related ones, from both directions, each once."""
-    seen: set[str] = set()
-    out: list[tuple[str, dict[str, Any]]] = []
-    referrers = book.referrers(fact["id"])
-    pairs = [("conflicts_with", i) for i in fact.get("conflicts_with", [])]
-    pairs += [(k, f["id"]) for k, f in referrers if k == "conflicts_with"]
-    pairs += [("related", i) for i in fact.get("related", [])]
-    pairs += [(k, f["id"]) for k, f in referrers if k == "related"]
-    for kind, other in pairs:
-        if other in seen:
-            continue
-        seen.add(other)
-        try:
-            out.append((kind, book.get(other)))
-        except VnGuangxiError:
-            continue
-    return out
 
 
 @_command()
@@ -873,9 +854,9 @@ def topics(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        counts = book.count_column("topic")
-        rows = [{"id": t, "title": TOPIC_TITLES[t], "facts": counts.get(t, 0)} for t in TOPICS]
-        _emit_rows(rows, ("id", "title", "facts"), fmt, no_color)
+        from vnguangxi.query import topic_rows
+
+        _emit_rows(topic_rows(book), ("id", "title", "facts"), fmt, no_color)
 
 
 @_command()
@@ -904,47 +885,10 @@ def localities(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        countries = sorted({loc.country for loc in book.localities.values()})
-        if country is not None:
-            country = _country(book, country, countries)
-        direct = book.count_refs("localities")
-        totals = book.place_totals()
-        rows = []
-        for loc in book.localities.values():
-            if country is not None and loc.country != country:
-                continue
-            row = loc.to_dict()
-            row["facts"] = direct.get(loc.id, 0)
-            row["total"] = totals.get(loc.id, 0)
-            if fmt == "table":
-                zh = f"{loc.name_zh} {loc.name_pinyin}".strip()
-                names = " · ".join(n for n in (loc.name_en, loc.name_vi, zh) if n)
-                links = [f"superseded by {x.id} on {x.date}" for x in loc.superseded_by]
-                links += [f"supersedes {x.id} since {x.date}" for x in loc.supersedes]
-                row["names"] = names + "".join(f"\n  {link}" for link in links)
-            rows.append(row)
-        if fmt == "table":
-            columns: Sequence[str] = ("id", "names", "kind", "parent", "facts", "total")
-        else:  # every plain key of an entry (not the note or the links), then the counts
-            columns = (*LOCALITY_KEYS[: LOCALITY_KEYS.index("aliases") + 1], "facts", "total")
+        from vnguangxi.query import locality_rows
+
+        rows, columns = locality_rows(book, country, table=fmt == "table")
         _emit_rows(rows, columns, fmt, no_color)
-
-
-def _country(book: "Book", value: str, countries: Sequence[str]) -> str:
-    """A country code from its code in any case ('VN') or any name of the country ('vietnam', 'Việt Nam')."""
-    from vnguangxi.text import suggest
-
-    folded = {c.casefold(): c for c in countries}
-    if value.strip().casefold() in folded:
-        return folded[value.strip().casefold()]
-    for pid in book.names("localities").lookup(value):
-        loc = book.localities[pid]
-        if loc.kind == "country" and loc.country in countries:
-            return loc.country
-    raise UsageError(
-        f"unknown country '{value}'{suggest(value, countries)}",
-        f"accepted: {', '.join(countries)}, or a country's name",
-    )
 
 
 @_command()
@@ -967,11 +911,9 @@ def sources(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        counts = book.count_refs("sources")
-        rows = [{**s.to_dict(), "facts": counts.get(s.id, 0)} for s in book.sources.values()]
-        columns: Sequence[str] = ("id", "publisher", "published", "title", "facts")
-        if fmt != "table":
-            columns = (*SOURCE_KEYS, "facts")
+        from vnguangxi.query import source_rows
+
+        rows, columns = source_rows(book, table=fmt == "table")
         _emit_rows(rows, columns, fmt, no_color)
 
 
@@ -995,15 +937,10 @@ def people(
     with _guard():
         fmt = _format(fmt, as_json)
         book = _open_book(facts_dir, no_builtin, no_cache)
-        counts = book.count_refs("people")
-        rows = []
-        for p in book.people.values():
-            row = {**p.to_dict(), "facts": counts.get(p.id, 0)}
-            if fmt in ("table", "csv", "markdown"):
-                row["role"] = "; ".join(sorted({f"{r.role} ({r.as_of}, {r.source})" for r in p.roles}))
-            rows.append(row)
-        columns: Sequence[str] = ("id", "name", "country", "role", "facts")
-        _emit_rows(rows, columns, fmt, no_color)
+        from vnguangxi.query import people_rows
+
+        rows = people_rows(book, with_role=fmt in ("table", "csv", "markdown"))
+        _emit_rows(rows, ("id", "name", "country", "role", "facts"), fmt, no_color)
 
 
 @_command()
@@ -1058,90 +995,23 @@ def stats(
             currency = choice(currency, sorted(CURRENCIES), "currency")
         book = _open_book(facts_dir, no_builtin, no_cache)
         f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
-        data = _stats(book, f, places, currency)
+        from vnguangxi.query import STATS_COLUMNS, stats_report, stats_rows
+
+        data = stats_report(book, f, places, currency)
         if fmt in ("json", "jsonl"):
             from vnguangxi.formats import to_json, to_jsonl
 
             if fmt == "json":
                 _write(to_json(data, pretty=_terminal()))
             else:
-                sys.stdout.write(to_jsonl(_stats_rows(data)))
+                sys.stdout.write(to_jsonl(stats_rows(data)))
             return
         if fmt in ("csv", "markdown") or not _terminal():
-            _emit_rows(_stats_rows(data), STATS_COLUMNS, fmt, no_color)
+            _emit_rows(stats_rows(data), STATS_COLUMNS, fmt, no_color)
             return
         from vnguangxi.render import stats_view
 
         _print(stats_view(_shown(data)), no_color)
-
-
-STATS_COLUMNS = ("table", "name", "facts", "year", "value", "unit", "qualifier", "figure", "id")
-
-
-def _stats_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Statistics as flat rows, one bar a row: for CSV, Markdown, JSON lines and pipes."""
-    rows: list[dict[str, Any]] = [{"table": "total", "name": "facts", "facts": data["facts"]}]
-    for key in ("by_topic", "by_year", "by_status", "by_place", "by_tag"):
-        table = key[3:]
-        rows.extend({"table": table, "name": r["name"], "facts": r["facts"], "id": r.get("id")} for r in data[key])
-    for s in data["series"]:
-        for p in s["points"]:
-            rows.append(
-                {
-                    "table": "series",
-                    "name": s["series"],
-                    "year": p["year"],
-                    "value": p["value"],
-                    "unit": p["unit"],
-                    "qualifier": p["qualifier"],
-                    "figure": p["figure"],
-                    "id": p["id"],
-                }
-            )
-    return rows
-
-
-def _stats(book: "Book", f: "Filters", top_places: int, currency: str | None = None) -> dict[str, Any]:
-    from vnguangxi.formats import figure, in_unit
-    from vnguangxi.vocab import CURRENCIES
-
-    by_topic = book.count_column("topic", f)
-    by_year = book.count_years(f)
-    by_status = book.count_column("status", f)
-    by_place = {p: n for p, n in book.place_totals(f).items() if n}
-    by_tag = book.count_refs("tags", f)
-    places = sorted(by_place.items(), key=lambda kv: (-kv[1], kv[0]))[:top_places]
-    series = []
-    for name, facts in book.series(f).items():
-        units = [x["quantity"]["unit"] for x in facts if x.get("quantity")]
-        unit = max(units, key=units.count) if units else ""  # the unit most of its points are in
-        if currency is not None and unit in CURRENCIES:
-            unit = currency
-        points = []
-        for x in facts:
-            q = x.get("quantity")
-            value = in_unit(q, unit)
-            points.append(
-                {
-                    "year": x["year"],
-                    "date": x["date"],
-                    "value": value,
-                    "unit": unit if value is not None else (q["unit"] if q else ""),
-                    "qualifier": q["qualifier"] if q else "",
-                    "figure": figure(q),
-                    "id": x["id"],
-                }
-            )
-        series.append({"series": name, "unit": unit, "points": points})
-    return {
-        "facts": sum(by_topic.values()),
-        "by_topic": [{"name": t, "facts": by_topic.get(t, 0)} for t in TOPICS],
-        "by_year": [{"name": str(y), "facts": c} for y, c in sorted(by_year.items())],
-        "by_status": [{"name": s, "facts": by_status.get(s, 0)} for s in STATUSES],
-        "by_place": [{"name": book.place_label(p), "id": p, "facts": c} for p, c in places],
-        "by_tag": [{"name": t, "facts": c} for t, c in sorted(by_tag.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "series": series,
-    }
 
 
 @_command()
@@ -1194,68 +1064,11 @@ def figures(
             _stderr("note", "no figures match")
             if fmt == "table":
                 return
-        rows = _figure_rows(book, grouped)
+        from vnguangxi.query import FIGURE_COLUMNS, figure_rows
+
+        rows = figure_rows(book, grouped)
         columns = FIGURE_COLUMNS if fmt != "table" else FIGURE_COLUMNS[:-1]
         _emit_rows(rows, columns, fmt, no_color, cards="figures")
-
-
-FIGURE_COLUMNS = (
-    "group",
-    "id",
-    "date",
-    "as stated",
-    "value",
-    "unit",
-    "qualifier",
-    "places",
-    "source",
-    "speaker",
-    "check",
-    "sources",
-)
-
-
-def _figure_rows(book: "Book", grouped: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
-    from vnguangxi.formats import in_unit, number
-    from vnguangxi.vocab import QUALIFIER_WORDS
-
-    members: dict[int, list[dict[str, Any]]] = {}
-    for g, x in grouped:
-        members.setdefault(g, []).append(x)
-    differs = set()
-    for g, xs in members.items():  # values told in one unit (their own, or an equivalent) that disagree
-        units = {x["quantity"]["unit"] for x in xs}
-        for u in units:
-            told = {v for x in xs if (v := in_unit(x["quantity"], u)) is not None}
-            if len(told) > 1:
-                differs.add(g)
-    rows = []
-    for g, x in grouped:
-        q = x["quantity"]
-        checks = [f"conflicts with {c}" for c in x.get("conflicts_with", [])]
-        if g in differs:
-            checks.append("differs")
-        people = book.registry("people")
-        sources = book.registry("sources")
-        rows.append(
-            {
-                "group": g if len(members[g]) > 1 else "",
-                "id": x["id"],
-                "date": x["date"],
-                "as stated": q["stated"],
-                "value": number(q["value"]),
-                "unit": q["unit"],
-                "qualifier": QUALIFIER_WORDS.get(q["qualifier"], q["qualifier"]).strip() or "exact",
-                "places": ", ".join(book.place_label(p) for p in x["localities"]),
-                "source": ", ".join(
-                    dict.fromkeys(str(sources.get(s["source"], {}).get("publisher", s["source"])) for s in x["sources"])
-                ),
-                "speaker": ", ".join(str(people.get(p, {}).get("name", p)) for p in x.get("people", [])),
-                "check": "; ".join(checks),
-                "sources": [s["source"] for s in x["sources"]],
-            }
-        )
-    return rows
 
 
 @_command()

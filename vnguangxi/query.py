@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from vnguangxi.errors import NotFoundError, UsageError
+from vnguangxi.errors import NotFoundError, UsageError, VnGuangxiError
 from vnguangxi.index import verified
 from vnguangxi.text import key, stem, stem_prefix, suggest, words
 from vnguangxi.vocab import REF_KINDS, STATUSES, TOPICS
@@ -610,3 +610,232 @@ def _word_match(term: str, ws: Sequence[str]) -> float:
         if w.startswith(term) or s.startswith(base):
             best = 0.7
     return best
+
+
+# ---------------------------------------------------------------- reports (what the commands show)
+
+
+def related_facts(book: Book, fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Conflicting facts first, then related ones, from both directions, each once."""
+    seen: set[str] = set()
+    out: list[tuple[str, dict[str, Any]]] = []
+    referrers = book.referrers(fact["id"])
+    pairs = [("conflicts_with", i) for i in fact.get("conflicts_with", [])]
+    pairs += [(k, f["id"]) for k, f in referrers if k == "conflicts_with"]
+    pairs += [("related", i) for i in fact.get("related", [])]
+    pairs += [(k, f["id"]) for k, f in referrers if k == "related"]
+    for kind, other in pairs:
+        if other in seen:
+            continue
+        seen.add(other)
+        try:
+            out.append((kind, book.get(other)))
+        except VnGuangxiError:
+            continue
+    return out
+
+
+def topic_rows(book: Book) -> list[dict[str, Any]]:
+    """Each topic with its title and fact count."""
+    from vnguangxi.vocab import TOPIC_TITLES
+
+    counts = book.count_column("topic")
+    return [{"id": t, "title": TOPIC_TITLES[t], "facts": counts.get(t, 0)} for t in TOPICS]
+
+
+def locality_rows(book: Book, country: str | None, table: bool) -> tuple[list[dict[str, Any]], Sequence[str]]:
+    """The gazetteer as rows with fact counts ('facts' naming the place; 'total' with the places inside it
+    and those it merged with), and the columns to show: a names column for tables, every plain key else."""
+    from vnguangxi.vocab import LOCALITY_KEYS
+
+    countries = sorted({loc.country for loc in book.localities.values()})
+    if country is not None:
+        country = country_code(book, country, countries)
+    direct = book.count_refs("localities")
+    totals = book.place_totals()
+    rows = []
+    for loc in book.localities.values():
+        if country is not None and loc.country != country:
+            continue
+        row = loc.to_dict()
+        row["facts"] = direct.get(loc.id, 0)
+        row["total"] = totals.get(loc.id, 0)
+        if table:
+            zh = f"{loc.name_zh} {loc.name_pinyin}".strip()
+            names = " · ".join(n for n in (loc.name_en, loc.name_vi, zh) if n)
+            links = [f"superseded by {x.id} on {x.date}" for x in loc.superseded_by]
+            links += [f"supersedes {x.id} since {x.date}" for x in loc.supersedes]
+            row["names"] = names + "".join(f"\n  {link}" for link in links)
+        rows.append(row)
+    if table:
+        return rows, ("id", "names", "kind", "parent", "facts", "total")
+    # every plain key of an entry (not the note or the links), then the counts
+    return rows, (*LOCALITY_KEYS[: LOCALITY_KEYS.index("aliases") + 1], "facts", "total")
+
+
+def source_rows(book: Book, table: bool) -> tuple[list[dict[str, Any]], Sequence[str]]:
+    """The articles with their fact counts, and the columns to show (a short set for tables)."""
+    from vnguangxi.vocab import SOURCE_KEYS
+
+    counts = book.count_refs("sources")
+    rows = [{**s.to_dict(), "facts": counts.get(s.id, 0)} for s in book.sources.values()]
+    if table:
+        return rows, ("id", "publisher", "published", "title", "facts")
+    return rows, (*SOURCE_KEYS, "facts")
+
+
+def people_rows(book: Book, with_role: bool) -> list[dict[str, Any]]:
+    """The people with their fact counts; ``with_role`` adds a one-cell summary of their roles."""
+    counts = book.count_refs("people")
+    rows = []
+    for p in book.people.values():
+        row = {**p.to_dict(), "facts": counts.get(p.id, 0)}
+        if with_role:
+            row["role"] = "; ".join(sorted({f"{r.role} ({r.as_of}, {r.source})" for r in p.roles}))
+        rows.append(row)
+    return rows
+
+
+def country_code(book: Book, value: str, countries: Sequence[str]) -> str:
+    """A country code from its code in any case ('VN') or any name of the country ('vietnam', 'Việt Nam')."""
+    from vnguangxi.text import suggest
+
+    folded = {c.casefold(): c for c in countries}
+    if value.strip().casefold() in folded:
+        return folded[value.strip().casefold()]
+    for pid in book.names("localities").lookup(value):
+        loc = book.localities[pid]
+        if loc.kind == "country" and loc.country in countries:
+            return loc.country
+    raise UsageError(
+        f"unknown country '{value}'{suggest(value, countries)}",
+        f"accepted: {', '.join(countries)}, or a country's name",
+    )
+
+
+STATS_COLUMNS = ("table", "name", "facts", "year", "value", "unit", "qualifier", "figure", "id")
+
+
+def stats_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Statistics as flat rows, one bar a row: for CSV, Markdown, JSON lines and pipes."""
+    rows: list[dict[str, Any]] = [{"table": "total", "name": "facts", "facts": data["facts"]}]
+    for part in ("by_topic", "by_year", "by_status", "by_place", "by_tag"):
+        table = part[3:]
+        rows.extend({"table": table, "name": r["name"], "facts": r["facts"], "id": r.get("id")} for r in data[part])
+    for s in data["series"]:
+        for p in s["points"]:
+            rows.append(
+                {
+                    "table": "series",
+                    "name": s["series"],
+                    "year": p["year"],
+                    "value": p["value"],
+                    "unit": p["unit"],
+                    "qualifier": p["qualifier"],
+                    "figure": p["figure"],
+                    "id": p["id"],
+                }
+            )
+    return rows
+
+
+def stats_report(book: Book, f: Filters, top_places: int, currency: str | None = None) -> dict[str, Any]:
+    from vnguangxi.formats import figure, in_unit
+    from vnguangxi.vocab import CURRENCIES
+
+    by_topic = book.count_column("topic", f)
+    by_year = book.count_years(f)
+    by_status = book.count_column("status", f)
+    by_place = {p: n for p, n in book.place_totals(f).items() if n}
+    by_tag = book.count_refs("tags", f)
+    places = sorted(by_place.items(), key=lambda kv: (-kv[1], kv[0]))[:top_places]
+    series = []
+    for name, facts in book.series(f).items():
+        units = [x["quantity"]["unit"] for x in facts if x.get("quantity")]
+        unit = max(units, key=units.count) if units else ""  # the unit most of its points are in
+        if currency is not None and unit in CURRENCIES:
+            unit = currency
+        points = []
+        for x in facts:
+            q = x.get("quantity")
+            value = in_unit(q, unit)
+            points.append(
+                {
+                    "year": x["year"],
+                    "date": x["date"],
+                    "value": value,
+                    "unit": unit if value is not None else (q["unit"] if q else ""),
+                    "qualifier": q["qualifier"] if q else "",
+                    "figure": figure(q),
+                    "id": x["id"],
+                }
+            )
+        series.append({"series": name, "unit": unit, "points": points})
+    return {
+        "facts": sum(by_topic.values()),
+        "by_topic": [{"name": t, "facts": by_topic.get(t, 0)} for t in TOPICS],
+        "by_year": [{"name": str(y), "facts": c} for y, c in sorted(by_year.items())],
+        "by_status": [{"name": s, "facts": by_status.get(s, 0)} for s in STATUSES],
+        "by_place": [{"name": book.place_label(p), "id": p, "facts": c} for p, c in places],
+        "by_tag": [{"name": t, "facts": c} for t, c in sorted(by_tag.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "series": series,
+    }
+
+
+FIGURE_COLUMNS = (
+    "group",
+    "id",
+    "date",
+    "as stated",
+    "value",
+    "unit",
+    "qualifier",
+    "places",
+    "source",
+    "speaker",
+    "check",
+    "sources",
+)
+
+
+def figure_rows(book: Book, grouped: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    from vnguangxi.formats import in_unit, number
+    from vnguangxi.vocab import QUALIFIER_WORDS
+
+    members: dict[int, list[dict[str, Any]]] = {}
+    for g, x in grouped:
+        members.setdefault(g, []).append(x)
+    differs = set()
+    for g, xs in members.items():  # values told in one unit (their own, or an equivalent) that disagree
+        units = {x["quantity"]["unit"] for x in xs}
+        for u in units:
+            told = {v for x in xs if (v := in_unit(x["quantity"], u)) is not None}
+            if len(told) > 1:
+                differs.add(g)
+    rows = []
+    for g, x in grouped:
+        q = x["quantity"]
+        checks = [f"conflicts with {c}" for c in x.get("conflicts_with", [])]
+        if g in differs:
+            checks.append("differs")
+        people = book.registry("people")
+        sources = book.registry("sources")
+        rows.append(
+            {
+                "group": g if len(members[g]) > 1 else "",
+                "id": x["id"],
+                "date": x["date"],
+                "as stated": q["stated"],
+                "value": number(q["value"]),
+                "unit": q["unit"],
+                "qualifier": QUALIFIER_WORDS.get(q["qualifier"], q["qualifier"]).strip() or "exact",
+                "places": ", ".join(book.place_label(p) for p in x["localities"]),
+                "source": ", ".join(
+                    dict.fromkeys(str(sources.get(s["source"], {}).get("publisher", s["source"])) for s in x["sources"])
+                ),
+                "speaker": ", ".join(str(people.get(p, {}).get("name", p)) for p in x.get("people", [])),
+                "check": "; ".join(checks),
+                "sources": [s["source"] for s in x["sources"]],
+            }
+        )
+    return rows
