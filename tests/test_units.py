@@ -82,7 +82,7 @@ def test_filters_ask_for_a_repeated_value_once() -> None:
 def test_figure_groups_put_one_measure_from_two_sources_together() -> None:
     other = {**FACT, "id": "t-trade-2025-b", "quantity": {**FACT["quantity"], "value": 290_000_000_000}}
     unrelated = {**FACT, "id": "t-other", "series": "", "date": "2019", "year": 2019, "year_end": 2019}
-    groups = dict((f["id"], g) for g, f in query.figure_groups([FACT, other, unrelated]))
+    groups = {f["id"]: g for g, f in query.figure_groups([FACT, other, unrelated])}
     assert groups["t-trade-2025"] == groups["t-trade-2025-b"] != groups["t-other"]
 
 
