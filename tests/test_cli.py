@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from vnguangxi import __version__
+from vnguangxi.cli import command_names
 from vnguangxi.vocab import FORMATS, TOPICS
 
 JSON_FIELDS = {
@@ -25,19 +26,7 @@ JSON_FIELDS = {
     "note",
     "sources",
 }
-COMMANDS = [
-    "list",
-    "search",
-    "show",
-    "timeline",
-    "topics",
-    "localities",
-    "sources",
-    "people",
-    "stats",
-    "check",
-    "export",
-]
+COMMANDS = command_names()  # from the app itself, so a new command is covered at once
 
 
 def facts(run: Any, *args: str) -> list[dict[str, Any]]:

@@ -24,7 +24,16 @@ COMMANDS = [
     ["stats"],
     ["check"],
     ["list", "--no-cache"],
+    ["figures", "-f", "csv"],
 ]
+# Commands that write, each tested on its own below: they must write only where they are told.
+WRITERS = {"export", "extract"}
+
+
+def test_every_command_of_the_app_is_covered() -> None:
+    from vnguangxi.cli import command_names
+
+    assert set(command_names()) == {args[0] for args in COMMANDS} | WRITERS
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -53,6 +62,16 @@ def test_commands_leave_fact_folders_untouched(run: Any, read_only: Path, args: 
     assert result.exit_code == 0, result.stderr
     assert snapshot(read_only) == before
     assert {p: os.stat(p).st_mtime_ns for p in read_only.rglob("*")} == mtimes
+
+
+def test_extract_writes_only_into_its_out_folder(run: Any, read_only: Path, tmp_path: Path, seeds: Path) -> None:
+    before = snapshot(read_only)
+    out = tmp_path / "drafts"
+    args = ("--no-builtin", "--facts-dir", str(read_only), "--out", str(out))
+    result = run("extract", str(seeds / "000_d0c2f2dd54634011.txt"), *args)
+    assert result.exit_code == 0, result.stderr
+    assert snapshot(read_only) == before
+    assert any(out.glob("*.toml"))
 
 
 def test_export_leaves_fact_folders_untouched(run: Any, read_only: Path, tmp_path: Path) -> None:

@@ -38,19 +38,14 @@ EXAMPLES = [
     "vnguangxi check",
     "vnguangxi show a30-hanoi-nanning-train-resumed-2025-05-25 --json",
 ]
-COMMANDS = [
-    "list",
-    "search",
-    "show",
-    "figures",
-    "timeline",
-    "topics",
-    "localities",
-    "sources",
-    "people",
-    "stats",
-    "check",
-]
+
+
+def _commands() -> list[str]:
+    """The app's commands, from the app itself (so the reference never misses one)."""
+    sys.path.insert(0, str(ROOT))
+    from vnguangxi.cli import command_names
+
+    return command_names()
 
 
 def _executable() -> list[str]:
@@ -120,7 +115,7 @@ def blocks(cache: str) -> dict[str, str]:
             output = on_terminal(shlex.split(example)[1:], cache)
         examples.append(f"```console\n$ {example}\n{output}\n```")
     reference = [f"### `vnguangxi`\n\n```text\n{on_terminal(['--help'], cache)}\n```"]
-    for name in COMMANDS:
+    for name in _commands():
         reference.append(f"### `vnguangxi {name}`\n\n```text\n{on_terminal([name, '--help'], cache)}\n```")
     return {"examples": "\n\n".join(examples), "reference": "\n\n".join(reference)}
 

@@ -70,6 +70,11 @@ def _command(name: str | None = None) -> Callable[[Callable[..., None]], Callabl
     return register
 
 
+def command_names() -> list[str]:
+    """Every command of the app, in the order they are declared (for help, docs and tests)."""
+    return list(_COMMANDS)
+
+
 def _app_for(argv: Sequence[str]) -> typer.Typer:
     """The app holding only the command asked for, or the full app for help and completion.
 
@@ -1033,8 +1038,7 @@ def figures(
     no_builtin: NoBuiltinOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """Every figure the facts give, one a row: date, as stated, value in base units, unit, qualifier, places,
-    source and speaker; the same measure from several sources side by side, disagreements marked.
+    """Every figure, one a row; the same measure from several sources side by side, disagreements marked.
 
     \b
     Examples:
@@ -1043,6 +1047,7 @@ def figures(
       vnguangxi figures -l "Móng Cái" -f csv
       vnguangxi figures --json | jq '.[].quantity'
 
+    Each row: date, as stated, value in base units, unit, qualifier, places, source and speaker.
     'group' numbers figures of one measure: the same series over overlapping periods, or the same unit,
     date and places. 'check' says 'conflicts with ID' for facts marked as disagreeing, and 'differs'
     where a group's values are not all equal. --json lists the same fact objects as `list --json`.
