@@ -17,6 +17,7 @@ from helpers import HOSTILE, hostile_folder, raw_unsafe, strings, toml_string
 from test_subprocess import command
 
 from vnguangxi import cli, render, safe, validate
+from vnguangxi.index import SCHEMA_VERSION
 
 # ------------------------------------------------------------------------------ 1. escape injection
 
@@ -384,3 +385,108 @@ def test_a_damaged_cache_row_is_a_damaged_cache_warned_and_rebuilt(
     assert damaged.stdout == first.stdout  # the right answer, from the rebuilt cache
     again = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     assert again.stderr == "" and again.stdout == first.stdout
+
+
+# ------------------------------------------------------------------------------ 7-9. small ones
+
+
+@pytest.mark.parametrize("columns", ["0", "1", "5", "-3", "x"])
+@pytest.mark.parametrize("args", [("list",), ("timeline",), ("show", "f1"), ("localities",), ("stats",)])
+def test_a_terminal_said_to_be_too_narrow_is_drawn_at_a_sane_minimum_width(
+    tmp_path: Path, columns: str, args: tuple[str, ...]
+) -> None:
+    from test_subprocess import pty_output
+
+    folder = hostile_folder(tmp_path, "plain")
+    env = {**os.environ, "COLUMNS": columns, "NO_COLOR": "1", "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
+    out = pty_output([*command(), *args, "--no-builtin", "--facts-dir", str(folder)], env)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
+    assert "Traceback" not in text
+    if args[0] in ("list", "timeline", "show"):
+        assert "f1" in text and "Trade" in text and "billion" in text
+    else:
+        assert "Quang" in text
+
+
+def test_a_full_disk_is_named_in_the_cache_warning(tmp_path: Path) -> None:
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(tiny)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tiny)}
+        done = subprocess.run([*command(), "topics"], capture_output=True, text=True, env=env, timeout=60)
+    finally:
+        subprocess.run(["umount", str(tiny)], check=True)
+    assert done.returncode == 0 and "people-to-people" in done.stdout
+    path = tiny / f"index-v{SCHEMA_VERSION}.sqlite3"
+    assert (
+        done.stderr == f"vnguangxi: warning: cache '{path}' ignored (the disk is full); building the index in memory\n"
+    )
+
+
+SMALL: list[tuple[str, tuple[str, ...], dict[str, str], int, str]] = [
+    # (case, arguments, environment, exit status, stderr's first line)
+    ("facts-dir-empty", ("list", "--facts-dir", ""), {}, 2, "vnguangxi: error: --facts-dir '' names no folder"),
+    ("check-empty", ("check", ""), {}, 2, "vnguangxi: error: '' names no folder to check"),
+    (
+        "ambiguous-source",
+        ("list", "--source", "s", "--no-builtin", "--facts-dir", "F"),
+        {},
+        2,
+        "vnguangxi: error: ambiguous source 's': it matches s1, s2",
+    ),
+    (
+        "home-empty",
+        ("topics",),
+        {"HOME": "", "VNGUANGXI_CACHE_DIR": "", "XDG_CACHE_HOME": ""},
+        0,
+        "vnguangxi: warning: no cache: HOME is not an absolute folder; set XDG_CACHE_HOME or VNGUANGXI_CACHE_DIR;",
+    ),
+    (
+        "home-relative",
+        ("topics",),
+        {"HOME": "home", "VNGUANGXI_CACHE_DIR": "", "XDG_CACHE_HOME": "xdg"},
+        0,
+        "vnguangxi: warning: no cache: HOME is not an absolute folder",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "args", "env", "code", "said"), SMALL, ids=[c[0] for c in SMALL])
+def test_small_unlucky_cases(
+    tmp_path: Path, case: str, args: tuple[str, ...], env: dict[str, str], code: int, said: str
+) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    sources = folder / "sources.toml"
+    sources.write_text(sources.read_text() + SOURCES_2, encoding="utf-8")
+    argv = [*command(), *(str(folder) if a == "F" else a for a in args)]
+    full_env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache"), **env}
+    done = subprocess.run(argv, capture_output=True, text=True, env=full_env, timeout=60, cwd=tmp_path)
+    assert done.returncode == code and done.stderr.startswith(said), done.stderr
+    assert not (Path("/.cache/vnguangxi").exists() or (tmp_path / "home").exists() or (tmp_path / "xdg").exists())
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from vnguangxi.index import NoCacheDir, cache_dir
+
+    monkeypatch.delenv("VNGUANGXI_CACHE_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    assert cache_dir() == tmp_path / ".cache" / "vnguangxi"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
+    assert cache_dir() == tmp_path / "x" / "vnguangxi"
+    for home in ("", "relative", "/"):
+        monkeypatch.setenv("HOME", home)
+        monkeypatch.setenv("XDG_CACHE_HOME", "")
+        with pytest.raises(NoCacheDir):
+            cache_dir()
+
+
+SOURCES_2 = """
+[[sources]]
+id = "s2"
+file = "s2.txt"
+publisher = "Test Agency"
+published = "2026-03"
+"""

@@ -345,20 +345,24 @@ def _label(book: "Book") -> Callable[[str], str]:
     return lambda place: visible(book.place_label(place))
 
 
+MIN_WIDTH = 20  # a terminal said to be narrower (COLUMNS=0 or 1) is not believed: it is drawn 80 wide
+
+
 def _width() -> int | None:
     """The terminal's width, or None when stdout is not a terminal (tables then never wrap)."""
     if not _terminal():
         return None
     import shutil
 
-    return shutil.get_terminal_size().columns
+    columns = shutil.get_terminal_size().columns
+    return columns if columns >= MIN_WIDTH else 80
 
 
 def _print(renderable: "RenderableType", no_color: bool) -> None:
     from vnguangxi.render import make_console
 
     terminal = _terminal()
-    console = make_console(sys.stdout, terminal, _color(no_color))
+    console = make_console(sys.stdout, terminal, _color(no_color), _width())
     if terminal:
         console.print(renderable)
         return
@@ -909,6 +913,8 @@ def check(
 
     with _guard():
         fmt = _format(fmt, as_json, ("table", "json"))
+        if dirs and any(not d for d in dirs):
+            raise UsageError("'' names no folder to check", "give a folder, e.g. . for this one")
         folders = [Path(d) for d in dirs] if dirs else folders_from(facts_dir, no_builtin)
         if not folders:
             raise UsageError("nothing to check", "name a folder, or drop --no-builtin")

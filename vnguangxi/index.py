@@ -56,12 +56,28 @@ CREATE TABLE validated(setkey TEXT PRIMARY KEY);
 """
 
 
+class NoCacheDir(OSError):
+    """Neither $VNGUANGXI_CACHE_DIR, an absolute $XDG_CACHE_HOME nor an absolute $HOME names a place."""
+
+
 def cache_dir() -> Path:
+    """$VNGUANGXI_CACHE_DIR, or vnguangxi/ in $XDG_CACHE_HOME, or in $HOME/.cache.
+
+    As the XDG spec says, a relative $XDG_CACHE_HOME is ignored. An empty or relative $HOME names no
+    place (not '/.cache', not a folder that depends on where the command is run): NoCacheDir.
+    """
     override = os.environ.get(ENV_CACHE_DIR)
     if override:
         return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "vnguangxi"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "vnguangxi"
+    home = os.environ.get("HOME")
+    if home is None:
+        home = os.path.expanduser("~")  # the password database
+    if not os.path.isabs(home) or home.rstrip("/") == "":
+        raise NoCacheDir("HOME is not an absolute folder; set XDG_CACHE_HOME or VNGUANGXI_CACHE_DIR")
+    return Path(home) / ".cache" / "vnguangxi"
 
 
 def cache_path() -> Path:
@@ -82,6 +98,26 @@ def verified(data: str, stored: int) -> str:
     if crc(data) != stored:
         raise CacheDamaged("a stored value does not match its checksum")
     return data
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is under way, if anything is: SQLite has already rolled back after some errors (a
+    full disk), and a failed ROLLBACK must not hide the error (or the Ctrl-C) that led to it."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+def _reason(exc: BaseException) -> str:
+    """Why the cache could not be used, as a person reads it."""
+    import errno
+
+    text = str(exc)
+    if getattr(exc, "errno", None) in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) or "disk is full" in text:
+        return "the disk is full"
+    return text
 
 
 def _set_key(files: Sequence[FactFile]) -> str:
@@ -122,7 +158,12 @@ class Index:
         progress: Callable[[float], None] | None = None,
     ) -> Index:
         if use_cache:
-            path = cache_path()
+            try:
+                path = cache_path()
+            except NoCacheDir as exc:
+                warn(f"no cache: {exc}; building the index in memory")
+                use_cache = False
+        if use_cache:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not path.exists():
@@ -134,7 +175,7 @@ class Index:
             except DataError:
                 raise
             except (sqlite3.Error, OSError) as exc:
-                warn(f"cache '{path}' ignored ({exc}); building the index in memory")
+                warn(f"cache '{path}' ignored ({_reason(exc)}); building the index in memory")
                 if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
                     cls.discard(path)
         index = cls(cls._connect(":memory:"), files, progress)
@@ -165,7 +206,7 @@ class Index:
                     conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         if target != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
@@ -228,7 +269,7 @@ class Index:
             self._collect_garbage(known)
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            _rollback(self.conn)
             raise
         if problems:
             raise _data_error(problems)

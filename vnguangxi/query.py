@@ -160,6 +160,9 @@ class Book:
         ]
         if len(matches) == 1:
             return matches[0]
+        if matches:
+            shown = ", ".join(matches[:8]) + (f" and {len(matches) - 8} more" if len(matches) > 8 else "")
+            raise UsageError(f"ambiguous source '{value}': it matches {shown}", "give more of the id")
         raise UsageError(
             f"unknown source '{value}'{suggest(value, self.sources)}",
             f"accepted: {', '.join(self.sources)}",
