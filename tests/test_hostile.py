@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -490,3 +491,105 @@ file = "s2.txt"
 publisher = "Test Agency"
 published = "2026-03"
 """
+
+
+# ------------------------------------------------------------------------------ 6. racy timestamps
+
+
+def _statements(folder: Path, cache: Path, files: list[Any] | None = None) -> list[str]:
+    """The statements the index serves for the folder (its files as given, or as they stand)."""
+    from vnguangxi.index import Index
+    from vnguangxi.load import scan
+    from vnguangxi.query import Book
+
+    os.environ["VNGUANGXI_CACHE_DIR"] = str(cache)
+    found = files if files is not None else scan(folder)[0]
+    book = Book(Index.open(found, use_cache=True, warn=lambda m: None))
+    return [f["statement"] for f in book.select(__import__("vnguangxi.query").query.Filters())]
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["written-just-before", "written-long-before"])
+def test_a_rewrite_with_the_same_stat_data_is_seen_when_the_entry_is_racy(tmp_path: Path, old: bool) -> None:
+    """The stat of the rewritten file is faked to be the very one indexed (as on a one-second filesystem):
+    an entry written within RACY_NS of being indexed is checked by its content; one written long before
+    is trusted on its stat data (as git does), so the fake is believed there."""
+    from vnguangxi.load import scan
+
+    folder = hostile_folder(tmp_path, "plain")
+    trade = folder / "trade.toml"
+    files = scan(folder)[0]
+    if old:  # timestamps an hour old (ctime cannot be set, so the stat data are faked)
+        long_ago = time.time_ns() - 3600 * 10**9
+        files = [f._replace(mtime_ns=long_ago, ctime_ns=long_ago) for f in files]
+    before = _statements(folder, tmp_path / "cache", files)
+    text = trade.read_text()
+    trade.write_text(text.replace("plain Trade", "plain TRADE"), encoding="utf-8")  # the same size
+    assert trade.stat().st_size == len(text.encode())
+    after = _statements(folder, tmp_path / "cache", files)  # the old stat data, as a coarse clock would give
+    assert ("plain TRADE was more than CNY 300 billion in 2025." in after) is not old
+    assert ("plain Trade was more than CNY 300 billion in 2025." in after) is old
+    assert before != after or old
+    assert _statements(folder, tmp_path / "cache") == [s.replace("plain Trade", "plain TRADE") for s in before]
+
+
+def test_a_racy_entry_is_settled_once_its_timestamps_are_safely_past(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked by content while racy; once its timestamps are RACY_NS in the past, trusted on stat data."""
+    from vnguangxi import index as index_module
+    from vnguangxi.load import scan
+
+    folder = hostile_folder(tmp_path, "plain")
+    files = scan(folder)[0]
+    _statements(folder, tmp_path / "cache", files)
+    reads: list[str] = []
+    real = index_module.digest
+    monkeypatch.setattr(index_module, "digest", lambda text: reads.append(text) or real(text))
+    _statements(folder, tmp_path / "cache", files)
+    assert reads  # racy: checked by content
+    reads.clear()
+    later = time.time_ns() + 10 * index_module.RACY_NS
+    monkeypatch.setattr(index_module.time, "time_ns", lambda: later)
+    _statements(folder, tmp_path / "cache", files)  # checked once more, found unchanged, settled
+    reads.clear()
+    _statements(folder, tmp_path / "cache", files)
+    assert not reads  # trusted on its stat data from now on
+
+
+def test_no_stale_answer_on_an_ext4_with_one_second_timestamps(tmp_path: Path) -> None:
+    """A real filesystem with coarse timestamps: ext4 with 128-byte inodes keeps whole seconds."""
+    image, mount = tmp_path / "ext4.img", tmp_path / "mnt"
+    mount.mkdir()
+    with open(image, "wb") as handle:
+        handle.truncate(16 * 1024 * 1024)
+    made = subprocess.run(["mkfs.ext4", "-q", "-F", "-I", "128", str(image)], capture_output=True)
+    if (
+        made.returncode
+        or subprocess.run(["mount", "-o", "loop", str(image), str(mount)], capture_output=True).returncode
+    ):
+        pytest.skip("cannot make and loop-mount an ext4 image here (needs root and mkfs.ext4)")
+    try:
+        folder = hostile_folder(mount, "plain")
+        trade = folder / "trade.toml"
+        env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
+        argv = [*command(), "list", "--json", "--no-builtin", "--facts-dir", str(folder)]
+        coarse = 0
+        for attempt in range(6):
+            word = "TRADE" if attempt % 2 == 0 else "Trade"
+            while time.time() % 1 > 0.2:  # start early in a second, so both writes fall within it
+                time.sleep(0.01)
+            text = trade.read_text()
+            trade.write_text(text.replace("plain Trade", "plain XXXXX").replace("plain TRADE", "plain XXXXX"))
+            first = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30)
+            st = trade.stat()
+            trade.write_text(text.replace("plain Trade", f"plain {word}").replace("plain TRADE", f"plain {word}"))
+            st2 = trade.stat()
+            second = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30)
+            coarse += (st.st_mtime_ns, st.st_ctime_ns, st.st_size) == (st2.st_mtime_ns, st2.st_ctime_ns, st2.st_size)
+            assert first.returncode == 0 and second.returncode == 0, second.stderr
+            assert "plain XXXXX" in first.stdout
+            statements = [f["statement"] for f in json.loads(second.stdout)]
+            assert f"plain {word} was more than CNY 300 billion in 2025." in statements, attempt
+        assert coarse, "the two writes never had the same timestamps: the test did not test the race"
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)

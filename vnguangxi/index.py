@@ -15,6 +15,7 @@ import functools
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "9"  # bump when the layout or any validation rule changes: old rows were checked by old rules
+SCHEMA_VERSION = "10"  # bump when the layout or any validation rule changes: old rows were checked by old rules
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -37,7 +38,7 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files(
     id INTEGER PRIMARY KEY, path TEXT UNIQUE, kind TEXT,
-    size INT, mtime_ns INT, ctime_ns INT, inode INT
+    size INT, mtime_ns INT, ctime_ns INT, inode INT, digest TEXT, seen_ns INT
 );
 CREATE TABLE chunks(id INTEGER PRIMARY KEY, file INT, seq INT, digest TEXT, first_index INT, first_line INT);
 CREATE INDEX chunks_file ON chunks(file, digest);
@@ -118,6 +119,20 @@ def _reason(exc: BaseException) -> str:
     if getattr(exc, "errno", None) in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) or "disk is full" in text:
         return "the disk is full"
     return text
+
+
+# How far a file's timestamps must lie before the moment it was read for its stat data alone to be trusted
+# later: more than the coarsest timestamp granularity in use (FAT: 2 s; ext4 with small inodes, HFS+,
+# some network filesystems: 1 s). A file written within that time of being read could be written again
+# with the same size and the same timestamps ("racy git"): such an entry is checked by its content.
+RACY_NS = 3_000_000_000
+
+
+def digest(text: str) -> str:
+    """The content hash of a file's text, for entries whose stat data cannot be trusted alone."""
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _set_key(files: Sequence[FactFile]) -> str:
@@ -234,12 +249,46 @@ class Index:
         rows = self.conn.execute("SELECT id, path, size, mtime_ns, ctime_ns, inode FROM files").fetchall()
         return {r[1]: (r[0], (r[1], r[2], r[3], r[4], r[5])) for r in rows}
 
+    def _racily_changed(self, known: dict[str, tuple[int, tuple[Any, ...]]]) -> set[str]:
+        """Files whose stat data match the index but whose content may not: written within RACY_NS of
+        being indexed, they are read again and their content hash compared. An entry found unchanged once
+        its timestamps lie safely in the past is marked so, and trusted on its stat data from then on."""
+        from vnguangxi.load import read_text
+
+        wanted = {f.path for f in self.files if known.get(f.path, (0, None))[1] == f.signature}
+        if not wanted:
+            return set()
+        rows = self.conn.execute("SELECT id, path, mtime_ns, ctime_ns, digest, seen_ns FROM files").fetchall()
+        changed: set[str] = set()
+        settled: list[tuple[int, int]] = []
+        for file_id, path, mtime_ns, ctime_ns, stored, seen_ns in rows:
+            newest = max(mtime_ns, ctime_ns)
+            if path not in wanted or newest < (seen_ns or 0) - RACY_NS:
+                continue
+            now = time.time_ns()
+            text, _ = read_text(path)
+            if text is None or digest(text) != stored:
+                changed.add(path)
+            elif newest < now - RACY_NS:
+                settled.append((now, file_id))
+        if settled:
+            try:  # a cache that cannot be written (read-only) simply checks these again next time
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.executemany("UPDATE files SET seen_ns = ? WHERE id = ?", settled)
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                _rollback(self.conn)
+        return changed
+
     def sync(self) -> None:
         """Bring the index up to date with the files in use; raise DataError if any is invalid."""
         key = _set_key(self.files)
         known = self._known()
-        stale = [f for f in self.files if known.get(f.path, (0, None))[1] != f.signature]
+        changed = self._racily_changed(known)
+        stale = [f for f in self.files if known.get(f.path, (0, None))[1] != f.signature or f.path in changed]
         valid = self.conn.execute("SELECT 1 FROM validated WHERE setkey = ?", (key,)).fetchone()
+        if changed:
+            valid = None  # the set's key is made of stat data, which did not change
         if not stale and valid:
             self.file_ids = [known[f.path][0] for f in self.files]
             return
@@ -251,9 +300,11 @@ class Index:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             known = self._known()  # another process may have done the work meanwhile
+            if changed:
+                self.conn.execute("DELETE FROM validated WHERE setkey = ?", (key,))
             with workers() as pool:
                 for f in self.files:
-                    if known.get(f.path, (0, None))[1] == f.signature:
+                    if known.get(f.path, (0, None))[1] == f.signature and f.path not in changed:
                         continue
                     old = known.pop(f.path)[0] if f.path in known else None
                     self.conn.execute("SAVEPOINT file")
@@ -305,20 +356,24 @@ class Index:
         from vnguangxi.models import Problem
 
         c = self.conn
+        seen_ns = time.time_ns()  # before reading: a write after this moment may leave the same timestamps
         text, problems = read(f)
         if text is None:
             return 0, problems
-        stat_row = (f.kind, f.size, f.mtime_ns, f.ctime_ns, f.inode)
+        racy = max(f.mtime_ns, f.ctime_ns) >= seen_ns - RACY_NS
+        stat_row = (f.kind, f.size, f.mtime_ns, f.ctime_ns, f.inode, digest(text) if racy else None, seen_ns)
         if file_id is None:
             cur = c.execute(
-                "INSERT INTO files(path, kind, size, mtime_ns, ctime_ns, inode) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO files(path, kind, size, mtime_ns, ctime_ns, inode, digest, seen_ns) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (f.path, *stat_row),
             )
             assert cur.lastrowid is not None
             file_id = cur.lastrowid
         else:
             c.execute(
-                "UPDATE files SET kind = ?, size = ?, mtime_ns = ?, ctime_ns = ?, inode = ? WHERE id = ?",
+                "UPDATE files SET kind = ?, size = ?, mtime_ns = ?, ctime_ns = ?, inode = ?, digest = ?, seen_ns = ? "
+                "WHERE id = ?",
                 (*stat_row, file_id),
             )
         if f.kind in REGISTRIES:
