@@ -593,3 +593,87 @@ def test_no_stale_answer_on_an_ext4_with_one_second_timestamps(tmp_path: Path) -
         assert coarse, "the two writes never had the same timestamps: the test did not test the race"
     finally:
         subprocess.run(["umount", str(mount)], check=True)
+
+
+# ------------------------------------------------------------------------------ 7. Ctrl-C during a build
+
+SIGINT_RUNS = int(os.environ.get("VNGUANGXI_SIGINT_RUNS", "40"))
+STARTUP = 0.05
+
+
+def _group_alive(pgid: int) -> bool:
+    """True while a process of the group runs. A zombie has ended: one whose parent ended first waits
+    for an init to reap it, which the init of some containers never does."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
+def test_ctrl_c_at_any_point_of_a_build_exits_130_within_a_second(tmp_path: Path) -> None:
+    """SIGINT to the process group (as Ctrl-C sends it) at points spread over a whole cold build, many times
+    in a bounded loop: exit 130 within a second (or 0 if the build was over), workers ended, no traceback,
+    no cache warning, and the cache left valid (SQLite's integrity check, and a later run answers right)."""
+    import signal
+    import sqlite3
+
+    from helpers import FACT, make_folder
+
+    big = "\n".join(FACT.replace('"f1"', f'"f{i}"') for i in range(12_000))
+    folder = make_folder(tmp_path / "f", {"trade.toml": big})
+    argv = [*command(), "list", "--json", "--no-builtin", "--facts-dir", str(folder)]
+
+    def env_for(cache: Path) -> dict[str, str]:
+        return {**os.environ, "VNGUANGXI_CACHE_DIR": str(cache)}
+
+    started = time.monotonic()
+    whole = subprocess.run(argv, capture_output=True, text=True, env=env_for(tmp_path / "c-whole"), timeout=120)
+    span = time.monotonic() - started
+    assert whole.returncode == 0 and len(json.loads(whole.stdout)) == 12_000
+    interrupted = 0
+    for run in range(SIGINT_RUNS):
+        cache = tmp_path / f"c{run}"
+        errors = open(tmp_path / f"err{run}", "w+")  # noqa: SIM115 (a file: a worker left behind cannot hold it open)
+        proc = subprocess.Popen(
+            argv, env=env_for(cache), stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
+        )
+        # From 50 ms on: before that, the interpreter is starting and pip's script runs `import re`, where
+        # a SIGINT is Python's own (a KeyboardInterrupt traceback) before any code of ours can answer it.
+        time.sleep(STARTUP + (span - STARTUP) * (run + 0.5) / SIGINT_RUNS)
+        sent = time.monotonic()
+        try:
+            os.killpg(proc.pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass
+        try:
+            code = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"run {run}: no exit 5 s after Ctrl-C")
+        took = time.monotonic() - sent
+        errors.seek(0)
+        err = errors.read()
+        errors.close()
+        # 130, or killed by the SIGINT itself (-2: a shell sees 130 too) when it came in the interpreter's
+        # last moments; 0 if the answer was complete.
+        assert code in (130, -signal.SIGINT, 0), (run, code, err)
+        assert "Traceback" not in err and "warning" not in err, (run, err)
+        if code != 0:
+            interrupted += 1
+            assert took < 1.0, (run, took)
+        deadline = time.monotonic() + 1.0
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        left = subprocess.run(["ps", "-o", "pid,ppid,stat,cmd", "-g", str(proc.pid)], capture_output=True, text=True)
+        assert not _group_alive(proc.pid), f"run {run}: workers left running\n{left.stdout}"
+        for db in cache.glob("index-v*.sqlite3"):
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",), run
+        if run % 10 == 9:
+            after = subprocess.run(argv, capture_output=True, text=True, env=env_for(cache), timeout=120)
+            assert after.returncode == 0 and after.stderr == "" and after.stdout == whole.stdout, run
+    assert interrupted >= SIGINT_RUNS // 2, "too few runs were interrupted part-way: the build was too quick"

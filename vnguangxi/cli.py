@@ -947,16 +947,22 @@ def main() -> NoReturn:
     if not _streams():
         _stderr("error", "standard output is closed: there is nowhere to write the answer")
         sys.exit(int(ExitStatus.ERROR))
+    _watch_for_ctrl_c()
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is a KeyboardInterrupt
     try:
         _app_for(sys.argv[1:])(prog_name="vnguangxi")
     except KeyboardInterrupt:
-        sys.stderr.write("\n")
-        sys.exit(int(ExitStatus.INTERRUPTED))
+        _interrupted()
     except BrokenPipeError:
         _quiet_pipe()
     except OSError as exc:
         _write_failed(exc)
     except SystemExit as exc:
+        if exc.code == ExitStatus.INTERRUPTED:  # Typer's own answer to a KeyboardInterrupt
+            _interrupted()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the answer is complete: Ctrl-C now changes nothing
         if exc.code not in (0, None):
             raise
         try:
@@ -966,7 +972,71 @@ def main() -> NoReturn:
         except OSError as flush_exc:
             _write_failed(flush_exc)
         raise
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(0)
+
+
+GRACE = 0.5  # seconds Ctrl-C leaves the command to stop by itself before it is stopped
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: end the workers, exit 130 at once.
+
+    The process ends with os._exit: no exit handlers, so no waiting on a worker pool whose workers were
+    killed (multiprocessing's own clean-up can wait for ever on a lock a dead worker held). The cache
+    is left valid: a write under way was rolled back, or was never committed (SQLite ignores it).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_workers()
+    try:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(int(ExitStatus.INTERRUPTED))
+
+
+def _end_workers() -> None:
+    build = sys.modules.get("vnguangxi.build")
+    if build is not None:
+        build.end_children()
+
+
+def _watch_for_ctrl_c() -> None:
+    """Make sure Ctrl-C ends the command within a second, wherever it is.
+
+    Python acts on a signal only between two steps of the main thread, not during a long SQLite
+    statement or a wait on a worker. The C-level handler also writes the signal's number to a pipe
+    (signal.set_wakeup_fd): a thread waiting on it gives the main thread GRACE seconds to stop cleanly,
+    then ends the workers and the process itself.
+    """
+    import signal
+    import threading
+
+    try:
+        read_end, write_end = os.pipe()
+        os.set_blocking(write_end, False)
+        signal.set_wakeup_fd(write_end)
+    except (OSError, ValueError):
+        return
+
+    def watch() -> None:
+        import time
+
+        while True:
+            try:
+                got = os.read(read_end, 64)
+            except OSError:
+                return
+            if not got:
+                return
+            if signal.SIGINT in got:
+                time.sleep(GRACE)
+                _interrupted()
+
+    threading.Thread(target=watch, name="vnguangxi-ctrl-c", daemon=True).start()
 
 
 def _escape_unencodable(exc: UnicodeError) -> tuple[str, int]:
