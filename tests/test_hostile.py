@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 import unicodedata
 from collections.abc import Callable
@@ -677,3 +678,31 @@ def test_ctrl_c_at_any_point_of_a_build_exits_130_within_a_second(tmp_path: Path
             after = subprocess.run(argv, capture_output=True, text=True, env=env_for(cache), timeout=120)
             assert after.returncode == 0 and after.stderr == "" and after.stdout == whole.stdout, run
     assert interrupted >= SIGINT_RUNS // 2, "too few runs were interrupted part-way: the build was too quick"
+
+
+def test_ctrl_c_ends_the_command_even_when_the_main_thread_is_caught_in_a_long_call(tmp_path: Path) -> None:
+    """A long SQLite statement does not return to Python, which acts on signals only between steps: the
+    watchdog on the wakeup pipe ends the process all the same, within a second."""
+    import signal
+
+    script = (
+        "import sqlite3\n"
+        "from vnguangxi import cli\n"
+        "cli._watch_for_ctrl_c()\n"
+        "print('ready', flush=True)\n"
+        "sqlite3.connect(':memory:').execute('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+        "WHERE x < 10000000000) SELECT count(*) FROM c').fetchone()\n"
+        "print('finished', flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "ready\n"
+    time.sleep(0.2)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        code = proc.wait(timeout=5)
+    finally:
+        proc.kill()
+    assert code == 130 and time.monotonic() - sent < 1.0
+    assert proc.stdout.read() == ""

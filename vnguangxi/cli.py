@@ -988,7 +988,10 @@ def _interrupted() -> NoReturn:
     """
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: the watchdog
+        pass
     _end_workers()
     try:
         sys.stderr.write("\n")
