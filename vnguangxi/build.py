@@ -161,7 +161,14 @@ def _ids(values: list[str]) -> str:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """A stored fact: compact JSON, with any control or format character \\u-escaped (validation lets
+    none through; this keeps the JSON commands, which print stored rows as they are, safe regardless)."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if data.isprintable():
+        return data
+    from vnguangxi.safe import visible_json
+
+    return visible_json(data)
 
 
 def prepare_chunk(path: str, kind: str, chunk: Chunk) -> ChunkResult:

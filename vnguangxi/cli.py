@@ -398,12 +398,11 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
     """Print facts fetched as stored JSON, in the chosen format."""
     if fmt in ("json", "jsonl") and not (fmt == "json" and _terminal()):
         # Stored objects are already the output, but for each source's file name: splice it in.
-        from vnguangxi.safe import visible_json
-
+        # Stored rows were made safe when they were written (build._json): printed as they are.
         if fmt == "json":
-            _write(visible_json(book.with_files_json("[" + ",".join(raw) + "]")))
+            _write(book.with_files_json("[" + ",".join(raw) + "]"))
         else:
-            sys.stdout.write(visible_json(book.with_files_json("".join(r + "\n" for r in raw))))
+            sys.stdout.write(book.with_files_json("".join(r + "\n" for r in raw)))
         return
     import json
 
@@ -564,7 +563,10 @@ def search(
             return
         import json
 
-        _emit_facts(book, [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for _, f in results], fmt, no_color)
+        from vnguangxi.safe import visible_json
+
+        stored = [visible_json(json.dumps(f, ensure_ascii=False, separators=(",", ":"))) for _, f in results]
+        _emit_facts(book, stored, fmt, no_color)
 
 
 @_command()

@@ -354,6 +354,7 @@ class Index:
         """
         from vnguangxi.build import facts, read, registry, split
         from vnguangxi.models import Problem
+        from vnguangxi.safe import visible_json
 
         c = self.conn
         seen_ns = time.time_ns()  # before reading: a write after this moment may leave the same timestamps
@@ -384,7 +385,7 @@ class Index:
                 (
                     (file_id, f.kind, r.index, r.line, r.data["id"], data, crc(data))
                     for r in records
-                    for data in (json.dumps(r.data, ensure_ascii=False),)
+                    for data in (visible_json(json.dumps(r.data, ensure_ascii=False)),)
                 ),
             )
             return file_id, problems

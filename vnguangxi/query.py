@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError
 from vnguangxi.index import verified
+from vnguangxi.safe import visible_json
 from vnguangxi.text import key, suggest, words
 from vnguangxi.vocab import REF_KINDS, STATUSES, TOPICS
 
@@ -285,7 +286,7 @@ class Book:
             quoted = json.dumps(sid, ensure_ascii=False)
             needle = '{"source":' + quoted + ',"excerpt"'
             if needle in text:
-                file = json.dumps(entry["file"], ensure_ascii=False)
+                file = visible_json(json.dumps(entry["file"], ensure_ascii=False))
                 text = text.replace(needle, '{"source":' + quoted + ',"file":' + file + ',"excerpt"')
         return text
 
