@@ -7,6 +7,8 @@ import json
 import os
 import re
 import subprocess
+import sys
+import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +19,7 @@ from helpers import HOSTILE, hostile_folder, raw_unsafe, strings, toml_string
 from test_subprocess import command
 
 from vnguangxi import cli, render, safe, validate
+from vnguangxi.index import SCHEMA_VERSION
 
 # ------------------------------------------------------------------------------ 1. escape injection
 
@@ -387,3 +390,322 @@ def test_a_damaged_cache_row_is_a_damaged_cache_warned_and_rebuilt(
     assert damaged.stdout == first.stdout  # the right answer, from the rebuilt cache
     again = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     assert again.stderr == "" and again.stdout == first.stdout
+
+
+# ------------------------------------------------------------------------------ 7-9. small ones
+
+
+@pytest.mark.parametrize("columns", ["0", "1", "5", "-3", "x"])
+@pytest.mark.parametrize("args", [("list",), ("timeline",), ("show", "f1"), ("localities",), ("stats",)])
+def test_a_terminal_said_to_be_too_narrow_is_drawn_at_a_sane_minimum_width(
+    tmp_path: Path, columns: str, args: tuple[str, ...]
+) -> None:
+    from test_subprocess import pty_output
+
+    folder = hostile_folder(tmp_path, "plain")
+    env = {**os.environ, "COLUMNS": columns, "NO_COLOR": "1", "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
+    out = pty_output([*command(), *args, "--no-builtin", "--facts-dir", str(folder)], env)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
+    assert "Traceback" not in text
+    if args[0] in ("list", "timeline", "show"):
+        assert "f1" in text and "Trade" in text and "billion" in text
+    else:
+        assert "Quang" in text
+
+
+def test_a_full_disk_is_named_in_the_cache_warning(tmp_path: Path) -> None:
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(tiny)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tiny)}
+        done = subprocess.run([*command(), "topics"], capture_output=True, text=True, env=env, timeout=60)
+    finally:
+        subprocess.run(["umount", str(tiny)], check=True)
+    assert done.returncode == 0 and "people-to-people" in done.stdout
+    path = tiny / f"index-v{SCHEMA_VERSION}.sqlite3"
+    assert (
+        done.stderr == f"vnguangxi: warning: cache '{path}' ignored (the disk is full); building the index in memory\n"
+    )
+
+
+SMALL: list[tuple[str, tuple[str, ...], dict[str, str], int, str]] = [
+    # (case, arguments, environment, exit status, stderr's first line)
+    ("facts-dir-empty", ("list", "--facts-dir", ""), {}, 2, "vnguangxi: error: --facts-dir '' names no folder"),
+    ("check-empty", ("check", ""), {}, 2, "vnguangxi: error: '' names no folder to check"),
+    (
+        "ambiguous-source",
+        ("list", "--source", "s", "--no-builtin", "--facts-dir", "F"),
+        {},
+        2,
+        "vnguangxi: error: ambiguous source 's': it matches s1, s2",
+    ),
+    (
+        "home-empty",
+        ("topics",),
+        {"HOME": "", "VNGUANGXI_CACHE_DIR": "", "XDG_CACHE_HOME": ""},
+        0,
+        "vnguangxi: warning: no cache: HOME is not an absolute folder; set XDG_CACHE_HOME or VNGUANGXI_CACHE_DIR;",
+    ),
+    (
+        "home-relative",
+        ("topics",),
+        {"HOME": "home", "VNGUANGXI_CACHE_DIR": "", "XDG_CACHE_HOME": "xdg"},
+        0,
+        "vnguangxi: warning: no cache: HOME is not an absolute folder",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "args", "env", "code", "said"), SMALL, ids=[c[0] for c in SMALL])
+def test_small_unlucky_cases(
+    tmp_path: Path, case: str, args: tuple[str, ...], env: dict[str, str], code: int, said: str
+) -> None:
+    folder = hostile_folder(tmp_path, "plain")
+    sources = folder / "sources.toml"
+    sources.write_text(sources.read_text() + SOURCES_2, encoding="utf-8")
+    argv = [*command(), *(str(folder) if a == "F" else a for a in args)]
+    full_env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache"), **env}
+    done = subprocess.run(argv, capture_output=True, text=True, env=full_env, timeout=60, cwd=tmp_path)
+    assert done.returncode == code and done.stderr.startswith(said), done.stderr
+    assert not (Path("/.cache/vnguangxi").exists() or (tmp_path / "home").exists() or (tmp_path / "xdg").exists())
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from vnguangxi.index import NoCacheDir, cache_dir
+
+    monkeypatch.delenv("VNGUANGXI_CACHE_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    assert cache_dir() == tmp_path / ".cache" / "vnguangxi"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
+    assert cache_dir() == tmp_path / "x" / "vnguangxi"
+    for home in ("", "relative", "/"):
+        monkeypatch.setenv("HOME", home)
+        monkeypatch.setenv("XDG_CACHE_HOME", "")
+        with pytest.raises(NoCacheDir):
+            cache_dir()
+
+
+SOURCES_2 = """
+[[sources]]
+id = "s2"
+file = "s2.txt"
+publisher = "Test Agency"
+published = "2026-03"
+"""
+
+
+# ------------------------------------------------------------------------------ 6. racy timestamps
+
+
+def _statements(folder: Path, cache: Path, files: list[Any] | None = None) -> list[str]:
+    """The statements the index serves for the folder (its files as given, or as they stand)."""
+    from vnguangxi.index import Index
+    from vnguangxi.load import scan
+    from vnguangxi.query import Book
+
+    os.environ["VNGUANGXI_CACHE_DIR"] = str(cache)
+    found = files if files is not None else scan(folder)[0]
+    book = Book(Index.open(found, use_cache=True, warn=lambda m: None))
+    return [f["statement"] for f in book.select(__import__("vnguangxi.query").query.Filters())]
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["written-just-before", "written-long-before"])
+def test_a_rewrite_with_the_same_stat_data_is_seen_when_the_entry_is_racy(tmp_path: Path, old: bool) -> None:
+    """The stat of the rewritten file is faked to be the very one indexed (as on a one-second filesystem):
+    an entry written within RACY_NS of being indexed is checked by its content; one written long before
+    is trusted on its stat data (as git does), so the fake is believed there."""
+    from vnguangxi.load import scan
+
+    folder = hostile_folder(tmp_path, "plain")
+    trade = folder / "trade.toml"
+    files = scan(folder)[0]
+    if old:  # timestamps an hour old (ctime cannot be set, so the stat data are faked)
+        long_ago = time.time_ns() - 3600 * 10**9
+        files = [f._replace(mtime_ns=long_ago, ctime_ns=long_ago) for f in files]
+    before = _statements(folder, tmp_path / "cache", files)
+    text = trade.read_text()
+    trade.write_text(text.replace("plain Trade", "plain TRADE"), encoding="utf-8")  # the same size
+    assert trade.stat().st_size == len(text.encode())
+    after = _statements(folder, tmp_path / "cache", files)  # the old stat data, as a coarse clock would give
+    assert ("plain TRADE was more than CNY 300 billion in 2025." in after) is not old
+    assert ("plain Trade was more than CNY 300 billion in 2025." in after) is old
+    assert before != after or old
+    assert _statements(folder, tmp_path / "cache") == [s.replace("plain Trade", "plain TRADE") for s in before]
+
+
+def test_a_racy_entry_is_settled_once_its_timestamps_are_safely_past(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked by content while racy; once its timestamps are RACY_NS in the past, trusted on stat data."""
+    from vnguangxi import index as index_module
+    from vnguangxi.load import scan
+
+    folder = hostile_folder(tmp_path, "plain")
+    files = scan(folder)[0]
+    _statements(folder, tmp_path / "cache", files)
+    reads: list[str] = []
+    real = index_module.digest
+    monkeypatch.setattr(index_module, "digest", lambda text: reads.append(text) or real(text))
+    _statements(folder, tmp_path / "cache", files)
+    assert reads  # racy: checked by content
+    reads.clear()
+    later = time.time_ns() + 10 * index_module.RACY_NS
+    monkeypatch.setattr(index_module.time, "time_ns", lambda: later)
+    _statements(folder, tmp_path / "cache", files)  # checked once more, found unchanged, settled
+    reads.clear()
+    _statements(folder, tmp_path / "cache", files)
+    assert not reads  # trusted on its stat data from now on
+
+
+def test_no_stale_answer_on_an_ext4_with_one_second_timestamps(tmp_path: Path) -> None:
+    """A real filesystem with coarse timestamps: ext4 with 128-byte inodes keeps whole seconds."""
+    image, mount = tmp_path / "ext4.img", tmp_path / "mnt"
+    mount.mkdir()
+    with open(image, "wb") as handle:
+        handle.truncate(16 * 1024 * 1024)
+    made = subprocess.run(["mkfs.ext4", "-q", "-F", "-I", "128", str(image)], capture_output=True)
+    if (
+        made.returncode
+        or subprocess.run(["mount", "-o", "loop", str(image), str(mount)], capture_output=True).returncode
+    ):
+        pytest.skip("cannot make and loop-mount an ext4 image here (needs root and mkfs.ext4)")
+    try:
+        folder = hostile_folder(mount, "plain")
+        trade = folder / "trade.toml"
+        env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
+        argv = [*command(), "list", "--json", "--no-builtin", "--facts-dir", str(folder)]
+        coarse = 0
+        for attempt in range(6):
+            word = "TRADE" if attempt % 2 == 0 else "Trade"
+            while time.time() % 1 > 0.2:  # start early in a second, so both writes fall within it
+                time.sleep(0.01)
+            text = trade.read_text()
+            trade.write_text(text.replace("plain Trade", "plain XXXXX").replace("plain TRADE", "plain XXXXX"))
+            first = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30)
+            st = trade.stat()
+            trade.write_text(text.replace("plain Trade", f"plain {word}").replace("plain TRADE", f"plain {word}"))
+            st2 = trade.stat()
+            second = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30)
+            coarse += (st.st_mtime_ns, st.st_ctime_ns, st.st_size) == (st2.st_mtime_ns, st2.st_ctime_ns, st2.st_size)
+            assert first.returncode == 0 and second.returncode == 0, second.stderr
+            assert "plain XXXXX" in first.stdout
+            statements = [f["statement"] for f in json.loads(second.stdout)]
+            assert f"plain {word} was more than CNY 300 billion in 2025." in statements, attempt
+        assert coarse, "the two writes never had the same timestamps: the test did not test the race"
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+# ------------------------------------------------------------------------------ 7. Ctrl-C during a build
+
+SIGINT_RUNS = int(os.environ.get("VNGUANGXI_SIGINT_RUNS", "40"))
+STARTUP = 0.05
+
+
+def _group_alive(pgid: int) -> bool:
+    """True while a process of the group runs. A zombie has ended: one whose parent ended first waits
+    for an init to reap it, which the init of some containers never does."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
+def test_ctrl_c_at_any_point_of_a_build_exits_130_within_a_second(tmp_path: Path) -> None:
+    """SIGINT to the process group (as Ctrl-C sends it) at points spread over a whole cold build, many times
+    in a bounded loop: exit 130 within a second (or 0 if the build was over), workers ended, no traceback,
+    no cache warning, and the cache left valid (SQLite's integrity check, and a later run answers right)."""
+    import signal
+    import sqlite3
+
+    from helpers import FACT, make_folder
+
+    big = "\n".join(FACT.replace('"f1"', f'"f{i}"') for i in range(12_000))
+    folder = make_folder(tmp_path / "f", {"trade.toml": big})
+    argv = [*command(), "list", "--json", "--no-builtin", "--facts-dir", str(folder)]
+
+    def env_for(cache: Path) -> dict[str, str]:
+        return {**os.environ, "VNGUANGXI_CACHE_DIR": str(cache)}
+
+    started = time.monotonic()
+    whole = subprocess.run(argv, capture_output=True, text=True, env=env_for(tmp_path / "c-whole"), timeout=120)
+    span = time.monotonic() - started
+    assert whole.returncode == 0 and len(json.loads(whole.stdout)) == 12_000
+    interrupted = 0
+    for run in range(SIGINT_RUNS):
+        cache = tmp_path / f"c{run}"
+        errors = open(tmp_path / f"err{run}", "w+")  # noqa: SIM115 (a file: a worker left behind cannot hold it open)
+        proc = subprocess.Popen(
+            argv, env=env_for(cache), stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
+        )
+        # From 50 ms on: before that, the interpreter is starting and pip's script runs `import re`, where
+        # a SIGINT is Python's own (a KeyboardInterrupt traceback) before any code of ours can answer it.
+        time.sleep(STARTUP + (span - STARTUP) * (run + 0.5) / SIGINT_RUNS)
+        sent = time.monotonic()
+        try:
+            os.killpg(proc.pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass
+        try:
+            code = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"run {run}: no exit 5 s after Ctrl-C")
+        took = time.monotonic() - sent
+        errors.seek(0)
+        err = errors.read()
+        errors.close()
+        # 130, or killed by the SIGINT itself (-2: a shell sees 130 too) when it came in the interpreter's
+        # last moments; 0 if the answer was complete.
+        assert code in (130, -signal.SIGINT, 0), (run, code, err)
+        assert "Traceback" not in err and "warning" not in err, (run, err)
+        if code != 0:
+            interrupted += 1
+            assert took < 1.0, (run, took)
+        deadline = time.monotonic() + 1.0
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        left = subprocess.run(["ps", "-o", "pid,ppid,stat,cmd", "-g", str(proc.pid)], capture_output=True, text=True)
+        assert not _group_alive(proc.pid), f"run {run}: workers left running\n{left.stdout}"
+        for db in cache.glob("index-v*.sqlite3"):
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",), run
+        if run % 10 == 9:
+            after = subprocess.run(argv, capture_output=True, text=True, env=env_for(cache), timeout=120)
+            assert after.returncode == 0 and after.stderr == "" and after.stdout == whole.stdout, run
+    assert interrupted >= SIGINT_RUNS // 2, "too few runs were interrupted part-way: the build was too quick"
+
+
+def test_ctrl_c_ends_the_command_even_when_the_main_thread_is_caught_in_a_long_call(tmp_path: Path) -> None:
+    """A long SQLite statement does not return to Python, which acts on signals only between steps: the
+    watchdog on the wakeup pipe ends the process all the same, within a second."""
+    import signal
+
+    script = (
+        "import sqlite3\n"
+        "from vnguangxi import cli\n"
+        "cli._watch_for_ctrl_c()\n"
+        "print('ready', flush=True)\n"
+        "sqlite3.connect(':memory:').execute('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+        "WHERE x < 10000000000) SELECT count(*) FROM c').fetchone()\n"
+        "print('finished', flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "ready\n"
+    time.sleep(0.2)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        code = proc.wait(timeout=5)
+    finally:
+        proc.kill()
+    assert code == 130 and time.monotonic() - sent < 1.0
+    assert proc.stdout.read() == ""

@@ -1,5 +1,5 @@
 """`python -m vnguangxi`."""
 
-from vnguangxi.cli import main
+from vnguangxi.entry import main
 
 main()

@@ -17,6 +17,8 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -166,7 +168,14 @@ def _ids(values: list[str]) -> str:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """A stored fact: compact JSON, with any control or format character \\u-escaped (validation lets
+    none through; this keeps the JSON commands, which print stored rows as they are, safe regardless)."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if data.isprintable():
+        return data
+    from vnguangxi.safe import visible_json
+
+    return visible_json(data)
 
 
 def prepare_chunk(path: str, kind: str, chunk: Chunk, data: dict[str, Any] | None = None) -> ChunkResult:
@@ -201,8 +210,22 @@ def _prepare_job(job: tuple[str, str, Chunk]) -> ChunkResult:
     return prepare_chunk(*job)
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
+def _start_worker(parent: int) -> None:
+    """A worker leaves Ctrl-C to the parent, which stops the workers; and it ends with the parent.
+
+    On Linux the kernel kills it when the parent is gone (PR_SET_PDEATHSIG), however the parent ended:
+    a worker left behind would wait for ever on a queue whose other end it holds itself.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent ended before this worker could ask
+        os._exit(0)
 
 
 class Workers:
@@ -234,7 +257,7 @@ class Workers:
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = context.Pool(cpus, initializer=_ignore_sigint)
+            self._pool = context.Pool(cpus, initializer=_start_worker, initargs=(os.getpid(),))
         # Enough chunks in flight that the workers never wait while this process writes rows, and
         # few enough (about 10 MB of results) that memory stays flat however large the file.
         return self._bounded(self._pool, jobs, 16 * cpus)
@@ -258,6 +281,15 @@ class Workers:
         while pending:
             yield ready()
 
+    def kill(self) -> None:
+        """End the workers at once (Ctrl-C): the process is about to end, without the pool's clean-up."""
+        if self._pool is not None:
+            # The pool would start new workers in place of the killed ones: tell it to stop first.
+            for holder in (self._pool, getattr(self._pool, "_worker_handler", None)):
+                if holder is not None and hasattr(holder, "_state"):
+                    holder._state = "TERMINATE"  # multiprocessing.pool.TERMINATE
+            end_children()
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.terminate()
@@ -265,13 +297,35 @@ class Workers:
             self._pool = None
 
 
+def end_children(timeout: float = 0.3) -> None:
+    """Kill this process's worker processes and reap them (no zombie is left for an init that does not
+    reap). The pool may start a replacement meanwhile: those are ended too, until none is left."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = multiprocessing.active_children()
+        if not children:
+            return
+        for child in children:
+            try:
+                child.kill()
+            except OSError:
+                pass
+        for child in children:
+            child.join(max(0.0, deadline - time.monotonic()))
+
+
 @contextmanager
 def workers() -> Iterator[Workers]:
     pool = Workers()
     try:
         yield pool
-    finally:
+    except KeyboardInterrupt:
+        pool.kill()  # not close(): terminating a pool part-way can wait for ever on a worker's lock
+        raise
+    except BaseException:
         pool.close()
+        raise
+    pool.close()
 
 
 def read(file: FactFile) -> tuple[str | None, list[Problem]]:

@@ -410,13 +410,17 @@ def _label(book: "Book") -> Callable[[str], str]:
     return lambda place: visible(book.place_label(place))
 
 
+MIN_WIDTH = 20  # a terminal said to be narrower (COLUMNS=0 or 1) is not believed: it is drawn 80 wide
+
+
 def _width() -> int | None:
     """The terminal's width, or None when stdout is not a terminal (tables then never wrap)."""
     if not _terminal():
         return None
     import shutil
 
-    return shutil.get_terminal_size().columns
+    columns = shutil.get_terminal_size().columns
+    return columns if columns >= MIN_WIDTH else 80
 
 
 _NO_PAGER = False  # set by --no-pager
@@ -478,7 +482,7 @@ def _print(renderable: "RenderableType", no_color: bool) -> None:
     from vnguangxi.render import make_console
 
     terminal = _terminal()
-    console = make_console(sys.stdout, terminal, _color(no_color))
+    console = make_console(sys.stdout, terminal, _color(no_color), _width())
     if terminal:
         pager = _pager()
         if pager is None:
@@ -534,12 +538,11 @@ def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
     """Print facts fetched as stored JSON, in the chosen format."""
     if fmt in ("json", "jsonl") and not (fmt == "json" and _terminal()):
         # Stored objects are already the output, but for each source's file name: splice it in.
-        from vnguangxi.safe import visible_json
-
+        # Stored rows were made safe when they were written (build._json): printed as they are.
         if fmt == "json":
-            _write(visible_json(book.with_files_json("[" + ",".join(raw) + "]")))
+            _write(book.with_files_json("[" + ",".join(raw) + "]"))
         else:
-            sys.stdout.write(visible_json(book.with_files_json("".join(r + "\n" for r in raw))))
+            sys.stdout.write(book.with_files_json("".join(r + "\n" for r in raw)))
         return
     import json
 
@@ -735,7 +738,10 @@ def search(
             return
         import json
 
-        _emit_facts(book, [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for _, f in results], fmt, no_color)
+        from vnguangxi.safe import visible_json
+
+        stored = [visible_json(json.dumps(f, ensure_ascii=False, separators=(",", ":"))) for _, f in results]
+        _emit_facts(book, stored, fmt, no_color)
 
 
 @_command()
@@ -1159,6 +1165,8 @@ def check(
 
     with _guard():
         fmt = _format(fmt, as_json, ("table", "json"))
+        if dirs and any(not d for d in dirs):
+            raise UsageError("'' names no folder to check", "give a folder, e.g. . for this one")
         given = [*(dirs or []), *(facts_dir or [])]
         folders = folders_from(given or None, no_builtin)
         if not folders:
@@ -1255,16 +1263,22 @@ def main() -> NoReturn:
         _stderr("error", "standard output is closed: there is nowhere to write the answer")
         sys.exit(int(ExitStatus.ERROR))
     args = sys.argv[1:] or ["--help"]  # a bare `vnguangxi` asks what it can do: help, exit 0
+    _watch_for_ctrl_c()
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is a KeyboardInterrupt
     try:
         _app_for(args)(args=args, prog_name="vnguangxi")
     except KeyboardInterrupt:
-        sys.stderr.write("\n")
-        sys.exit(int(ExitStatus.INTERRUPTED))
+        _interrupted()
     except BrokenPipeError:
         _quiet_pipe()
     except OSError as exc:
         _write_failed(exc)
     except SystemExit as exc:
+        if exc.code == ExitStatus.INTERRUPTED:  # Typer's own answer to a KeyboardInterrupt
+            _interrupted()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the answer is complete: Ctrl-C now changes nothing
         if exc.code not in (0, None):
             raise
         try:
@@ -1274,7 +1288,74 @@ def main() -> NoReturn:
         except OSError as flush_exc:
             _write_failed(flush_exc)
         raise
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(0)
+
+
+GRACE = 0.5  # seconds Ctrl-C leaves the command to stop by itself before it is stopped
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: end the workers, exit 130 at once.
+
+    The process ends with os._exit: no exit handlers, so no waiting on a worker pool whose workers were
+    killed (multiprocessing's own clean-up can wait for ever on a lock a dead worker held). The cache
+    is left valid: a write under way was rolled back, or was never committed (SQLite ignores it).
+    """
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: the watchdog
+        pass
+    _end_workers()
+    try:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(int(ExitStatus.INTERRUPTED))
+
+
+def _end_workers() -> None:
+    build = sys.modules.get("vnguangxi.build")
+    if build is not None:
+        build.end_children()
+
+
+def _watch_for_ctrl_c() -> None:
+    """Make sure Ctrl-C ends the command within a second, wherever it is.
+
+    Python acts on a signal only between two steps of the main thread, not during a long SQLite
+    statement or a wait on a worker. The C-level handler also writes the signal's number to a pipe
+    (signal.set_wakeup_fd): a thread waiting on it gives the main thread GRACE seconds to stop cleanly,
+    then ends the workers and the process itself.
+    """
+    import signal
+    import threading
+
+    try:
+        read_end, write_end = os.pipe()
+        os.set_blocking(write_end, False)
+        signal.set_wakeup_fd(write_end)
+    except (OSError, ValueError):
+        return
+
+    def watch() -> None:
+        import time
+
+        while True:
+            try:
+                got = os.read(read_end, 64)
+            except OSError:
+                return
+            if not got:
+                return
+            if signal.SIGINT in got:
+                time.sleep(GRACE)
+                _interrupted()
+
+    threading.Thread(target=watch, name="vnguangxi-ctrl-c", daemon=True).start()
 
 
 def _escape_unencodable(exc: UnicodeError) -> tuple[str, int]:

@@ -15,6 +15,7 @@ import functools
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "11"  # bump when the layout or any validation rule changes: old rows were checked by old rules
+SCHEMA_VERSION = "12"  # bump when the layout or any validation rule changes: old rows were checked by old rules
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -37,7 +38,7 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files(
     id INTEGER PRIMARY KEY, path TEXT UNIQUE, kind TEXT,
-    size INT, mtime_ns INT, ctime_ns INT, inode INT
+    size INT, mtime_ns INT, ctime_ns INT, inode INT, digest TEXT, seen_ns INT
 );
 CREATE TABLE chunks(id INTEGER PRIMARY KEY, file INT, seq INT, digest TEXT, first_index INT, first_line INT);
 CREATE INDEX chunks_file ON chunks(file, digest);
@@ -57,12 +58,28 @@ CREATE TABLE validated(setkey TEXT PRIMARY KEY);
 """
 
 
+class NoCacheDir(OSError):
+    """Neither $VNGUANGXI_CACHE_DIR, an absolute $XDG_CACHE_HOME nor an absolute $HOME names a place."""
+
+
 def cache_dir() -> Path:
+    """$VNGUANGXI_CACHE_DIR, or vnguangxi/ in $XDG_CACHE_HOME, or in $HOME/.cache.
+
+    As the XDG spec says, a relative $XDG_CACHE_HOME is ignored. An empty or relative $HOME names no
+    place (not '/.cache', not a folder that depends on where the command is run): NoCacheDir.
+    """
     override = os.environ.get(ENV_CACHE_DIR)
     if override:
         return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "vnguangxi"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "vnguangxi"
+    home = os.environ.get("HOME")
+    if home is None:
+        home = os.path.expanduser("~")  # the password database
+    if not os.path.isabs(home) or home.rstrip("/") == "":
+        raise NoCacheDir("HOME is not an absolute folder; set XDG_CACHE_HOME or VNGUANGXI_CACHE_DIR")
+    return Path(home) / ".cache" / "vnguangxi"
 
 
 def cache_path() -> Path:
@@ -83,6 +100,40 @@ def verified(data: str, stored: int) -> str:
     if crc(data) != stored:
         raise CacheDamaged("a stored value does not match its checksum")
     return data
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is under way, if anything is: SQLite has already rolled back after some errors (a
+    full disk), and a failed ROLLBACK must not hide the error (or the Ctrl-C) that led to it."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+def _reason(exc: BaseException) -> str:
+    """Why the cache could not be used, as a person reads it."""
+    import errno
+
+    text = str(exc)
+    if getattr(exc, "errno", None) in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) or "disk is full" in text:
+        return "the disk is full"
+    return text
+
+
+# How far a file's timestamps must lie before the moment it was read for its stat data alone to be trusted
+# later: more than the coarsest timestamp granularity in use (FAT: 2 s; ext4 with small inodes, HFS+,
+# some network filesystems: 1 s). A file written within that time of being read could be written again
+# with the same size and the same timestamps ("racy git"): such an entry is checked by its content.
+RACY_NS = 3_000_000_000
+
+
+def digest(text: str) -> str:
+    """The content hash of a file's text, for entries whose stat data cannot be trusted alone."""
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _set_key(files: Sequence[FactFile]) -> str:
@@ -123,7 +174,12 @@ class Index:
         progress: Callable[[float], None] | None = None,
     ) -> Index:
         if use_cache:
-            path = cache_path()
+            try:
+                path = cache_path()
+            except NoCacheDir as exc:
+                warn(f"no cache: {exc}; building the index in memory")
+                use_cache = False
+        if use_cache:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not path.exists():
@@ -135,7 +191,7 @@ class Index:
             except DataError:
                 raise
             except (sqlite3.Error, OSError) as exc:
-                warn(f"cache '{path}' ignored ({exc}); building the index in memory")
+                warn(f"cache '{path}' ignored ({_reason(exc)}); building the index in memory")
                 if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
                     cls.discard(path)
         index = cls(cls._connect(":memory:"), files, progress)
@@ -166,7 +222,7 @@ class Index:
                     conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         if target != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
@@ -194,12 +250,46 @@ class Index:
         rows = self.conn.execute("SELECT id, path, size, mtime_ns, ctime_ns, inode FROM files").fetchall()
         return {r[1]: (r[0], (r[1], r[2], r[3], r[4], r[5])) for r in rows}
 
+    def _racily_changed(self, known: dict[str, tuple[int, tuple[Any, ...]]]) -> set[str]:
+        """Files whose stat data match the index but whose content may not: written within RACY_NS of
+        being indexed, they are read again and their content hash compared. An entry found unchanged once
+        its timestamps lie safely in the past is marked so, and trusted on its stat data from then on."""
+        from vnguangxi.load import read_text
+
+        wanted = {f.path for f in self.files if known.get(f.path, (0, None))[1] == f.signature}
+        if not wanted:
+            return set()
+        rows = self.conn.execute("SELECT id, path, mtime_ns, ctime_ns, digest, seen_ns FROM files").fetchall()
+        changed: set[str] = set()
+        settled: list[tuple[int, int]] = []
+        for file_id, path, mtime_ns, ctime_ns, stored, seen_ns in rows:
+            newest = max(mtime_ns, ctime_ns)
+            if path not in wanted or newest < (seen_ns or 0) - RACY_NS:
+                continue
+            now = time.time_ns()
+            text, _ = read_text(path)
+            if text is None or digest(text) != stored:
+                changed.add(path)
+            elif newest < now - RACY_NS:
+                settled.append((now, file_id))
+        if settled:
+            try:  # a cache that cannot be written (read-only) simply checks these again next time
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.executemany("UPDATE files SET seen_ns = ? WHERE id = ?", settled)
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                _rollback(self.conn)
+        return changed
+
     def sync(self) -> None:
         """Bring the index up to date with the files in use; raise DataError if any is invalid."""
         key = _set_key(self.files)
         known = self._known()
-        stale = [f for f in self.files if known.get(f.path, (0, None))[1] != f.signature]
+        changed = self._racily_changed(known)
+        stale = [f for f in self.files if known.get(f.path, (0, None))[1] != f.signature or f.path in changed]
         valid = self.conn.execute("SELECT 1 FROM validated WHERE setkey = ?", (key,)).fetchone()
+        if changed:
+            valid = None  # the set's key is made of stat data, which did not change
         if not stale and valid:
             self.file_ids = [known[f.path][0] for f in self.files]
             return
@@ -211,9 +301,11 @@ class Index:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             known = self._known()  # another process may have done the work meanwhile
+            if changed:
+                self.conn.execute("DELETE FROM validated WHERE setkey = ?", (key,))
             with workers() as pool:
                 for f in self.files:
-                    if known.get(f.path, (0, None))[1] == f.signature:
+                    if known.get(f.path, (0, None))[1] == f.signature and f.path not in changed:
                         continue
                     old = known.pop(f.path)[0] if f.path in known else None
                     self.conn.execute("SAVEPOINT file")
@@ -229,7 +321,7 @@ class Index:
             self._collect_garbage(known)
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            _rollback(self.conn)
             raise
         if problems:
             raise _data_error(problems)
@@ -265,20 +357,24 @@ class Index:
         from vnguangxi.models import Problem
 
         c = self.conn
+        seen_ns = time.time_ns()  # before reading: a write after this moment may leave the same timestamps
         text, problems = read(f)
         if text is None:
             return 0, problems
-        stat_row = (f.kind, f.size, f.mtime_ns, f.ctime_ns, f.inode)
+        racy = max(f.mtime_ns, f.ctime_ns) >= seen_ns - RACY_NS
+        stat_row = (f.kind, f.size, f.mtime_ns, f.ctime_ns, f.inode, digest(text) if racy else None, seen_ns)
         if file_id is None:
             cur = c.execute(
-                "INSERT INTO files(path, kind, size, mtime_ns, ctime_ns, inode) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO files(path, kind, size, mtime_ns, ctime_ns, inode, digest, seen_ns) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (f.path, *stat_row),
             )
             assert cur.lastrowid is not None
             file_id = cur.lastrowid
         else:
             c.execute(
-                "UPDATE files SET kind = ?, size = ?, mtime_ns = ?, ctime_ns = ?, inode = ? WHERE id = ?",
+                "UPDATE files SET kind = ?, size = ?, mtime_ns = ?, ctime_ns = ?, inode = ?, digest = ?, seen_ns = ? "
+                "WHERE id = ?",
                 (*stat_row, file_id),
             )
         c.execute("DELETE FROM registry WHERE file = ?", (file_id,))
@@ -343,6 +439,7 @@ class Index:
     def _index_whole(self, f: FactFile, file_id: int, text: str) -> list[Problem]:
         """A file read in one piece (it holds registry tables): its entries, and its facts as one chunk."""
         from vnguangxi.build import whole
+        from vnguangxi.safe import visible_json
 
         c = self.conn
         self._drop_chunks(c.execute("SELECT id FROM chunks WHERE file = ?", (file_id,)).fetchall())
@@ -355,7 +452,7 @@ class Index:
                 (
                     (file_id, kind, r.index, r.line, r.data["id"], data, crc(data))
                     for r in records
-                    for data in (json.dumps(r.data, ensure_ascii=False),)
+                    for data in (visible_json(json.dumps(r.data, ensure_ascii=False)),)
                 ),
             )
         if result.facts:

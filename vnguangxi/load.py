@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from vnguangxi.errors import DataError
+from vnguangxi.errors import DataError, UsageError
 from vnguangxi.vocab import REGISTRIES, TOPICS
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ def folders_from(facts_dirs: list[str] | None, no_builtin: bool) -> list[Path]:
     """The folders in use: built-in (unless left out), then the flags, or else the environment."""
     folders: list[Path] = [] if no_builtin else [builtin_dir()]
     if facts_dirs:
+        if any(not p for p in facts_dirs):
+            raise UsageError("--facts-dir '' names no folder", "give a folder, e.g. --facts-dir . for this one")
         chosen = list(facts_dirs)
     else:
         chosen = [p for p in os.environ.get(ENV_FACTS_DIR, "").split(os.pathsep) if p]

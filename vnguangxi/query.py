@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError, VnGuangxiError
 from vnguangxi.index import verified
+from vnguangxi.safe import visible_json
 from vnguangxi.text import key, stem, stem_prefix, suggest, words
 from vnguangxi.vocab import REF_KINDS, STATUSES, TOPICS
 
@@ -207,6 +208,9 @@ class Book:
         ]
         if len(matches) == 1:
             return matches[0]
+        if matches:
+            shown = ", ".join(matches[:8]) + (f" and {len(matches) - 8} more" if len(matches) > 8 else "")
+            raise UsageError(f"ambiguous source '{value}': it matches {shown}", "give more of the id")
         raise UsageError(
             f"unknown source '{value}'{suggest(value, self.sources)}",
             f"accepted: {', '.join(self.sources)}",
@@ -345,7 +349,7 @@ class Book:
             quoted = json.dumps(sid, ensure_ascii=False)
             needle = '{"source":' + quoted + ',"excerpt"'
             if needle in text:
-                file = json.dumps(entry["file"], ensure_ascii=False)
+                file = visible_json(json.dumps(entry["file"], ensure_ascii=False))
                 text = text.replace(needle, '{"source":' + quoted + ',"file":' + file + ',"excerpt"')
         return text
 

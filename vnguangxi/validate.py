@@ -476,7 +476,13 @@ _ESCAPES = re.compile(r"\\[uUbfrex]")
 
 
 def _suspect(text: str) -> bool:
-    return unsafe(text, _RAW_UNSAFE_KEEP) is not None or _ESCAPES.search(text) is not None
+    """True if the text may hold such a character: then its values are searched."""
+    if _ESCAPES.search(text) is not None:
+        return True
+    lines = text.split("\n")
+    if all(map(str.isprintable, lines)):  # the usual case, quickly (see safe._printable)
+        return False
+    return any(unsafe(line, _RAW_UNSAFE_KEEP) is not None for line in lines if not line.isprintable())
 
 
 def describe_char(ch: str) -> str:
