@@ -169,6 +169,18 @@ def test_answers_do_not_depend_on_what_else_the_cache_holds(run: Any, tmp_path: 
     assert answers() == alone == answers("--no-cache")
 
 
+def test_each_set_of_folders_has_its_own_index(run: Any, tmp_path: Path) -> None:
+    """A query over the built-in facts reads a small index, whatever larger folder was indexed before."""
+    from vnguangxi.index import cache_path, folders_key
+    from vnguangxi.load import builtin_dir
+
+    other = make_folder(tmp_path / "other")
+    assert run("list", "--json").exit_code == 0
+    assert run("list", "--no-builtin", "--facts-dir", str(other), "--json").exit_code == 0
+    names = {p.name for p in Path(os.environ["VNGUANGXI_CACHE_DIR"]).glob("index-v*.sqlite3")}
+    assert names == {cache_path(folders_key([builtin_dir()])).name, cache_path(folders_key([other])).name}
+
+
 def test_indexes_of_older_versions_are_removed(run: Any, tmp_path: Path) -> None:
     from vnguangxi.index import cache_path
 
@@ -181,4 +193,5 @@ def test_indexes_of_older_versions_are_removed(run: Any, tmp_path: Path) -> None
     unrelated.write_text("not ours to remove")
     assert run("list", "--json").exit_code == 0
     assert not any(p.exists() for p in old)
-    assert cache_path().exists() and unrelated.exists()
+    assert unrelated.exists()
+    assert [p.name.startswith(cache_path().name[: -len(".sqlite3")]) for p in cache.glob("index-v*.sqlite3")] == [True]

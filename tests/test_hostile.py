@@ -424,7 +424,10 @@ def test_a_full_disk_is_named_in_the_cache_warning(tmp_path: Path) -> None:
     finally:
         subprocess.run(["umount", str(tiny)], check=True)
     assert done.returncode == 0 and "people-to-people" in done.stdout
-    path = tiny / f"index-v{SCHEMA_VERSION}.sqlite3"
+    from vnguangxi.index import folders_key
+    from vnguangxi.load import builtin_dir
+
+    path = tiny / f"index-v{SCHEMA_VERSION}-{folders_key([builtin_dir()])}.sqlite3"
     assert (
         done.stderr == f"vnguangxi: warning: cache '{path}' ignored (the disk is full); building the index in memory\n"
     )

@@ -48,14 +48,14 @@ def _command(name: str | None = None) -> Callable[[Callable[..., None]], Callabl
     def register(fn: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(fn)
         def run(*args: Any, **kwargs: Any) -> None:
-            from vnguangxi.index import CacheDamaged, cache_path
+            from vnguangxi.index import LAST_PATH, CacheDamaged, cache_path
 
             try:
                 fn(*args, **kwargs)
             except CacheDamaged as exc:  # met before anything was written: commands print after reading
                 from vnguangxi.index import Index
 
-                path = cache_path()
+                path = LAST_PATH[0] if LAST_PATH else cache_path()
                 _warn(f"cache '{path}' is damaged ({exc}); rebuilding it")
                 Index.discard(path)
                 try:
@@ -288,7 +288,7 @@ def _guard() -> Iterator[None]:
 
 
 def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, warn: bool = True) -> "Book":
-    from vnguangxi.index import CHECK_HINT, Index
+    from vnguangxi.index import CHECK_HINT, Index, folders_key
     from vnguangxi.load import ENV_FACTS_DIR, folders_from, scan
     from vnguangxi.query import Book
 
@@ -303,7 +303,13 @@ def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, wa
             _warn(w)
     progress = _Progress() if warn and sys.stderr.isatty() else None  # never while completing a word
     try:
-        index = Index.open(files, use_cache=not no_cache, warn=_warn if warn else lambda _m: None, progress=progress)
+        index = Index.open(
+            files,
+            use_cache=not no_cache,
+            warn=_warn if warn else lambda _m: None,
+            progress=progress,
+            key=folders_key(folders),
+        )
     except DataError as exc:
         if exc.hint == CHECK_HINT:
             from vnguangxi.check import check_command

@@ -82,8 +82,21 @@ def cache_dir() -> Path:
     return Path(home) / ".cache" / "vnguangxi"
 
 
-def cache_path() -> Path:
-    return cache_dir() / f"index-v{SCHEMA_VERSION}.sqlite3"
+def cache_path(key: str = "") -> Path:
+    """The index file for one set of folders (``key`` names the set): a query over the built-in facts
+    never pays for rows another, larger set of folders put in the cache."""
+    return cache_dir() / (f"index-v{SCHEMA_VERSION}" + (f"-{key}" if key else "") + ".sqlite3")
+
+
+def folders_key(folders: Sequence[Path]) -> str:
+    """A short stable name for an ordered set of folders (order decides which duplicate is 'first')."""
+    import hashlib
+
+    joined = "\n".join(os.path.abspath(f) for f in folders)
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
+LAST_PATH: list[Path] = []  # the cache file the last Index.open used, for the CLI's damaged-cache retry
 
 
 class CacheDamaged(sqlite3.DatabaseError):
@@ -172,10 +185,12 @@ class Index:
         use_cache: bool,
         warn: Callable[[str], None],
         progress: Callable[[float], None] | None = None,
+        key: str = "",
     ) -> Index:
         if use_cache:
             try:
-                path = cache_path()
+                path = cache_path(key)
+                LAST_PATH[:] = [path]
             except NoCacheDir as exc:
                 warn(f"no cache: {exc}; building the index in memory")
                 use_cache = False
@@ -232,8 +247,10 @@ class Index:
     @classmethod
     def _discard_old_versions(cls, current: Path) -> None:
         """Remove the indexes of other schema versions (each can be hundreds of MB): nothing reads them."""
+        mine = f"index-v{SCHEMA_VERSION}"
         for old in current.parent.glob("index-v*.sqlite3"):
-            if old.name != current.name:
+            version = old.name[: -len(".sqlite3")].split("-")[1]
+            if f"index-{version}" != mine:
                 cls.discard(old)
 
     @staticmethod
