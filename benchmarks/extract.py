@@ -46,7 +46,8 @@ from vnguangxi.extract.numbers import number  # noqa: E402
 from vnguangxi.text import excerpt_words  # noqa: E402
 
 RELATIVE = re.compile(
-    r"\b(?:last|this|next|previous|past) (?:year|month|week)s?\b|\bearlier this\b|\bfirst (?:\w+ )?(?:months|quarters?|half)\b"
+    r"\b(?:last|this|next|previous|past) (?:year|month|week)s?\b|\bearlier this\b"
+    r"|\bfirst (?:\w+ )?(?:months|quarters?|half)\b"
     r"|\bsince\b|\bconsecutive\b|\bover the past\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\byesterday\b"
     r"|năm ngoái|năm nay|năm trước|năm qua|tháng đầu|liên tiếp|vừa qua|hôm qua|\bthứ (?:hai|ba|tư|năm|sáu|bảy)\b"
     r"|去年|今年|明年|前[一二三四五六七八九十\d]+个?月|上半年|以来|連續|连续|昨|星期|周[一二三四五六日]|一年[来來]|本月|上月",
@@ -212,7 +213,18 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
         c["fig_got"] += sum(got.values())
         c["fig_hit"] += hit
         notes += [f"figure missed   {k}" for k in (want - got).elements()]
-        notes += [f"figure spurious {k}" for k in (got - want).elements()]
+        extra = got - want
+        for d in with_q:
+            k = figure_key(d.quantity.value, d.quantity.unit, d.date)
+            if extra[k] > 0:
+                extra[k] -= 1
+                same = [
+                    f"{f['id']} {f['quantity'].get('unit')} {f.get('date')}"
+                    + ("" if printed_in(f, sid) else " (not printed)")
+                    for f in truth
+                    if isinstance(f.get("quantity"), dict) and number(float(f["quantity"]["value"])) == k[0]
+                ]
+                notes.append(f"figure spurious {k} «{d.excerpt}»" + (f" ~ curated {same}" if same else ""))
         c.update(ledger(with_q, figured))
         # excerpts
         for d in result.drafts:
@@ -236,7 +248,7 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
                 # the draft that stands for the fact: for a figure, one carrying the same value
                 q = f.get("quantity")
                 mine = (
-                    [d for d in near if d.quantity is not None and number(d.quantity.value) == number(float(q["value"]))]
+                    [d for d in near if d.quantity is not None and number(d.quantity.value) == number(q["value"])]
                     if isinstance(q, dict)
                     else near
                 )
@@ -275,13 +287,14 @@ def main() -> int:
     ap.add_argument("--articles", action="append", default=[], metavar="DIR", help="folders of article texts")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--per-article", action="store_true", help="also list each article's figures")
-    ap.add_argument("--misses", action="store_true", help="list each article's missed and spurious figures, dates, places")
+    ap.add_argument("--misses", action="store_true", help="list the misses")
     args = ap.parse_args()
     result = score(args)
     table = []
     total: Counter[str] = Counter()
     for lang, c in sorted(result["languages"].items()):
         total.update(c)
+        c = Counter(c)
         table.append((lang, c))
     table.append(("all", total))
     out = []
@@ -299,7 +312,7 @@ def main() -> int:
                 "topic_guessed": ratio(c["topic_ok"], c["guess_total"]),
                 "status_guessed": ratio(c["status_ok"], c["guess_total"]),
                 "ms_per_article": f"{c['ms'] / c['articles']:.1f}" if c["articles"] else "—",
-                "ledger": {k: c[k] for k in ("kept", "corrected", "dropped")},
+                "ledger": {k: c.get(k, 0) for k in ("kept", "corrected", "dropped")},
                 "counts": {k: round(v, 1) for k, v in c.items()},
             }
         )

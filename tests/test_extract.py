@@ -465,6 +465,40 @@ def test_headline_figure_repeated_in_the_story_is_one_draft(reg: Registry) -> No
     assert [d.excerpt for d in ds if d.quantity] == ["Ben Cang handled more than 30,000 crossings a day in March."]
 
 
+def test_a_group_named_again_in_the_same_words_is_one_figure(reg: Registry) -> None:
+    text = (
+        "The five coastal provinces met in Ben Cang on 3 May. Trade among the five coastal provinces grew, "
+        "and the five coastal provinces agreed to meet again."
+    )
+    ds = drafts(reg, text, "2024-05-10")
+    assert [(v, u, when) for v, u, _, when in figures(ds)] == [(5, "provinces", "2024-05-03")]
+    assert any("drafted once" in t for d in ds for t in d.todo)
+
+
+def test_a_different_count_of_the_same_unit_is_its_own_figure(reg: Registry) -> None:
+    ds = drafts(reg, "The 3rd fair was held in Ben Cang in 2022. The 4th fair followed in 2023.", "2024-05-10")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(3, "ordinal"), (4, "ordinal")]
+
+
+def test_a_milestone_passed_for_the_first_time_is_not_an_ordinal(reg: Registry) -> None:
+    en = drafts(reg, "Exports from Ben Cang passed 2 billion USD for the first time in 2023.")
+    zh = drafts(reg, "2023年本港出口首次突破20亿元。")
+    vi = drafts(reg, "Năm 2023, xuất khẩu của Bến Cảng lần đầu tiên vượt 2 tỷ USD.")
+    for ds in (en, zh, vi):
+        assert [u for _, u, _, _ in figures(ds)] == [figures(ds)[0][1]] and figures(ds)[0][1] != "ordinal"
+    assert [(v, u) for v, u, _, _ in figures(drafts(reg, "本港建成首个智慧口岸。"))] == [(1, "ordinal")]
+    held = drafts(reg, "The fair was held in Ben Cang for the first time.")
+    assert [(v, u) for v, u, _, _ in figures(held)] == [(1, "ordinal")]
+
+
+def test_rank_held_for_consecutive_years_gives_the_years(reg: Registry) -> None:
+    zh = drafts(reg, "越南连续12年成为本港最大贸易伙伴。", "2024-06-01")
+    en = drafts(reg, "Vietnam has been Ben Cang's largest trading partner for 12 consecutive years.", "2024-06-01")
+    for ds in (zh, en):
+        assert [(v, u) for v, u, _, _ in figures(ds)] == [(12, "years")]
+    assert [u for _, u, _, _ in figures(drafts(reg, "越南是本港最大贸易伙伴。"))] == ["rank"]
+
+
 def test_guessed_topic_and_status_are_marked(reg: Registry) -> None:
     (d,) = drafts(reg, "Ben Cang will open 2 new routes to China by 2027.", "2025-01-01")
     rec = d.to_dict()

@@ -358,6 +358,7 @@ def extract_text(
         return (q.value, q.unit) in in_story or (q.unit_guessed and q.value in story_values)
 
     drafts = [d for d in drafts if not repeated(d)]
+    _mentioned_again(drafts)
     for d in drafts:
         if d.excerpt not in body or not d.excerpt:
             continue
@@ -379,6 +380,39 @@ def extract_text(
             "url": art.header.get("url", ""),
         }
     return Result(path, sid, art, pub, kept, entry, (time.perf_counter() - t0) * 1000)
+
+
+# Units that name a group or a place in a sequence ("the four provinces", "the 14th Congress"): printed again
+# in the same words, they refer back to what the article counted first.
+_REFERENCE_UNITS = frozenset({"ordinal", "rank", "provinces", "localities", "countries", "cities"})
+
+
+def _span_days(date_: str | None) -> int:
+    try:
+        span = parse_date(date_) if date_ else None
+    except DateError:
+        span = None
+    return (span.end - span.start).days if span else 10**6
+
+
+def _mentioned_again(drafts: list[Draft]) -> None:
+    """A group or sequence named again in the same words ('the four provinces' in the headline, the lead and
+    the close; a caption repeating the lead) is one figure: the draft with the most precise date keeps it,
+    the others keep their clause without it."""
+    groups: dict[tuple[float, str, str], list[Draft]] = {}
+    for d in drafts:
+        q = d.quantity
+        if q is not None and q.unit in _REFERENCE_UNITS:
+            groups.setdefault((q.value, q.unit, " ".join(q.stated.lower().split())), []).append(d)
+    for same in groups.values():
+        if len(same) < 2:
+            continue
+        keep = min(same, key=lambda d: _span_days(d.date))
+        for d in same:
+            if d is not keep:
+                d.quantity = None
+                d.statement = _statement(None, d.when, d.date)
+                d.todo.append(f"the figure '{keep.excerpt}' names again is drafted once, there")
 
 
 @dataclass
