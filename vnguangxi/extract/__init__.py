@@ -64,7 +64,7 @@ _CUMULATIVE = re.compile(
     re.I,
 )
 _LAUNCH = re.compile(
-    r"\b(?:opened|launched|started|began|inaugurated|put into (?:operation|service)|came into operation|trial)\b"
+    r"\b(?:opened|launched|started|began|inaugurated|resumed|put into (?:operation|service)|came into operation|trial)\b"
     r"|开通|启动|试运行|运营|开放|揭牌|挂牌|投入使用|khai trương|khánh thành|đưa vào|vận hành|thí điểm",
     re.I,
 )
@@ -533,7 +533,11 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         if not own and not guess.claim_bearing(text, s.language):
             return []
         clauses = [c for c in _clauses(text) if guess.claim_bearing(text[c[0] : c[1]], s.language)]
+        if len(clauses) == 1:
+            clauses = _dated_segments(text, clauses[0], own, s.language)
         targets = list(clauses[:3] or [(0, len(text))])
+    else:
+        targets += _dated_clause_after_figures(text, qs, own, paired, s.language)
     for target in targets:
         q = target if isinstance(target, Quantity) else None
         todo = list(todo_common)
@@ -578,6 +582,10 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
                 todo.append("the sentence compares with another period: that figure may deserve its own fact")
             if q.unit in ("CNY", "USD", "VND", "%") or q.unit == "visits":
                 todo.append("series: does this figure belong to a series?")
+        if q is not None and w is not None and w.date and w.kind == "event" and pub.text and _since_launch(text, w, q):
+            date_, kind = f"{w.date.split('/')[0]}/{pub.text.split('/')[-1]}", "period"
+            basis = f"a running total since '{w.phrase}', up to the article's date ({pub.label()})"
+            todo.append(f"'{text[w.end : q.start].strip()}': a total since the launch, to the article's date: confirm")
         if q is not None and date_ and ctx.launch is not None and ctx.launch.date and _CUMULATIVE.search(text):
             start, end = ctx.launch.date.split("/")[0], date_.split("/")[-1]
             try:
@@ -623,7 +631,101 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
                 headline=not _SENTENCE_END.search(text),
             )
         )
+    out += _launch_named_in_since(text, out)
     return out
+
+
+# "which resumed service on May 25 last year, has operated nearly 200 round trips": a running total.
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|so far\s+)?(?!been\b)[a-z]+(?:ed|en|ne|un|t)\b", re.I)
+
+
+def _since_launch(text: str, w: When, q: Quantity) -> bool:
+    """A figure in the present perfect after a launch dated in the same sentence counts from the launch."""
+    return (
+        w.end <= q.start
+        and bool(_LAUNCH.search(text[max(0, w.start - 60) : w.start]))
+        and bool(_PERFECT.search(text[w.end : q.start]))
+    )
+
+
+_SINCE_LAUNCH = re.compile(
+    r"\bsince (?:its|their|the) (?:opening|launch|resumption|inauguration|start|reopening)\b", re.I
+)
+
+
+def _launch_named_in_since(text: str, made: list[Draft]) -> list[Draft]:
+    """'… has 730 tour groups, since its opening in October last year': the opening is a dated event of its own."""
+    out: list[Draft] = []
+    for d in made:
+        w = d.when
+        if d.quantity is None or w is None or not w.date or not w.ongoing or not _SINCE_LAUNCH.search(w.phrase):
+            continue
+        start = w.date.split("/")[0]
+        if any(x.date == start for x in out):
+            continue
+        ex = _clause_excerpt(text, (w.start, w.end), None)
+        out.append(
+            Draft(
+                id="",
+                topic=d.topic,
+                statement=_statement(None, w, start),
+                date=start,
+                date_kind="event",
+                date_basis=f"the start of '{w.phrase}'",
+                status="done",
+                localities=d.localities,
+                people=d.people,
+                quantity=None,
+                source=d.source,
+                excerpt=ex,
+                language=d.language,
+                todo=["the launch a running total counts from: its own fact?", "write the statement in your own words"],
+                when=w,
+                headline=d.headline,
+            )
+        )
+    return out
+
+
+_CONJUNCTION = re.compile(r"\b(?:and|but|while|và|nhưng|còn)\b|[,，;；]", re.I)
+
+
+def _dated_clause_after_figures(
+    text: str, qs: list[Quantity], own: list[When], paired: dict[int, When], language: str
+) -> list[tuple[int, int]]:
+    """'… reached 36.3 billion USD last year and continued to grow in the first seven months of 2024': a dated
+    clause after the last figure, that no figure takes its date from, is a claim of its own (with no figure)."""
+    used = {id(_choose(text, q, own, paired)) for q in qs}
+    last = max(q.end for q in qs)
+    for w in own:
+        if id(w) in used or w.claim or not w.date or w.start < last:
+            continue
+        gap = list(_CONJUNCTION.finditer(text, last, w.start))
+        if not gap:
+            continue
+        a = gap[0].end() if gap[0].group() in ",，;；" else gap[0].start()
+        if guess.claim_bearing(text[a:], language) and excerpt_words(text[a:w.start]) >= 2:
+            return [(a, len(text))]
+    return []
+
+
+def _dated_segments(text: str, clause: tuple[int, int], own: list[When], language: str) -> list[tuple[int, int]]:
+    """A long clause with two dates, each in its own comma-separated stretch ('after the visit in August last
+    year, …, the route opened on 7 January this year'): one segment per date, cut at the last comma before it."""
+    a, b = clause
+    dated = [w for w in own if w.date and not w.claim and a <= w.start < b]
+    cuts = [a]
+    for prev, nxt in zip(dated, dated[1:], strict=False):
+        gap = text[prev.end : nxt.start]
+        at = max(gap.rfind(","), gap.rfind("，"))
+        if at >= 0 and prev.end + at + 1 > cuts[-1]:
+            cuts.append(prev.end + at + 1)
+    if len(cuts) == 1:
+        return [clause]
+    bounds = [*cuts, b]
+    segs = [(bounds[i], bounds[i + 1]) for i in range(len(cuts))]
+    segs = [(x, y) for x, y in segs if guess.claim_bearing(text[x:y], language)]
+    return segs or [clause]
 
 
 def run(paths: list[str], registry: Registry, published: str | None, source: str | None) -> list[Result]:

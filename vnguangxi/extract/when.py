@@ -172,6 +172,23 @@ class _Finder:
             f"'{phrase}' in an article of {self.pub.label()}: the year is the article's ({y})",
         )
 
+    def days_in_pub_year(self, m: re.Match[str], month: int, day: int, last: int, last_year: bool) -> bool:
+        """'January 10-13', '10–13 March last year': a run of days, in the article's year (or the one before)."""
+        y = self.pub.year
+        if y is None or not (_valid_day(y, month, day) and _valid_day(y, month, last)):
+            return False
+        y -= 1 if last_year else 0
+        if not last_year and self.pub.span is not None and date(y, month, day) > self.pub.span.end:
+            return False  # after the article: let the one-day rule decide the year
+        phrase = m.group().strip()
+        self.add(
+            m,
+            f"{y:04d}-{month:02d}-{day:02d}/{y:04d}-{month:02d}-{last:02d}",
+            "event",
+            f"'{phrase}' in an article of {self.pub.label()}: the year is the article's ({y})",
+        )
+        return True
+
     def month_in_year(self, m: re.Match[str], month: int, year: int | None, rel: str = "") -> None:
         phrase = m.group().strip()
         if not 1 <= month <= 12:
@@ -318,8 +335,10 @@ _EN_FULL = re.compile(
     r"|\b(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b",
 )
 _EN_DAY = re.compile(
-    rf"\b(?:on\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<rel>last|this) year)?"
-    rf"|\b(?:on\s+)?(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MON})\b(?:\s+(?P<rel2>last|this) year)?",  # noqa: E501
+    rf"\b(?:on\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*(?:-|–|to)\s*(?P<dd>\d{{1,2}})\b)?"
+    r"(?:,?\s+(?P<rel>last|this) year)?"
+    rf"|\b(?:on\s+)?(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:-|–|to)\s*(?P<dd2>\d{{1,2}}))?\s+(?:of\s+)?"
+    rf"(?P<mon2>{_MON})\b(?:\s+(?P<rel2>last|this) year)?",
 )
 _EN_MONTH = re.compile(
     rf"\b(?:in\s+|early\s+|late\s+|mid-)?(?P<mon>{_MON})\s+(?:of\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>last|this) year)\b"
@@ -403,7 +422,10 @@ def _en(f: _Finder) -> None:
     for m in _EN_DAY.finditer(s):
         mon = MONTHS[(m["mon"] or m["mon2"]).lower().rstrip(".")]
         rel = m["rel"] or m["rel2"]
-        f.day_in_pub_year(m, mon, int(m["d"] or m["d2"]), None, "last year" if rel == "last" else "")
+        d, dd = int(m["d"] or m["d2"]), int(m["dd"] or m["dd2"] or 0)
+        if dd > d and f.days_in_pub_year(m, mon, d, dd, rel == "last"):
+            continue
+        f.day_in_pub_year(m, mon, d, None, "last year" if rel == "last" else "")
     for m in _EN_MONTH.finditer(s):
         mon = MONTHS[(m["mon"] or m["mon2"]).lower().rstrip(".")]
         if m["y"]:
