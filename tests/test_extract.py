@@ -351,7 +351,8 @@ def test_year_carried_from_previous_sentence(reg: Registry) -> None:
 
 
 def test_a_run_of_days_without_a_year_is_one_period(reg: Registry) -> None:
-    ds = drafts(reg, "A delegation from Ben Cang paid a working visit from March 4-7 to the coastal provinces.", "2024-03-08")
+    text = "A delegation from Ben Cang paid a working visit from March 4-7 to the coastal provinces."
+    ds = drafts(reg, text, "2024-03-08")
     assert [d.date for d in ds] == ["2024-03-04/2024-03-07"]
     ds = drafts(reg, "The trade fair in Ben Cang ran 3–5 May last year, drawing many buyers.", "2024-03-08")
     assert [d.date for d in ds] == ["2023-05-03/2023-05-05"]
@@ -361,7 +362,8 @@ def test_a_perfect_tense_total_after_a_launch_runs_to_publication(reg: Registry)
     text = "The ferry to Ben Cang, which resumed service on June 2 last year, has carried 45,000 passengers."
     d = one(drafts(reg, text, "2024-04-10"), 45_000)
     assert (d.date, d.date_kind) == ("2023-06-02/2024-04-10", "period")
-    past = one(drafts(reg, "The ferry, which resumed service on June 2, carried 450 passengers that day.", "2024-04-10"), 450)
+    that_day = "The ferry, which resumed service on June 2, carried 450 passengers that day."
+    past = one(drafts(reg, that_day, "2024-04-10"), 450)
     assert past.date == "2023-06-02"
 
 
@@ -373,8 +375,8 @@ def test_since_its_opening_also_dates_the_opening(reg: Registry) -> None:
 
 
 def test_a_dated_clause_after_the_figure_is_its_own_claim(reg: Registry) -> None:
-    text = "Trade with Ben Cang reached 2.1 billion USD last year and expanded further in the first four months of 2024."
-    ds = drafts(reg, text, "2024-06-01")
+    text = "Trade with Ben Cang reached 2.1 billion USD last year and expanded further in the first four months of 2024"
+    ds = drafts(reg, text + ".", "2024-06-01")
     assert one(ds, 2.1e9).date == "2023"
     assert [d.date for d in ds if d.quantity is None] == ["2024-01/2024-04"]
     same = drafts(reg, "Trade with Ben Cang reached 2.1 billion USD last year, up sharply.", "2024-06-01")

@@ -64,7 +64,8 @@ _CUMULATIVE = re.compile(
     re.I,
 )
 _LAUNCH = re.compile(
-    r"\b(?:opened|launched|started|began|inaugurated|resumed|put into (?:operation|service)|came into operation|trial)\b"
+    r"\b(?:opened|launched|started|began|inaugurated|resumed|put into (?:operation|service)|came into operation"
+    r"|trial)\b"
     r"|开通|启动|试运行|运营|开放|揭牌|挂牌|投入使用|khai trương|khánh thành|đưa vào|vận hành|thí điểm",
     re.I,
 )
@@ -704,7 +705,7 @@ def _dated_clause_after_figures(
         if not gap:
             continue
         a = gap[0].end() if gap[0].group() in ",，;；" else gap[0].start()
-        if guess.claim_bearing(text[a:], language) and excerpt_words(text[a:w.start]) >= 2:
+        if guess.claim_bearing(text[a:], language) and excerpt_words(text[a : w.start]) >= 2:
             return [(a, len(text))]
     return []
 
