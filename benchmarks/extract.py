@@ -245,13 +245,15 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
             for i in spans:
                 gold_in[i] |= set(f.get("localities", []))
             if relative_phrase(f, texts):
-                # the draft that stands for the fact: for a figure, one carrying the same value
+                # the draft that stands for the fact: for a figure, one carrying the same value; where none
+                # does (a figure missed, counted under figures), the sentence's drafts with no figure
                 q = f.get("quantity")
-                mine = (
-                    [d for d in near if d.quantity is not None and number(d.quantity.value) == number(q["value"])]
-                    if isinstance(q, dict)
-                    else near
-                )
+                mine = near
+                if isinstance(q, dict):
+                    mine = [
+                        d for d in near if d.quantity is not None and number(d.quantity.value) == number(q["value"])
+                    ]
+                    mine = mine or [d for d in near if d.quantity is None]
                 ok = any(same_date(d.date, f.get("date")) for d in mine)
                 c["rel_total"] += 1
                 c["rel_ok"] += int(ok)

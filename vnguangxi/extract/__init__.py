@@ -76,7 +76,9 @@ _NEXT_CLAUSE = re.compile(
     r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
 )
 # Openings that continue the previous sentence's period: "Of this, …", "In the same period, …", "其中".
-_FOLLOWS_ON = re.compile(r"^[\"“]?(?:It|This|That|These|Those|The figure|Meanwhile)\b|^(?:此外|与此同时)|^(?:Riêng)\b")
+_FOLLOWS_ON = re.compile(
+    r"^[\"“]?(?:It|This|That|These|Those|The figure|Meanwhile)\b|^(?:此外|与此同时|这次|這次|此次|本次)|^(?:Riêng)\b"
+)
 # Openings that are part of the figure before, wherever the paragraph breaks: "Of this, …", "其中".
 _PART_OF_BEFORE = re.compile(
     r"^[\"“]?(?:Of (?:this|which|these|them|the total)|Among (?:them|these)|In the same period|During the same period"
@@ -326,9 +328,15 @@ def extract_text(
     for x in seen_in:
         if x.sentence.paragraph != ctx.paragraph:
             ctx.period = None
+            ctx.cutoff = None
         made = _sentence(x, ctx)  # a period carries on only to text that says it continues
         drafts.extend(made)
         ctx.paragraph = x.sentence.paragraph
+        cut = [
+            w.date for w in x.whens if w.date and _AS_OF_BEFORE.search(x.sentence.text[max(0, w.start - 6) : w.start])
+        ]
+        if cut and re.fullmatch(r"\d{4}-\d\d-\d\d", cut[-1]):
+            ctx.cutoff = cut[-1]
         if x.places:
             ctx.places = x.places
             named = [p for p in x.places if p not in ("vn", "cn")]
@@ -441,6 +449,7 @@ class _Context:
     group: list[str] = field(default_factory=list)  # the last enumeration of three or more places
     launch: When | None = None  # the date something opened or started, for cumulative totals since
     figures_period: When | None = None  # the period the previous sentence's figures measure
+    cutoff: str | None = None  # "截至3月22日", "as of March 22": the day the paragraph's data run to
 
 
 _CLAUSE_END = re.compile(r"[;；]\s*|,\s+(?=(?:and|while|but|whereas|which|as well as|và|nhưng|đồng thời)\b)")
@@ -548,12 +557,22 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
             a, b = target if isinstance(target, tuple) else (0, len(text))
             inside = [x for x in own if a <= x.start < b and x.date]
             w = inside[0] if inside else next((x for x in own if x.date), own[0] if own else None)
+            w = _day_within_year(w, own)
         carried = None
         if q is not None and w is None:
             if ctx.figures_period is not None and _PART_OF_BEFORE.search(text):
                 carried = ctx.figures_period  # "Of this, …": part of the figure just before
             elif ctx.period is not None and s.paragraph == ctx.paragraph and _FOLLOWS_ON.search(text):
                 carried = ctx.period
+            elif (
+                ctx.period is not None
+                and ctx.period.kind == "period"
+                and s.paragraph == ctx.paragraph
+                and _GROWTH_AFTER.match(text[q.end : q.end + 12])
+            ):
+                carried = ctx.period  # a growth needs a period: the one the passage's figures just gave
+        elif q is None and w is None and ctx.period is not None and _AT_THE_SAME_TIME.match(text):
+            carried = ctx.period  # "At the same time, …": the same remarks, the same period
         if carried is not None:
             w = carried
             todo.append(f"date carried from the previous sentence ('{w.phrase}')")
@@ -583,18 +602,24 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
                 todo.append("the sentence compares with another period: that figure may deserve its own fact")
             if q.unit in ("CNY", "USD", "VND", "%") or q.unit == "visits":
                 todo.append("series: does this figure belong to a series?")
+        if w is not None and w.ongoing and date_ and ctx.cutoff and pub.text and "/" in date_:
+            start, end = date_.split("/")
+            if end == pub.text.split("/")[-1] and start <= ctx.cutoff < end:
+                date_ = when.interval(start, ctx.cutoff) or date_
+                basis += f"; the paragraph's data run to {ctx.cutoff}"
+                todo.append(
+                    f"'{w.phrase}' ends at the paragraph's as-of day ({ctx.cutoff}), not the article's: confirm"
+                )
         if q is not None and w is not None and w.date and w.kind == "event" and pub.text and _since_launch(text, w, q):
-            date_, kind = f"{w.date.split('/')[0]}/{pub.text.split('/')[-1]}", "period"
+            date_ = when.interval(w.date.split("/")[0], pub.text.split("/")[-1]) or date_
+            kind = "period"
             basis = f"a running total since '{w.phrase}', up to the article's date ({pub.label()})"
             todo.append(f"'{text[w.end : q.start].strip()}': a total since the launch, to the article's date: confirm")
         if q is not None and date_ and ctx.launch is not None and ctx.launch.date and _CUMULATIVE.search(text):
             start, end = ctx.launch.date.split("/")[0], date_.split("/")[-1]
-            try:
-                parse_date(f"{start}/{end}")  # only where the start comes before the end
-            except DateError:
-                pass
-            else:
-                date_, kind = f"{start}/{end}", "period"
+            since = when.interval(start, end)  # only where the start comes before the end
+            if since is not None:
+                date_, kind = since, "period"
                 basis = f"a cumulative total since '{ctx.launch.phrase}' ({start}) up to {end}"
                 todo.append(f"cumulative since '{ctx.launch.phrase}' (an earlier sentence): confirm the start")
         if date_ is None:
@@ -636,6 +661,32 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
     return out
 
 
+# "6850标箱、增长16倍", "45,000 tonnes, up 12%": a figure with its own growth rate measures a period.
+_GROWTH_AFTER = re.compile(
+    r"^\s*[,，、]?\s*(?:同比)?(?:增长|增加|下降|减少|增|降)|^\s*,?\s*(?:up|down)\s+\d|^\s*,?\s*(?:tăng|giảm)\s+\d",
+    re.I,
+)
+
+
+# "截至3月22日", "as of March 22", "tính đến ngày 22/3": the day a paragraph's data run to.
+_AS_OF_BEFORE = re.compile(r"(?:截至|截止|截止到|\bas of|\bas at|\bup to|tính đến|tính tới)\s*(?:ngày\s*)?$", re.I)
+
+
+# "At the same time, …", "Đồng thời, …", "同时，…": a sentence that goes on with the one before, in its period.
+_AT_THE_SAME_TIME = re.compile(
+    r"^[\"“]?(?:At the same time|Meanwhile|Đồng thời|Cùng với đó|同时|同時|与此同时|與此同時)"
+)
+
+
+def _day_within_year(w: When | None, own: list[When]) -> When | None:
+    """'2月23日至24日，…，2018年…会晤在桂林举行': the year names the event's edition; the days inside that
+    year date it."""
+    if w is None or not w.date or not re.fullmatch(r"\d{4}", w.date):
+        return w
+    inner = [x for x in own if x.date and not x.claim and x.kind == "event" and x.date.startswith(w.date + "-")]
+    return inner[0] if inner else w
+
+
 # "which resumed service on May 25 last year, has operated nearly 200 round trips": a running total.
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|so far\s+)?(?!been\b)[a-z]+(?:ed|en|ne|un|t)\b", re.I)
 
@@ -659,7 +710,10 @@ def _launch_named_in_since(text: str, made: list[Draft]) -> list[Draft]:
     out: list[Draft] = []
     for d in made:
         w = d.when
-        if d.quantity is None or w is None or not w.date or not w.ongoing or not _SINCE_LAUNCH.search(w.phrase):
+        if d.quantity is None or w is None or not w.date:
+            continue
+        since = w.ongoing and _SINCE_LAUNCH.search(w.phrase)
+        if not since and not d.date_basis.startswith("a running total since"):
             continue
         start = w.date.split("/")[0]
         if any(x.date == start for x in out):

@@ -111,6 +111,20 @@ def _month_end(y: int, m: int) -> str:
     return f"{y:04d}-{m:02d}"
 
 
+def interval(start: str, end: str) -> str | None:
+    """'START/END', or None where it does not run forward. An end inside the start's month or year is a day
+    that cuts it short: the start is written to the day ('2024-03-01/2024-03-22', not '2024-03/2024-03-22',
+    which the fact format reads as all of March)."""
+    try:
+        a, b = parse(start), parse(end)
+        if b.end < a.end:
+            start = a.start.isoformat()
+        parse(f"{start}/{end}")
+    except DateError:
+        return None
+    return f"{start}/{end}"
+
+
 def _valid_day(y: int, m: int, d: int) -> bool:
     return 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
 
@@ -226,11 +240,7 @@ class _Finder:
             self.add(m, None, "period", f"'{phrase}' in {self.pub.label()}", ongoing=True)
             return
         end = end or (self.pub.text or "").split("/")[-1]
-        try:
-            parse(f"{start}/{end}")
-            date_ = f"{start}/{end}"
-        except DateError:
-            date_ = start
+        date_ = interval(start, end) or start
         self.add(m, date_, "period", f"'{phrase}' in an article of {self.pub.label()} → {start} to {end}", ongoing=True)
 
     def past_year(self, m: re.Match[str]) -> None:
@@ -441,7 +451,8 @@ def _en(f: _Finder) -> None:
         elif w == "this year" and m.group().lower().startswith("earlier") and f.pub.span is not None:
             y0 = f.pub.span.start.year
             end = (f.pub.text or "").split("/")[-1]
-            f.add(m, f"{y0}-01/{end}" if end != f"{y0}-01" else end, "period", f"'{m.group()}' in an article of {end}")
+            span = f"{y0}-01/{end}" if end != f"{y0}-01" else end
+            f.add(m, interval(f"{y0}-01", end) or span, "period", f"'{m.group()}' in an article of {end}")
         elif w == "this year":
             f.rel_year(m, 0)
         elif w == "next year":
