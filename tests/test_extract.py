@@ -393,6 +393,36 @@ def test_two_dates_in_one_long_clause_give_one_segment_each(reg: Registry) -> No
     assert all(d.excerpt in text for d in ds)
 
 
+def test_an_as_of_day_cuts_a_since_period_short(reg: Registry) -> None:
+    text = "截至5月20日，本港口岸查验量已达80万人次。今年5月以来，本港口岸日均出入境旅客约1.2万人次。"
+    d = one(drafts(reg, text, "2024-05-28"), 12_000)
+    assert d.date == "2024-05-01/2024-05-20"
+    alone = one(drafts(reg, "今年5月以来，本港口岸日均出入境旅客约1.2万人次。", "2024-05-28"), 12_000)
+    assert alone.date == "2024-05-01/2024-05-28"  # to the day: '2024-05/2024-05-28' would be all of May
+
+
+def test_at_the_same_time_carries_the_period(reg: Registry) -> None:
+    text = "本港市市长表示，今年当地继续推进港口建设。同时，积极与越方加强合作，共同推动园区发展。"
+    ds = drafts(reg, text, "2017-09-13")
+    assert [d.date for d in ds] == ["2017", "2017"]
+    assert any("carried" in t for t in ds[1].todo)
+
+
+def test_a_growth_figure_takes_the_passage_period(reg: Registry) -> None:
+    text = "今年1—5月，本港进出口额达120亿元。本港至越南的班列发运货物3200标箱、增长4倍。"
+    d = one(drafts(reg, text, "2024-07-01"), 3200)
+    assert d.date == "2024-01/2024-05"
+    flat = one(drafts(reg, "今年1—5月，本港进出口额达120亿元。本港已开通航线18条。", "2024-07-01"), 18)
+    assert flat.date == "2024-07-01"
+
+
+def test_days_inside_a_named_year_date_the_clause(reg: Registry) -> None:
+    text = "3月5日至6日，在两国人民欢度新春之际，2019年本港与河州湾新春会晤活动在本港市举行。"
+    ds = drafts(reg, text, "2019-03-08")
+    assert "2019-03-05/2019-03-06" in [d.date for d in ds]
+    assert "2019" not in [d.date for d in ds]
+
+
 # ------------------------------------------------------------------------------ places and people
 
 
