@@ -466,6 +466,36 @@ def test_people_by_any_name(reg: Registry) -> None:
     assert ds[0].people == ["tran-an"]
 
 
+GROUP_PLACES: list[dict[str, Any]] = [
+    *PLACES,
+    *[
+        {"id": f"vp-{i}", "kind": "province", "country": "vn", "parent": "vn", "name_en": n, "name_zh": z}
+        for i, (n, z) in enumerate([("Song Xanh", "松青"), ("Nui Do", "内都"), ("Dong Bac", "东北"), ("Ha Tay", "河西")])
+    ],
+    {"id": "cp-0", "kind": "province", "country": "cn", "parent": "cn", "name_en": "Linhai", "name_zh": "临海"},
+]
+
+
+def test_a_counted_group_named_before_its_list_takes_the_list(reg: Registry) -> None:
+    greg = Registry(names.places(GROUP_PLACES), names.people(PEOPLE), {}, {})
+    text = (
+        "Linhai and the four border provinces held their annual meeting. "
+        "Leaders of Song Xanh, Nui Do, Dong Bac and Ha Tay met the Linhai secretary there."
+    )
+    (first, *_) = drafts(greg, text, "2024-02-20")
+    assert {"vp-0", "vp-1", "vp-2", "vp-3"} <= set(first.localities)
+    assert any("four border provinces" in t for t in first.todo)
+
+
+def test_all_parties_are_the_places_of_the_meeting(reg: Registry) -> None:
+    greg = Registry(names.places(GROUP_PLACES), names.people(PEOPLE), {}, {})
+    text = "临海与松青、内都、东北、河西四省书记举行会晤。與會各方簽署多項合作協議。"
+    ds = drafts(greg, text, "2024-02-20")
+    assert {"vp-0", "vp-1", "vp-2", "vp-3", "cp-0"} <= set(ds[-1].localities)
+    aspects = drafts(greg, "临海与松青、内都、东北举行会晤。各方面合作成果丰硕，令人鼓舞。", "2024-02-20")
+    assert not any("各方" in t for t in aspects[-1].todo)  # 各方面, "all aspects", names no parties
+
+
 def test_speaker_carried_to_he_said(reg: Registry) -> None:
     text = "Trần Văn An visited Ben Cang in 2024. He said the town received 90 delegations in 2023."
     d = one(drafts(reg, text), 90)

@@ -45,7 +45,8 @@ _GROUP = re.compile(
 )
 _SIDES = re.compile(
     r"\b(?:both sides|the two sides|both localities|the two localities|the two provinces|the two regions)\b"
-    r"|\b(?:hai bên|hai tỉnh|hai địa phương)\b|双方|两地|两省区|两区省",
+    r"|\b(?:hai bên|hai tỉnh|hai địa phương|các bên)\b|双方|雙方|两地|兩地|两省区|兩省區|两区省|兩區省|[与與]会各方|各方(?!面)"
+    r"|\b(?:all (?:the )?parties|the parties|all sides)\b",
     re.I,
 )
 _BILATERAL = re.compile(
@@ -325,7 +326,9 @@ def extract_text(
     counts = Counter(p for x in seen_in for p in x.places)
     main = [p for p, _ in counts.most_common(2)]
     ctx = _Context(pub, sid, registry, main)
-    for x in seen_in:
+    lists = [(i, named) for i, x in enumerate(seen_in) if len(named := [p for p in x.places if p not in _BOTH]) >= 3]
+    for i, x in enumerate(seen_in):
+        ctx.next_group = next((named for at, named in lists if at > i), [])
         if x.sentence.paragraph != ctx.paragraph:
             ctx.period = None
             ctx.cutoff = None
@@ -447,6 +450,7 @@ class _Context:
     period: When | None = None
     paragraph: int = -1
     group: list[str] = field(default_factory=list)  # the last enumeration of three or more places
+    next_group: list[str] = field(default_factory=list)  # the next enumeration, for a group named before its list
     launch: When | None = None  # the date something opened or started, for cumulative totals since
     figures_period: When | None = None  # the period the previous sentence's figures measure
     cutoff: str | None = None  # "截至3月22日", "as of March 22": the day the paragraph's data run to
@@ -493,12 +497,14 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         if len(wider) > len(places):
             todo_common.append(f"places containing those named added: {', '.join(p for p in wider if p not in places)}")
             places = wider
-    if ctx.group and _GROUP.search(text) and not set(ctx.group) <= set(places):
-        added = [p for p in dict.fromkeys([*ctx.group, *ctx.main]) if p not in places]
+    group_named = _GROUP.search(text)
+    members = _members(group_named.group(), ctx.group, ctx.next_group, ctx.registry) if group_named else []
+    if members and not set(members) <= set(places):
+        added = [p for p in dict.fromkeys([*members, *ctx.main]) if p not in places]
         places = [*places, *added]
         todo_common.append(f"'{_GROUP.search(text).group()}' read as the places listed before: {', '.join(added)}")  # type: ignore[union-attr]
     if _SIDES.search(text) and (ctx.places or ctx.main):
-        sides = [p for p in dict.fromkeys([*ctx.places, *ctx.group, *ctx.main]) if p not in places]
+        sides = [p for p in dict.fromkeys([*ctx.places, *(ctx.group or ctx.next_group), *ctx.main]) if p not in places]
         if sides:
             places = [*places, *sides]
             todo_common.append(f"'both sides' read as {', '.join(sides)} (the places just named): confirm")
@@ -670,6 +676,39 @@ _GROWTH_AFTER = re.compile(
 
 # "截至3月22日", "as of March 22", "tính đến ngày 22/3": the day a paragraph's data run to.
 _AS_OF_BEFORE = re.compile(r"(?:截至|截止|截止到|\bas of|\bas at|\bup to|tính đến|tính tới)\s*(?:ngày\s*)?$", re.I)
+
+
+_COUNT_WORDS = {
+    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+    "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+}  # fmt: skip
+
+
+def _members(phrase: str, before: list[str], after: list[str], registry: Registry) -> list[str]:
+    """The places a group names ('the four provinces', '四省', 'bốn tỉnh'): the list the article gave before, or
+    else the one it gives next. A counted group takes the list's members of the one country that has that many
+    of them ('Quảng Ninh, Lạng Sơn, Cao Bằng, Hà Giang and Guangxi' → the four Vietnamese provinces)."""
+    found = re.search(r"\d+|three|four|five|six|seven|ba|bốn|năm|sáu|bảy|[三四五六七]", phrase, re.I)
+    n = None
+    if found:
+        n = int(found.group()) if found.group().isdigit() else _COUNT_WORDS.get(found.group().lower())
+    for group in (before, after):
+        if not group:
+            continue
+        if n is None:
+            return group
+        if len(group) == n:
+            return group
+        by_country: dict[str, list[str]] = {}
+        for p in group:
+            by_country.setdefault(registry.places.country.get(p, ""), []).append(p)
+        same = [ps for ps in by_country.values() if len(ps) == n]
+        if same:
+            return same[0]
+    return before
+
+
+_BOTH = ("vn", "cn")
 
 
 # "At the same time, …", "Đồng thời, …", "同时，…": a sentence that goes on with the one before, in its period.
