@@ -470,7 +470,9 @@ GROUP_PLACES: list[dict[str, Any]] = [
     *PLACES,
     *[
         {"id": f"vp-{i}", "kind": "province", "country": "vn", "parent": "vn", "name_en": n, "name_zh": z}
-        for i, (n, z) in enumerate([("Song Xanh", "松青"), ("Nui Do", "内都"), ("Dong Bac", "东北"), ("Ha Tay", "河西")])
+        for i, (n, z) in enumerate(
+            [("Song Xanh", "松青"), ("Nui Do", "内都"), ("Dong Bac", "东北"), ("Ha Tay", "河西")]
+        )
     ],
     {"id": "cp-0", "kind": "province", "country": "cn", "parent": "cn", "name_en": "Linhai", "name_zh": "临海"},
 ]

@@ -45,7 +45,8 @@ _GROUP = re.compile(
 )
 _SIDES = re.compile(
     r"\b(?:both sides|the two sides|both localities|the two localities|the two provinces|the two regions)\b"
-    r"|\b(?:hai bên|hai tỉnh|hai địa phương|các bên)\b|双方|雙方|两地|兩地|两省区|兩省區|两区省|兩區省|[与與]会各方|各方(?!面)"
+    r"|\b(?:hai bên|hai tỉnh|hai địa phương|các bên)\b"
+    r"|双方|雙方|两地|兩地|两省区|兩省區|两区省|兩區省|[与與]会各方|各方(?!面)"
     r"|\b(?:all (?:the )?parties|the parties|all sides)\b",
     re.I,
 )
