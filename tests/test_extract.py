@@ -498,6 +498,35 @@ def test_all_parties_are_the_places_of_the_meeting(reg: Registry) -> None:
     assert not any("各方" in t for t in aspects[-1].todo)  # 各方面, "all aspects", names no parties
 
 
+GATE_PLACES: list[dict[str, Any]] = [
+    *PLACES,
+    {
+        "id": "ben-cang-gate",
+        "kind": "border-gate",
+        "country": "vn",
+        "parent": "harbour-town",
+        "name_en": "Ben Cang Pier",
+    },
+    {"id": "hezhou-port", "kind": "border-port", "country": "cn", "parent": "river-city", "name_en": "Hezhou Pier"},
+]
+
+
+def test_a_town_named_with_a_gate_word_brings_its_one_gate(reg: Registry) -> None:
+    greg = Registry(names.places(GATE_PLACES), names.people(PEOPLE), {}, {})
+    (d,) = drafts(greg, "Work began on the Ben Cang (Vietnam) – Hezhou Bay (China) smart border gate last week.")
+    assert {"ben-cang-gate", "hezhou-port"} <= set(d.localities)
+    (town,) = drafts(greg, "Ben Cang opened a new fish market for traders from Hezhou Bay last week.")
+    assert "ben-cang-gate" not in town.localities
+
+
+def test_places_carried_to_the_next_sentence_bring_their_containing_places(reg: Registry) -> None:
+    greg = Registry(names.places(GATE_PLACES), names.people(PEOPLE), {}, {})
+    ds = drafts(
+        greg, "Traders crowded the Ben Cang Pier in June. Customs officers worked extra shifts to keep queues short."
+    )
+    assert {"ben-cang-gate", "harbour-town"} <= set(ds[-1].localities)
+
+
 def test_speaker_carried_to_he_said(reg: Registry) -> None:
     text = "Trần Văn An visited Ben Cang in 2024. He said the town received 90 delegations in 2023."
     d = one(drafts(reg, text), 90)

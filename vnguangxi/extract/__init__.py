@@ -493,6 +493,12 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
     places = list(x.places)
     people = list(x.people)
     todo_common: list[str] = []
+    gates = (
+        [g for p in places if (g := ctx.registry.places.gate.get(p)) and g not in places] if _GATE.search(text) else []
+    )
+    if gates:
+        places = [*places, *gates]
+        todo_common.append(f"a border gate named by its town: {', '.join(gates)}: confirm")
     if places:
         wider = ctx.registry.places.with_parents(places)
         if len(wider) > len(places):
@@ -534,7 +540,7 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         places = list(dict.fromkeys([*ctx.places, *places]))
         todo_common.append(f"'{subject.group().strip()}' taken as {', '.join(ctx.places)}: confirm")
     if not places and ctx.places and (continues or s.paragraph == ctx.paragraph):
-        places = list(ctx.places)
+        places = ctx.registry.places.with_parents(list(ctx.places))
         todo_common.append(f"places carried from the previous sentence: {', '.join(places)}: confirm")
     if not places and ctx.main:
         places = list(ctx.main)
@@ -710,6 +716,10 @@ def _members(phrase: str, before: list[str], after: list[str], registry: Registr
 
 
 _BOTH = ("vn", "cn")
+# "the Mong Cai border gate", "Móng Cái – Dongxing smart gate", "cửa khẩu Móng Cái": a town's gate.
+_GATE = re.compile(
+    r"\b(?:border gates?|border crossings?|smart gates?|checkpoints?|ports? of entry|cửa khẩu)\b|口岸", re.I
+)
 
 
 # "At the same time, …", "Đồng thời, …", "同时，…": a sentence that goes on with the one before, in its period.
