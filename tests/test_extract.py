@@ -527,6 +527,18 @@ def test_places_carried_to_the_next_sentence_bring_their_containing_places(reg: 
     assert {"ben-cang-gate", "harbour-town"} <= set(ds[-1].localities)
 
 
+def test_later_mentions_of_a_route_take_its_two_ends(reg: Registry) -> None:
+    text = (
+        "A new ferry linking Ben Cang and Hezhou Bay started service in May.\n\n"
+        "Passengers said the ferry saves them half a day. Traders in Ben Cang reported 300 new orders."
+    )
+    ds = drafts(reg, text, "2024-07-01")
+    said = next(d for d in ds if "saves them" in d.excerpt)
+    assert {"harbour-town", "river-city"} <= set(said.localities)
+    orders = one(ds, 300)
+    assert not any("route named before" in t for t in orders.todo)
+
+
 def test_speaker_carried_to_he_said(reg: Registry) -> None:
     text = "Trần Văn An visited Ben Cang in 2024. He said the town received 90 delegations in 2023."
     d = one(drafts(reg, text), 90)

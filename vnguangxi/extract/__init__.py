@@ -327,9 +327,11 @@ def extract_text(
     counts = Counter(p for x in seen_in for p in x.places)
     main = [p for p, _ in counts.most_common(2)]
     ctx = _Context(pub, sid, registry, main)
+    route = _route(seen_in)
     lists = [(i, named) for i, x in enumerate(seen_in) if len(named := [p for p in x.places if p not in _BOTH]) >= 3]
     for i, x in enumerate(seen_in):
         ctx.next_group = next((named for at, named in lists if at > i), [])
+        ctx.route = route if route and i > route[0] else None
         if x.sentence.paragraph != ctx.paragraph:
             ctx.period = None
             ctx.cutoff = None
@@ -452,6 +454,7 @@ class _Context:
     paragraph: int = -1
     group: list[str] = field(default_factory=list)  # the last enumeration of three or more places
     next_group: list[str] = field(default_factory=list)  # the next enumeration, for a group named before its list
+    route: tuple[int, str, list[str]] | None = None  # (sentence, noun, ends) of the route the article is about
     launch: When | None = None  # the date something opened or started, for cumulative totals since
     figures_period: When | None = None  # the period the previous sentence's figures measure
     cutoff: str | None = None  # "截至3月22日", "as of March 22": the day the paragraph's data run to
@@ -493,6 +496,11 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
     places = list(x.places)
     people = list(x.people)
     todo_common: list[str] = []
+    if ctx.route is not None and re.search(rf"\b{re.escape(ctx.route[1])}", text, re.I):
+        ends = [p for p in ctx.route[2] if p not in places]
+        if ends:
+            places = [*places, *ends]
+            todo_common.append(f"'the {ctx.route[1]}' read as the route named before: {', '.join(ends)}: confirm")
     gates = (
         [g for p in places if (g := ctx.registry.places.gate.get(p)) and g not in places] if _GATE.search(text) else []
     )
@@ -716,6 +724,26 @@ def _members(phrase: str, before: list[str], after: list[str], registry: Registr
 
 
 _BOTH = ("vn", "cn")
+# "the passenger train linking Hanoi and Nanning", "the Nanning–Hai Phong flight route": a route and its ends.
+_ROUTE_NOUN = re.compile(
+    r"\b(train|flight|air route|route|railway|expressway|highway|bus|ferry|shipping line)s?\b"
+    r"|\b(tàu|chuyến bay|đường bay|tuyến bay|đường sắt|cao tốc)\b|(列车|航线|班列|高速公路|铁路)",
+    re.I,
+)
+_ROUTE_LINK = re.compile(r"\b(?:linking|between|connecting|from)\b|\w\s*[–—-]\s*\w|\b(?:nối|giữa)\b|至|到|—", re.I)
+
+
+def _route(seen: list[_Seen]) -> tuple[int, str, list[str]] | None:
+    """The first sentence that names a route with its two ends ('the train linking Hanoi and Nanning'): later
+    sentences about 'the train' are about the same two places."""
+    for i, x in enumerate(seen):
+        ends = [p for p in x.places if p not in _BOTH]
+        noun = _ROUTE_NOUN.search(x.sentence.text)
+        if len(ends) == 2 and noun and _ROUTE_LINK.search(x.sentence.text):
+            return i, next(g for g in noun.groups() if g).lower(), ends
+    return None
+
+
 # "the Mong Cai border gate", "Móng Cái – Dongxing smart gate", "cửa khẩu Móng Cái": a town's gate.
 _GATE = re.compile(
     r"\b(?:border gates?|border crossings?|smart gates?|checkpoints?|ports? of entry|cửa khẩu)\b|口岸", re.I
