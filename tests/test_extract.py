@@ -539,6 +539,23 @@ def test_later_mentions_of_a_route_take_its_two_ends(reg: Registry) -> None:
     assert not any("route named before" in t for t in orders.todo)
 
 
+VENUE_PLACES: list[dict[str, Any]] = [
+    *PLACES,
+    {"id": "north-ward", "kind": "ward", "country": "vn", "parent": "harbour-town", "name_en": "Bac Ward"},
+]
+
+
+def test_later_mentions_of_the_event_take_its_venue(reg: Registry) -> None:
+    vreg = Registry(names.places(VENUE_PLACES), names.people(PEOPLE), {}, {})
+    text = (
+        "On May 2, Ben Cang hosted the third trade forum with Hezhou Bay in Bac Ward.\n\n"
+        "Delegates at the forum signed nine contracts. Separately, a delegation from Hezhou Bay toured farms."
+    )
+    ds = drafts(vreg, text, "2024-05-03")
+    assert "north-ward" in one(ds, 9).localities
+    assert not any("held in" in t for t in ds[-1].todo)
+
+
 def test_speaker_carried_to_he_said(reg: Registry) -> None:
     text = "Trần Văn An visited Ben Cang in 2024. He said the town received 90 delegations in 2023."
     d = one(drafts(reg, text), 90)

@@ -328,10 +328,12 @@ def extract_text(
     main = [p for p, _ in counts.most_common(2)]
     ctx = _Context(pub, sid, registry, main)
     route = _route(seen_in)
+    venue = _venue(seen_in, registry)
     lists = [(i, named) for i, x in enumerate(seen_in) if len(named := [p for p in x.places if p not in _BOTH]) >= 3]
     for i, x in enumerate(seen_in):
         ctx.next_group = next((named for at, named in lists if at > i), [])
         ctx.route = route if route and i > route[0] else None
+        ctx.venue = venue if venue and i > venue[0] else None
         if x.sentence.paragraph != ctx.paragraph:
             ctx.period = None
             ctx.cutoff = None
@@ -455,6 +457,7 @@ class _Context:
     group: list[str] = field(default_factory=list)  # the last enumeration of three or more places
     next_group: list[str] = field(default_factory=list)  # the next enumeration, for a group named before its list
     route: tuple[int, str, list[str]] | None = None  # (sentence, noun, ends) of the route the article is about
+    venue: tuple[int, str, str] | None = None  # (sentence, noun, place) of the event the article reports
     launch: When | None = None  # the date something opened or started, for cumulative totals since
     figures_period: When | None = None  # the period the previous sentence's figures measure
     cutoff: str | None = None  # "截至3月22日", "as of March 22": the day the paragraph's data run to
@@ -501,6 +504,13 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         if ends:
             places = [*places, *ends]
             todo_common.append(f"'the {ctx.route[1]}' read as the route named before: {', '.join(ends)}: confirm")
+    if (
+        ctx.venue is not None
+        and ctx.venue[2] not in places
+        and re.search(rf"\b(?:the|this) {ctx.venue[1]}", text, re.I)
+    ):
+        places = [*places, ctx.venue[2]]
+        todo_common.append(f"'the {ctx.venue[1]}' read as the one held in {ctx.venue[2]}: confirm")
     gates = (
         [g for p in places if (g := ctx.registry.places.gate.get(p)) and g not in places] if _GATE.search(text) else []
     )
@@ -731,6 +741,28 @@ _ROUTE_NOUN = re.compile(
     re.I,
 )
 _ROUTE_LINK = re.compile(r"\b(?:linking|between|connecting|from)\b|\w\s*[–—-]\s*\w|\b(?:nối|giữa)\b|至|到|—", re.I)
+
+
+_EVENT_NOUN = re.compile(
+    r"\b(conference|meeting|session|talks|forum|festival|fair|ceremony|race|exhibition|expo)\b", re.I
+)
+_HELD_IN = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z]")
+
+
+def _venue(seen: list[_Seen], registry: Registry) -> tuple[int, str, str] | None:
+    """The sentence that introduces the article's event with a place ('hosted the 15th conference … in Beihai
+    City'): the event's venue is the one place of it more specific than all the others. Later sentences about
+    'the conference' took place there."""
+    order = registry.places.order
+    for i, x in enumerate(seen):
+        noun = _EVENT_NOUN.search(x.sentence.text)
+        if not noun or not _HELD_IN.search(x.sentence.text) or not x.places:
+            continue
+        depths = sorted(((order.get(p, 0), p) for p in x.places), reverse=True)
+        if len(depths) == 1 or depths[0][0] > depths[1][0]:
+            return i, noun.group(1).lower(), depths[0][1]
+        return None
+    return None
 
 
 def _route(seen: list[_Seen]) -> tuple[int, str, list[str]] | None:
