@@ -4,23 +4,44 @@
     python benchmarks/extract.py --facts DIR ...       # more curated folders (repeatable)
     python benchmarks/extract.py --articles DIR ...    # where the article texts are (repeatable)
     python benchmarks/extract.py --json                # the scores as JSON
+    python benchmarks/extract.py --misses              # what each article's drafts missed
 
 Ground truth: every fact whose source cites an article (a source id is the article's file stem, or the id
-a sources registry gives its file). Only articles with curated facts are scored.
+a sources registry gives its file), not drafts. Only articles with curated facts are scored. A fact that
+cites an article twice counts once for it; its sentences are all the sentences any of its excerpts for that
+article overlap, at every place the excerpt occurs (a headline may repeat the lead).
 
-- figures: recall and precision of (value, unit, year) over drafts with a quantity, as multisets (a curated
-  figure counts for an article when that article's own excerpt prints it);
-- relative dates: of the curated facts whose date_basis quotes a relative phrase ('last year', 'năm ngoái',
-  '去年', 'the first five months', 'on Wednesday', 'since …', 'consecutive'), the share for which a draft
-  from the same sentence resolves the same date (same first and last day);
-- places: of the curated facts' places (implied ones included), the share that the drafts from the same
-  sentence link; places prec.: of the places drafts link, the share that a curated fact of the same sentence
-  names (no target: a draft errs on the side of places to confirm);
-- excerpts: the share of draft excerpts found verbatim in the article and within 20 words;
+Scoring rules:
+
+- figures: recall and precision of (value, unit, year) over drafts with a quantity, as multisets per
+  article. A curated figure counts for an article when one of that article's own excerpts prints its
+  `stated` wording (a fact citing two articles may take its figure from the other). The year is the first
+  year of the date, on both sides.
+- relative dates: the curated facts whose date rests on a relative phrase — their excerpt for the article
+  carries one ('last year', 'this year', 'the first five months', 'since …', 'consecutive', a weekday,
+  'năm ngoái', 'tháng đầu', 'liên tiếp', '去年', '今年', '前10个月', '以来', '连续' …), or their date_basis
+  quotes one from the article (excerpts are cut to the words that prove the claim, so the phrase that dates
+  them often sits just outside). Resolved when the draft that stands for the fact gives a date covering
+  the same first and last day ('2025' = '2025-01/2025-12'; an interval covers both its ends, so
+  '2024-03/2024-03-22' is all of March). The draft that stands for a fact with a figure is one from the
+  same sentence carrying the same value; where no draft carries it (a miss already counted under figures),
+  the sentence's drafts without a figure. For a fact without a figure, any draft of the sentence. No date
+  never agrees with anything.
+- places: of the curated facts' places (implied ones included), the share that the drafts of the same
+  sentence link; places prec.: of the places drafts link, the share that a curated fact of the same
+  sentence names (no target: a draft errs on the side of places to confirm).
+- excerpts: the share of draft excerpts found verbatim in the article and within 20 words.
 - topic and status guesses: of the curated facts with a draft from the same sentence, the share whose first
-  such draft guessed the curated topic and status (guesses the curator confirms; no target);
+  such draft guessed the curated topic and status (guesses the curator confirms; no target).
+- curation ledger: each drafted figure, matched one to one with the article's curated figures (kept pairs
+  first): kept (a curated fact has the same value, unit, qualifier and date), corrected (the same value,
+  another unit, qualifier or date) or dropped (no curated figure of the article has the value).
 - ms/article: extraction time in-process, the best of three runs (the registry is loaded once, outside the
   timing).
+
+`--misses` lists, per article, the figures missed and drafted in excess (with the curated figure of the same
+value, if any), the relative dates not resolved (with the dates the standing drafts gave) and the places
+not linked.
 
 Targets (issue 12): figures recall and precision ≥ 0.90, relative dates ≥ 0.90, places ≥ 0.90, excerpts 100 %.
 """

@@ -771,7 +771,7 @@ def _route(seen: list[_Seen]) -> tuple[int, str, list[str]] | None:
     for i, x in enumerate(seen):
         ends = [p for p in x.places if p not in _BOTH]
         noun = _ROUTE_NOUN.search(x.sentence.text)
-        if len(ends) == 2 and noun and _ROUTE_LINK.search(x.sentence.text):
+        if 2 <= len(ends) <= 3 and noun and _ROUTE_LINK.search(x.sentence.text):
             return i, next(g for g in noun.groups() if g).lower(), ends
     return None
 
