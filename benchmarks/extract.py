@@ -246,7 +246,7 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
                     if isinstance(f.get("quantity"), dict) and number(float(f["quantity"]["value"])) == k[0]
                 ]
                 notes.append(f"figure spurious {k} «{d.excerpt}»" + (f" ~ curated {same}" if same else ""))
-        c.update(ledger(with_q, figured))
+        c.update(ledger(with_q, [f for f in truth if isinstance(f.get("quantity"), dict)]))
         # excerpts
         for d in result.drafts:
             c["ex_total"] += 1
