@@ -421,6 +421,8 @@ def test_days_inside_a_named_year_date_the_clause(reg: Registry) -> None:
     ds = drafts(reg, text, "2019-03-08")
     assert "2019-03-05/2019-03-06" in [d.date for d in ds]
     assert "2019" not in [d.date for d in ds]
+    fair = drafts(reg, "2019年本港第三届博览会于3月5日至6日举行。", "2019-03-08")
+    assert [(v, u, when) for v, u, _, when in figures(fair)] == [(3, "ordinal", "2019-03-05/2019-03-06")]
 
 
 # ------------------------------------------------------------------------------ places and people

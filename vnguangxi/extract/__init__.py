@@ -584,6 +584,8 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         todo = list(todo_common)
         if q is not None:
             w = _choose(text, q, own, paired)
+            if q.unit in _REFERENCE_UNITS:
+                w = _day_within_year(w, own)  # "2018年…四省…会晤" held on the days the sentence gives
         else:
             a, b = target if isinstance(target, tuple) else (0, len(text))
             inside = [x for x in own if a <= x.start < b and x.date]
