@@ -558,6 +558,16 @@ def test_later_mentions_of_the_event_take_its_venue(reg: Registry) -> None:
     assert not any("held in" in t for t in ds[-1].todo)
 
 
+def test_a_sentence_naming_only_the_countries_gets_the_article_main_places(reg: Registry) -> None:
+    text = (
+        "Vietnam and China marked 75 years of ties this year. Vietnam welcomed Chinese investors. "
+        "Ben Cang and Hezhou Bay signed a port deal.\n\n"
+        "People-to-people exchanges between Vietnam and China have become more frequent."
+    )
+    ds = drafts(reg, text, "2025-06-18")
+    assert {"harbour-town", "river-city"} <= set(ds[-1].localities)
+
+
 def test_speaker_carried_to_he_said(reg: Registry) -> None:
     text = "Trần Văn An visited Ben Cang in 2024. He said the town received 90 delegations in 2023."
     d = one(drafts(reg, text), 90)

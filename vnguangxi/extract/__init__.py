@@ -324,7 +324,7 @@ def extract_text(
         _Seen(s, when.find(s.text, s.language, pub), registry.places.find(s.text), registry.people.find(s.text))
         for s in art.sentences
     ]
-    counts = Counter(p for x in seen_in for p in x.places)
+    counts = Counter(p for x in seen_in for p in x.places if p not in ("vn", "cn"))  # the sides, not the countries
     main = [p for p, _ in counts.most_common(2)]
     ctx = _Context(pub, sid, registry, main)
     route = _route(seen_in)
