@@ -491,6 +491,21 @@ def test_a_counted_group_named_before_its_list_takes_the_list(reg: Registry) -> 
     assert any("four border provinces" in t for t in first.todo)
 
 
+def test_a_town_with_its_provinces_is_not_a_list_of_members(reg: Registry) -> None:
+    towns = [
+        *GROUP_PLACES,
+        {"id": "vt-0", "kind": "city", "country": "vn", "parent": "vp-0", "name_en": "Cau Moi"},
+    ]
+    greg = Registry(names.places(towns), names.people(PEOPLE), {}, {})
+    text = (
+        "Song Xanh and Linhai signed a plan.\n\n"
+        "Song Xanh sent 40 students from Cau Moi to a school in Linhai.\n\n"
+        "Also, the provinces have agreed to promote tourism and trade cooperation in the coming years."
+    )
+    ds = drafts(greg, text, "2024-02-20")
+    assert "vt-0" not in ds[-1].localities
+
+
 def test_all_parties_are_the_places_of_the_meeting(reg: Registry) -> None:
     greg = Registry(names.places(GROUP_PLACES), names.people(PEOPLE), {}, {})
     text = "临海与松青、内都、东北、河西四省书记举行会晤。與會各方簽署多項合作協議。"

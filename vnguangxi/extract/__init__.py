@@ -329,7 +329,7 @@ def extract_text(
     ctx = _Context(pub, sid, registry, main)
     route = _route(seen_in)
     venue = _venue(seen_in, registry)
-    lists = [(i, named) for i, x in enumerate(seen_in) if len(named := [p for p in x.places if p not in _BOTH]) >= 3]
+    lists = [(i, named) for i, x in enumerate(seen_in) if len(named := _listed(x.places, registry)) >= 3]
     for i, x in enumerate(seen_in):
         ctx.next_group = next((named for at, named in lists if at > i), [])
         ctx.route = route if route and i > route[0] else None
@@ -347,7 +347,7 @@ def extract_text(
             ctx.cutoff = cut[-1]
         if x.places:
             ctx.places = x.places
-            named = [p for p in x.places if p not in ("vn", "cn")]
+            named = _listed(x.places, registry)
             if len(named) >= 3:
                 ctx.group = named
         if x.people:
@@ -736,6 +736,15 @@ def _members(phrase: str, before: list[str], after: list[str], registry: Registr
 
 
 _BOTH = ("vn", "cn")
+
+
+def _listed(places: list[str], registry: Registry) -> list[str]:
+    """The provinces, regions and centrally-run cities a sentence names: three or more are a list of members
+    ('Quảng Ninh, Lạng Sơn, Cao Bằng, Hà Giang and Guangxi'); a town and its province are not."""
+    top = registry.places.top
+    return [p for p in places if p not in _BOTH and (not top or p in top)]
+
+
 # "the passenger train linking Hanoi and Nanning", "the Nanning–Hai Phong flight route": a route and its ends.
 _ROUTE_NOUN = re.compile(
     r"\b(train|flight|air route|route|railway|expressway|highway|bus|ferry|shipping line)s?\b"
