@@ -506,6 +506,16 @@ def test_a_town_with_its_provinces_is_not_a_list_of_members(reg: Registry) -> No
     assert "vt-0" not in ds[-1].localities
 
 
+def test_leaders_of_provinces_are_the_listed_members(reg: Registry) -> None:
+    greg = Registry(names.places(GROUP_PLACES), names.people(PEOPLE), {}, {})
+    text = (
+        "Song Xanh, Nui Do, Dong Bac, Ha Tay and Linhai held their joint committee meeting.\n\n"
+        "Officials said visits between senior leaders of provinces and region were maintained in flexible forms."
+    )
+    ds = drafts(greg, text, "2024-02-20")
+    assert {"vp-0", "vp-1", "vp-2", "vp-3"} <= set(ds[-1].localities)
+
+
 def test_all_parties_are_the_places_of_the_meeting(reg: Registry) -> None:
     greg = Registry(names.places(GROUP_PLACES), names.people(PEOPLE), {}, {})
     text = "临海与松青、内都、东北、河西四省书记举行会晤。與會各方簽署多項合作協議。"

@@ -39,7 +39,7 @@ _SUBJECT_BEFORE = re.compile(
 )
 # A group named before by its members: "the five Vietnamese localities", "the localities", "四省", "các tỉnh".
 _GROUP = re.compile(
-    r"\b(?:the|these|all|both)\s+(?:\w+\s+){0,2}(?:localities|provinces|cities|regions)\b"
+    r"\b(?:the|these|all|both|of|between|among)\s+(?:\w+\s+){0,2}(?:localities|provinces|cities|regions)\b"
     r"|\b(?:các|những|\d+|bốn|năm|sáu)\s+(?:tỉnh|địa phương)\b|[四五六\d]+(?:省|区省|省区|地)",
     re.I,
 )
