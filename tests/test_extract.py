@@ -593,6 +593,16 @@ def test_a_sentence_naming_only_the_countries_gets_the_article_main_places(reg: 
     assert {"harbour-town", "river-city"} <= set(ds[-1].localities)
 
 
+def test_a_pronoun_subject_after_a_connective_is_the_place_before(reg: Registry) -> None:
+    text = (
+        "Ben Cang and Hezhou Bay have expanded trade across the river.\n\n"
+        "Thereby, they have made practical contributions to relations between Vietnam and China."
+    )
+    ds = drafts(reg, text, "2024-02-20")
+    assert {"harbour-town", "river-city"} <= set(ds[-1].localities)
+    assert any("'They' taken as" in t for t in ds[-1].todo)
+
+
 def test_speaker_carried_to_he_said(reg: Registry) -> None:
     text = "Trần Văn An visited Ben Cang in 2024. He said the town received 90 delegations in 2023."
     d = one(drafts(reg, text), 90)

@@ -553,7 +553,7 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
     if not people and continues and ctx.people:
         people = list(ctx.people)
         todo_common.append(f"speaker carried from the previous sentence: {', '.join(people)}")
-    subject = _SUBJECT_BEFORE.match(text)
+    subject = _SUBJECT_BEFORE.match(_without_connective(text))
     if places and ctx.places and subject:
         places = list(dict.fromkeys([*ctx.places, *places]))
         todo_common.append(f"'{subject.group().strip()}' taken as {', '.join(ctx.places)}: confirm")
@@ -736,6 +736,15 @@ def _members(phrase: str, before: list[str], after: list[str], registry: Registr
 
 
 _BOTH = ("vn", "cn")
+_CONNECTIVE = re.compile(
+    r"^(?:Thereby|Therefore|Thus|Hence|Moreover|Furthermore|Besides|In addition|Also|However|Accordingly),?\s+"
+)
+
+
+def _without_connective(text: str) -> str:
+    """'Thereby, it has …' → 'It has …': the subject after a connective."""
+    rest = _CONNECTIVE.sub("", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest != text else text
 
 
 def _listed(places: list[str], registry: Registry) -> list[str]:
