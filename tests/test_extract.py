@@ -603,6 +603,13 @@ def test_a_pronoun_subject_after_a_connective_is_the_place_before(reg: Registry)
     assert any("'They' taken as" in t for t in ds[-1].todo)
 
 
+def test_an_agreed_point_in_the_imperative_is_a_claim(reg: Registry) -> None:
+    text = "Ben Cang and Hezhou Bay agreed on a plan.\n\nExpand exchanges between young people and artists."
+    ds = drafts(reg, text, "2024-02-20")
+    assert [d.excerpt for d in ds][-1] == "Expand exchanges between young people and artists."
+    assert len(drafts(reg, "Photo by a staff reporter from the river.", "2024-02-20")) == 0
+
+
 def test_speaker_carried_to_he_said(reg: Registry) -> None:
     text = "Trần Văn An visited Ben Cang in 2024. He said the town received 90 delegations in 2023."
     d = one(drafts(reg, text), 90)
