@@ -425,6 +425,14 @@ def test_days_inside_a_named_year_date_the_clause(reg: Registry) -> None:
     assert [(v, u, when) for v, u, _, when in figures(fair)] == [(3, "ordinal", "2019-03-05/2019-03-06")]
 
 
+def test_this_meeting_takes_the_days_of_the_event_reported(reg: Registry) -> None:
+    text = "本港5月8日讯 5月6日至7日，本港与河州湾新春会晤在本港举行。\n\n这次会晤是连续第四年举行。"
+    ds = drafts(reg, text, "2024-05-09")
+    assert one(ds, 4).date == "2024-05-06/2024-05-07"
+    en = drafts(reg, "On May 6, Ben Cang hosted a trade forum.\n\nThis forum was the fourth in a row.", "2024-05-09")
+    assert one(en, 4).date == "2024-05-06"
+
+
 # ------------------------------------------------------------------------------ places and people
 
 

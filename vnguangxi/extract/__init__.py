@@ -329,11 +329,13 @@ def extract_text(
     ctx = _Context(pub, sid, registry, main)
     route = _route(seen_in)
     venue = _venue(seen_in, registry)
+    event = _event_day(seen_in)
     lists = [(i, named) for i, x in enumerate(seen_in) if len(named := _listed(x.places, registry)) >= 3]
     for i, x in enumerate(seen_in):
         ctx.next_group = next((named for at, named in lists if at > i), [])
         ctx.route = route if route and i > route[0] else None
         ctx.venue = venue if venue and i > venue[0] else None
+        ctx.event = event[1] if event and i > event[0] else None
         if x.sentence.paragraph != ctx.paragraph:
             ctx.period = None
             ctx.cutoff = None
@@ -458,6 +460,7 @@ class _Context:
     next_group: list[str] = field(default_factory=list)  # the next enumeration, for a group named before its list
     route: tuple[int, str, list[str]] | None = None  # (sentence, noun, ends) of the route the article is about
     venue: tuple[int, str, str] | None = None  # (sentence, noun, place) of the event the article reports
+    event: When | None = None  # the days of the event the article reports, for "this meeting"
     launch: When | None = None  # the date something opened or started, for cumulative totals since
     figures_period: When | None = None  # the period the previous sentence's figures measure
     cutoff: str | None = None  # "截至3月22日", "as of March 22": the day the paragraph's data run to
@@ -597,6 +600,8 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
                 carried = ctx.figures_period  # "Of this, …": part of the figure just before
             elif ctx.period is not None and s.paragraph == ctx.paragraph and _FOLLOWS_ON.search(text):
                 carried = ctx.period
+            elif ctx.event is not None and _THIS_EVENT.match(text):
+                carried = ctx.event  # "這次…会晤", "This meeting …": the event the article reports
             elif (
                 ctx.period is not None
                 and ctx.period.kind == "period"
@@ -769,6 +774,34 @@ _EVENT_NOUN = re.compile(
 _HELD_IN = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z]")
 
 
+_EVENT_ANY = re.compile(
+    r"\b(?:conference|meeting|session|talks|forum|festival|fair|ceremony|exhibition|expo)\b"
+    r"|\b(?:hội nghị|hội đàm|hội chợ|lễ hội|diễn đàn)\b|会晤|會晤|会议|會議|会谈|會談|论坛|論壇|博览会|博覽會|节|節",
+    re.I,
+)
+_THIS_EVENT = re.compile(
+    r"^[\"“]?(?:This|The) (?:year's )?"
+    r"(?:conference|meeting|session|talks|forum|festival|fair|ceremony|exhibition|expo)\b"
+    r"|^(?:这次|這次|此次|本次|本届|本屆)|^(?:Hội nghị|Hội đàm|Lễ hội) (?:lần này|năm nay)\b",
+    re.I,
+)
+
+
+def _event_day(seen: list[_Seen]) -> tuple[int, When] | None:
+    """The day or days of the event the article reports: the first day-precise date of a sentence that names
+    an event ('2月23日至24日…新春会晤', 'On March 3, the meeting …')."""
+    for i, x in enumerate(seen):
+        if not _EVENT_ANY.search(x.sentence.text):
+            continue
+        days = [w for w in x.whens if w.role == "own" and not w.claim and w.kind == "event" and w.date]
+        days = [w for w in days if re.fullmatch(r"\d{4}-\d\d-\d\d(?:/\d{4}-\d\d-\d\d)?", w.date or "")]
+        text = x.sentence.text
+        days = [w for w in days if not re.match(r"\s*[讯訊电電]|\s*\(\w+\)\s*[-–—]", text[w.end :])]  # a dateline
+        if days:
+            return i, days[0]
+    return None
+
+
 def _venue(seen: list[_Seen], registry: Registry) -> tuple[int, str, str] | None:
     """The sentence that introduces the article's event with a place ('hosted the 15th conference … in Beihai
     City'): the event's venue is the one place of it more specific than all the others. Later sentences about
@@ -814,7 +847,7 @@ def _day_within_year(w: When | None, own: list[When]) -> When | None:
     if w is None or not w.date or not re.fullmatch(r"\d{4}", w.date):
         return w
     inner = [x for x in own if x.date and not x.claim and x.kind == "event" and x.date.startswith(w.date + "-")]
-    return inner[0] if inner else w
+    return min(inner, key=lambda x: abs(x.start - w.start)) if inner else w  # the nearest, not a dateline
 
 
 # "which resumed service on May 25 last year, has operated nearly 200 round trips": a running total.
