@@ -362,6 +362,8 @@ def test_a_perfect_tense_total_after_a_launch_runs_to_publication(reg: Registry)
     text = "The ferry to Ben Cang, which resumed service on June 2 last year, has carried 45,000 passengers."
     d = one(drafts(reg, text, "2024-04-10"), 45_000)
     assert (d.date, d.date_kind) == ("2023-06-02/2024-04-10", "period")
+    ds = drafts(reg, text, "2024-04-10")
+    assert [(x.date, x.date_kind) for x in ds if x.quantity is None] == [("2023-06-02", "event")]  # the resumption
     that_day = "The ferry, which resumed service on June 2, carried 450 passengers that day."
     past = one(drafts(reg, that_day, "2024-04-10"), 450)
     assert past.date == "2023-06-02"
