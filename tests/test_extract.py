@@ -350,6 +350,91 @@ def test_year_carried_from_previous_sentence(reg: Registry) -> None:
     assert any("previous sentence" in t for t in d.todo)
 
 
+def test_a_run_of_days_without_a_year_is_one_period(reg: Registry) -> None:
+    text = "A delegation from Ben Cang paid a working visit from March 4-7 to the coastal provinces."
+    ds = drafts(reg, text, "2024-03-08")
+    assert [d.date for d in ds] == ["2024-03-04/2024-03-07"]
+    ds = drafts(reg, "The trade fair in Ben Cang ran 3–5 May last year, drawing many buyers.", "2024-03-08")
+    assert [d.date for d in ds] == ["2023-05-03/2023-05-05"]
+
+
+def test_a_perfect_tense_total_after_a_launch_runs_to_publication(reg: Registry) -> None:
+    text = "The ferry to Ben Cang, which resumed service on June 2 last year, has carried 45,000 passengers."
+    d = one(drafts(reg, text, "2024-04-10"), 45_000)
+    assert (d.date, d.date_kind) == ("2023-06-02/2024-04-10", "period")
+    ds = drafts(reg, text, "2024-04-10")
+    assert [(x.date, x.date_kind) for x in ds if x.quantity is None] == [("2023-06-02", "event")]  # the resumption
+    that_day = "The ferry, which resumed service on June 2, carried 450 passengers that day."
+    past = one(drafts(reg, that_day, "2024-04-10"), 450)
+    assert past.date == "2023-06-02"
+
+
+def test_since_its_opening_also_dates_the_opening(reg: Registry) -> None:
+    text = "The market in Ben Cang has drawn over 900 traders since its opening in May last year."
+    ds = drafts(reg, text, "2024-09-01")
+    assert one(ds, 900).date == "2023-05/2024-09-01"
+    assert [(d.date, d.date_kind) for d in ds if d.quantity is None] == [("2023-05", "event")]
+
+
+def test_a_dated_clause_after_the_figure_is_its_own_claim(reg: Registry) -> None:
+    text = "Trade with Ben Cang reached 2.1 billion USD last year and expanded further in the first four months of 2024"
+    ds = drafts(reg, text + ".", "2024-06-01")
+    assert one(ds, 2.1e9).date == "2023"
+    assert [d.date for d in ds if d.quantity is None] == ["2024-01/2024-04"]
+    same = drafts(reg, "Trade with Ben Cang reached 2.1 billion USD last year, up sharply.", "2024-06-01")
+    assert [d.quantity is None for d in same] == [False]
+
+
+def test_two_dates_in_one_long_clause_give_one_segment_each(reg: Registry) -> None:
+    text = (
+        "Sau chuyến thăm Bến Cảng của đoàn đại biểu vào tháng 5 năm ngoái, với sự hỗ trợ của cả hai bên, "
+        "tuyến xe buýt Bến Cảng chính thức khai trương từ ngày 3/2 năm nay."
+    )
+    ds = drafts(reg, text, "2024-06-01")
+    assert [d.date for d in ds] == ["2023-05", "2024-02-03"]
+    assert all(d.excerpt in text for d in ds)
+
+
+def test_an_as_of_day_cuts_a_since_period_short(reg: Registry) -> None:
+    text = "截至5月20日，本港口岸查验量已达80万人次。今年5月以来，本港口岸日均出入境旅客约1.2万人次。"
+    d = one(drafts(reg, text, "2024-05-28"), 12_000)
+    assert d.date == "2024-05-01/2024-05-20"
+    alone = one(drafts(reg, "今年5月以来，本港口岸日均出入境旅客约1.2万人次。", "2024-05-28"), 12_000)
+    assert alone.date == "2024-05-01/2024-05-28"  # to the day: '2024-05/2024-05-28' would be all of May
+
+
+def test_at_the_same_time_carries_the_period(reg: Registry) -> None:
+    text = "本港市市长表示，今年当地继续推进港口建设。同时，积极与越方加强合作，共同推动园区发展。"
+    ds = drafts(reg, text, "2017-09-13")
+    assert [d.date for d in ds] == ["2017", "2017"]
+    assert any("carried" in t for t in ds[1].todo)
+
+
+def test_a_growth_figure_takes_the_passage_period(reg: Registry) -> None:
+    text = "今年1—5月，本港进出口额达120亿元。本港至越南的班列发运货物3200标箱、增长4倍。"
+    d = one(drafts(reg, text, "2024-07-01"), 3200)
+    assert d.date == "2024-01/2024-05"
+    flat = one(drafts(reg, "今年1—5月，本港进出口额达120亿元。本港已开通航线18条。", "2024-07-01"), 18)
+    assert flat.date == "2024-07-01"
+
+
+def test_days_inside_a_named_year_date_the_clause(reg: Registry) -> None:
+    text = "3月5日至6日，在两国人民欢度新春之际，2019年本港与河州湾新春会晤活动在本港市举行。"
+    ds = drafts(reg, text, "2019-03-08")
+    assert "2019-03-05/2019-03-06" in [d.date for d in ds]
+    assert "2019" not in [d.date for d in ds]
+    fair = drafts(reg, "2019年本港第三届博览会于3月5日至6日举行。", "2019-03-08")
+    assert [(v, u, when) for v, u, _, when in figures(fair)] == [(3, "ordinal", "2019-03-05/2019-03-06")]
+
+
+def test_this_meeting_takes_the_days_of_the_event_reported(reg: Registry) -> None:
+    text = "本港5月8日讯 5月6日至7日，本港与河州湾新春会晤在本港举行。\n\n这次会晤是连续第四年举行。"
+    ds = drafts(reg, text, "2024-05-09")
+    assert one(ds, 4).date == "2024-05-06/2024-05-07"
+    en = drafts(reg, "On May 6, Ben Cang hosted a trade forum.\n\nThis forum was the fourth in a row.", "2024-05-09")
+    assert one(en, 4).date == "2024-05-06"
+
+
 # ------------------------------------------------------------------------------ places and people
 
 
@@ -391,6 +476,148 @@ def test_traditional_text_finds_a_simplified_name(reg: Registry) -> None:
 def test_people_by_any_name(reg: Registry) -> None:
     ds = drafts(reg, "Tran An said Ben Cang handled 20 flights in 2024.")
     assert ds[0].people == ["tran-an"]
+
+
+GROUP_PLACES: list[dict[str, Any]] = [
+    *PLACES,
+    *[
+        {"id": f"vp-{i}", "kind": "province", "country": "vn", "parent": "vn", "name_en": n, "name_zh": z}
+        for i, (n, z) in enumerate(
+            [("Song Xanh", "松青"), ("Nui Do", "内都"), ("Dong Bac", "东北"), ("Ha Tay", "河西")]
+        )
+    ],
+    {"id": "cp-0", "kind": "province", "country": "cn", "parent": "cn", "name_en": "Linhai", "name_zh": "临海"},
+]
+
+
+def test_a_counted_group_named_before_its_list_takes_the_list(reg: Registry) -> None:
+    greg = Registry(names.places(GROUP_PLACES), names.people(PEOPLE), {}, {})
+    text = (
+        "Linhai and the four border provinces held their annual meeting. "
+        "Leaders of Song Xanh, Nui Do, Dong Bac and Ha Tay met the Linhai secretary there."
+    )
+    (first, *_) = drafts(greg, text, "2024-02-20")
+    assert {"vp-0", "vp-1", "vp-2", "vp-3"} <= set(first.localities)
+    assert any("four border provinces" in t for t in first.todo)
+
+
+def test_a_town_with_its_provinces_is_not_a_list_of_members(reg: Registry) -> None:
+    towns = [
+        *GROUP_PLACES,
+        {"id": "vt-0", "kind": "city", "country": "vn", "parent": "vp-0", "name_en": "Cau Moi"},
+    ]
+    greg = Registry(names.places(towns), names.people(PEOPLE), {}, {})
+    text = (
+        "Song Xanh and Linhai signed a plan.\n\n"
+        "Song Xanh sent 40 students from Cau Moi to a school in Linhai.\n\n"
+        "Also, the provinces have agreed to promote tourism and trade cooperation in the coming years."
+    )
+    ds = drafts(greg, text, "2024-02-20")
+    assert "vt-0" not in ds[-1].localities
+
+
+def test_leaders_of_provinces_are_the_listed_members(reg: Registry) -> None:
+    greg = Registry(names.places(GROUP_PLACES), names.people(PEOPLE), {}, {})
+    text = (
+        "Song Xanh, Nui Do, Dong Bac, Ha Tay and Linhai held their joint committee meeting.\n\n"
+        "Officials said visits between senior leaders of provinces and region were maintained in flexible forms."
+    )
+    ds = drafts(greg, text, "2024-02-20")
+    assert {"vp-0", "vp-1", "vp-2", "vp-3"} <= set(ds[-1].localities)
+
+
+def test_all_parties_are_the_places_of_the_meeting(reg: Registry) -> None:
+    greg = Registry(names.places(GROUP_PLACES), names.people(PEOPLE), {}, {})
+    text = "临海与松青、内都、东北、河西四省书记举行会晤。與會各方簽署多項合作協議。"
+    ds = drafts(greg, text, "2024-02-20")
+    assert {"vp-0", "vp-1", "vp-2", "vp-3", "cp-0"} <= set(ds[-1].localities)
+    aspects = drafts(greg, "临海与松青、内都、东北举行会晤。各方面合作成果丰硕，令人鼓舞。", "2024-02-20")
+    assert not any("各方" in t for t in aspects[-1].todo)  # 各方面, "all aspects", names no parties
+
+
+GATE_PLACES: list[dict[str, Any]] = [
+    *PLACES,
+    {
+        "id": "ben-cang-gate",
+        "kind": "border-gate",
+        "country": "vn",
+        "parent": "harbour-town",
+        "name_en": "Ben Cang Pier",
+    },
+    {"id": "hezhou-port", "kind": "border-port", "country": "cn", "parent": "river-city", "name_en": "Hezhou Pier"},
+]
+
+
+def test_a_town_named_with_a_gate_word_brings_its_one_gate(reg: Registry) -> None:
+    greg = Registry(names.places(GATE_PLACES), names.people(PEOPLE), {}, {})
+    (d,) = drafts(greg, "Work began on the Ben Cang (Vietnam) – Hezhou Bay (China) smart border gate last week.")
+    assert {"ben-cang-gate", "hezhou-port"} <= set(d.localities)
+    (town,) = drafts(greg, "Ben Cang opened a new fish market for traders from Hezhou Bay last week.")
+    assert "ben-cang-gate" not in town.localities
+
+
+def test_places_carried_to_the_next_sentence_bring_their_containing_places(reg: Registry) -> None:
+    greg = Registry(names.places(GATE_PLACES), names.people(PEOPLE), {}, {})
+    ds = drafts(
+        greg, "Traders crowded the Ben Cang Pier in June. Customs officers worked extra shifts to keep queues short."
+    )
+    assert {"ben-cang-gate", "harbour-town"} <= set(ds[-1].localities)
+
+
+def test_later_mentions_of_a_route_take_its_two_ends(reg: Registry) -> None:
+    text = (
+        "A new ferry linking Ben Cang and Hezhou Bay started service in May.\n\n"
+        "Passengers said the ferry saves them half a day. Traders in Ben Cang reported 300 new orders."
+    )
+    ds = drafts(reg, text, "2024-07-01")
+    said = next(d for d in ds if "saves them" in d.excerpt)
+    assert {"harbour-town", "river-city"} <= set(said.localities)
+    orders = one(ds, 300)
+    assert not any("route named before" in t for t in orders.todo)
+
+
+VENUE_PLACES: list[dict[str, Any]] = [
+    *PLACES,
+    {"id": "north-ward", "kind": "ward", "country": "vn", "parent": "harbour-town", "name_en": "Bac Ward"},
+]
+
+
+def test_later_mentions_of_the_event_take_its_venue(reg: Registry) -> None:
+    vreg = Registry(names.places(VENUE_PLACES), names.people(PEOPLE), {}, {})
+    text = (
+        "On May 2, Ben Cang hosted the third trade forum with Hezhou Bay in Bac Ward.\n\n"
+        "Delegates at the forum signed nine contracts. Separately, a delegation from Hezhou Bay toured farms."
+    )
+    ds = drafts(vreg, text, "2024-05-03")
+    assert "north-ward" in one(ds, 9).localities
+    assert not any("held in" in t for t in ds[-1].todo)
+
+
+def test_a_sentence_naming_only_the_countries_gets_the_article_main_places(reg: Registry) -> None:
+    text = (
+        "Vietnam and China marked 75 years of ties this year. Vietnam welcomed Chinese investors. "
+        "Ben Cang and Hezhou Bay signed a port deal.\n\n"
+        "People-to-people exchanges between Vietnam and China have become more frequent."
+    )
+    ds = drafts(reg, text, "2025-06-18")
+    assert {"harbour-town", "river-city"} <= set(ds[-1].localities)
+
+
+def test_a_pronoun_subject_after_a_connective_is_the_place_before(reg: Registry) -> None:
+    text = (
+        "Ben Cang and Hezhou Bay have expanded trade across the river.\n\n"
+        "Thereby, they have made practical contributions to relations between Vietnam and China."
+    )
+    ds = drafts(reg, text, "2024-02-20")
+    assert {"harbour-town", "river-city"} <= set(ds[-1].localities)
+    assert any("'They' taken as" in t for t in ds[-1].todo)
+
+
+def test_an_agreed_point_in_the_imperative_is_a_claim(reg: Registry) -> None:
+    text = "Ben Cang and Hezhou Bay agreed on a plan.\n\nExpand exchanges between young people and artists."
+    ds = drafts(reg, text, "2024-02-20")
+    assert [d.excerpt for d in ds][-1] == "Expand exchanges between young people and artists."
+    assert len(drafts(reg, "Photo by a staff reporter from the river.", "2024-02-20")) == 0
 
 
 def test_speaker_carried_to_he_said(reg: Registry) -> None:
@@ -463,6 +690,40 @@ def test_headline_figure_repeated_in_the_story_is_one_draft(reg: Registry) -> No
     text = "Ben Cang crossings top 30,000 a day\nBen Cang handled more than 30,000 crossings a day in March.\n"
     ds = drafts(reg, text, "2024-03-29")
     assert [d.excerpt for d in ds if d.quantity] == ["Ben Cang handled more than 30,000 crossings a day in March."]
+
+
+def test_a_group_named_again_in_the_same_words_is_one_figure(reg: Registry) -> None:
+    text = (
+        "The five coastal provinces met in Ben Cang on 3 May. Trade among the five coastal provinces grew, "
+        "and the five coastal provinces agreed to meet again."
+    )
+    ds = drafts(reg, text, "2024-05-10")
+    assert [(v, u, when) for v, u, _, when in figures(ds)] == [(5, "provinces", "2024-05-03")]
+    assert any("drafted once" in t for d in ds for t in d.todo)
+
+
+def test_a_different_count_of_the_same_unit_is_its_own_figure(reg: Registry) -> None:
+    ds = drafts(reg, "The 3rd fair was held in Ben Cang in 2022. The 4th fair followed in 2023.", "2024-05-10")
+    assert [(v, u) for v, u, _, _ in figures(ds)] == [(3, "ordinal"), (4, "ordinal")]
+
+
+def test_a_milestone_passed_for_the_first_time_is_not_an_ordinal(reg: Registry) -> None:
+    en = drafts(reg, "Exports from Ben Cang passed 2 billion USD for the first time in 2023.")
+    zh = drafts(reg, "2023年本港出口首次突破20亿元。")
+    vi = drafts(reg, "Năm 2023, xuất khẩu của Bến Cảng lần đầu tiên vượt 2 tỷ USD.")
+    for ds in (en, zh, vi):
+        assert [u for _, u, _, _ in figures(ds)] == [figures(ds)[0][1]] and figures(ds)[0][1] != "ordinal"
+    assert [(v, u) for v, u, _, _ in figures(drafts(reg, "本港建成首个智慧口岸。"))] == [(1, "ordinal")]
+    held = drafts(reg, "The fair was held in Ben Cang for the first time.")
+    assert [(v, u) for v, u, _, _ in figures(held)] == [(1, "ordinal")]
+
+
+def test_rank_held_for_consecutive_years_gives_the_years(reg: Registry) -> None:
+    zh = drafts(reg, "越南连续12年成为本港最大贸易伙伴。", "2024-06-01")
+    en = drafts(reg, "Vietnam has been Ben Cang's largest trading partner for 12 consecutive years.", "2024-06-01")
+    for ds in (zh, en):
+        assert [(v, u) for v, u, _, _ in figures(ds)] == [(12, "years")]
+    assert [u for _, u, _, _ in figures(drafts(reg, "越南是本港最大贸易伙伴。"))] == ["rank"]
 
 
 def test_guessed_topic_and_status_are_marked(reg: Registry) -> None:

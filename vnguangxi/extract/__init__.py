@@ -39,13 +39,15 @@ _SUBJECT_BEFORE = re.compile(
 )
 # A group named before by its members: "the five Vietnamese localities", "the localities", "四省", "các tỉnh".
 _GROUP = re.compile(
-    r"\b(?:the|these|all|both)\s+(?:\w+\s+){0,2}(?:localities|provinces|cities|regions)\b"
+    r"\b(?:the|these|all|both|of|between|among)\s+(?:\w+\s+){0,2}(?:localities|provinces|cities|regions)\b"
     r"|\b(?:các|những|\d+|bốn|năm|sáu)\s+(?:tỉnh|địa phương)\b|[四五六\d]+(?:省|区省|省区|地)",
     re.I,
 )
 _SIDES = re.compile(
     r"\b(?:both sides|the two sides|both localities|the two localities|the two provinces|the two regions)\b"
-    r"|\b(?:hai bên|hai tỉnh|hai địa phương)\b|双方|两地|两省区|两区省",
+    r"|\b(?:hai bên|hai tỉnh|hai địa phương|các bên)\b"
+    r"|双方|雙方|两地|兩地|两省区|兩省區|两区省|兩區省|[与與]会各方|各方(?!面)"
+    r"|\b(?:all (?:the )?parties|the parties|all sides)\b",
     re.I,
 )
 _BILATERAL = re.compile(
@@ -64,7 +66,8 @@ _CUMULATIVE = re.compile(
     re.I,
 )
 _LAUNCH = re.compile(
-    r"\b(?:opened|launched|started|began|inaugurated|put into (?:operation|service)|came into operation|trial)\b"
+    r"\b(?:opened|launched|started|began|inaugurated|resumed|put into (?:operation|service)|came into operation"
+    r"|trial)\b"
     r"|开通|启动|试运行|运营|开放|揭牌|挂牌|投入使用|khai trương|khánh thành|đưa vào|vận hành|thí điểm",
     re.I,
 )
@@ -75,7 +78,9 @@ _NEXT_CLAUSE = re.compile(
     r"\b(?:and|while|but|whereas|và|còn|nhưng|trong khi)\s+(?:in|during|trong|vào)\b|而|同时", re.I
 )
 # Openings that continue the previous sentence's period: "Of this, …", "In the same period, …", "其中".
-_FOLLOWS_ON = re.compile(r"^[\"“]?(?:It|This|That|These|Those|The figure|Meanwhile)\b|^(?:此外|与此同时)|^(?:Riêng)\b")
+_FOLLOWS_ON = re.compile(
+    r"^[\"“]?(?:It|This|That|These|Those|The figure|Meanwhile)\b|^(?:此外|与此同时|这次|這次|此次|本次)|^(?:Riêng)\b"
+)
 # Openings that are part of the figure before, wherever the paragraph breaks: "Of this, …", "其中".
 _PART_OF_BEFORE = re.compile(
     r"^[\"“]?(?:Of (?:this|which|these|them|the total)|Among (?:them|these)|In the same period|During the same period"
@@ -319,18 +324,32 @@ def extract_text(
         _Seen(s, when.find(s.text, s.language, pub), registry.places.find(s.text), registry.people.find(s.text))
         for s in art.sentences
     ]
-    counts = Counter(p for x in seen_in for p in x.places)
+    counts = Counter(p for x in seen_in for p in x.places if p not in ("vn", "cn"))  # the sides, not the countries
     main = [p for p, _ in counts.most_common(2)]
     ctx = _Context(pub, sid, registry, main)
-    for x in seen_in:
+    route = _route(seen_in)
+    venue = _venue(seen_in, registry)
+    event = _event_day(seen_in)
+    lists = [(i, named) for i, x in enumerate(seen_in) if len(named := _listed(x.places, registry)) >= 3]
+    for i, x in enumerate(seen_in):
+        ctx.next_group = next((named for at, named in lists if at > i), [])
+        ctx.route = route if route and i > route[0] else None
+        ctx.venue = venue if venue and i > venue[0] else None
+        ctx.event = event[1] if event and i > event[0] else None
         if x.sentence.paragraph != ctx.paragraph:
             ctx.period = None
+            ctx.cutoff = None
         made = _sentence(x, ctx)  # a period carries on only to text that says it continues
         drafts.extend(made)
         ctx.paragraph = x.sentence.paragraph
+        cut = [
+            w.date for w in x.whens if w.date and _AS_OF_BEFORE.search(x.sentence.text[max(0, w.start - 6) : w.start])
+        ]
+        if cut and re.fullmatch(r"\d{4}-\d\d-\d\d", cut[-1]):
+            ctx.cutoff = cut[-1]
         if x.places:
             ctx.places = x.places
-            named = [p for p in x.places if p not in ("vn", "cn")]
+            named = _listed(x.places, registry)
             if len(named) >= 3:
                 ctx.group = named
         if x.people:
@@ -358,6 +377,7 @@ def extract_text(
         return (q.value, q.unit) in in_story or (q.unit_guessed and q.value in story_values)
 
     drafts = [d for d in drafts if not repeated(d)]
+    _mentioned_again(drafts)
     for d in drafts:
         if d.excerpt not in body or not d.excerpt:
             continue
@@ -379,6 +399,39 @@ def extract_text(
             "url": art.header.get("url", ""),
         }
     return Result(path, sid, art, pub, kept, entry, (time.perf_counter() - t0) * 1000)
+
+
+# Units that name a group or a place in a sequence ("the four provinces", "the 14th Congress"): printed again
+# in the same words, they refer back to what the article counted first.
+_REFERENCE_UNITS = frozenset({"ordinal", "rank", "provinces", "localities", "countries", "cities"})
+
+
+def _span_days(date_: str | None) -> int:
+    try:
+        span = parse_date(date_) if date_ else None
+    except DateError:
+        span = None
+    return (span.end - span.start).days if span else 10**6
+
+
+def _mentioned_again(drafts: list[Draft]) -> None:
+    """A group or sequence named again in the same words ('the four provinces' in the headline, the lead and
+    the close; a caption repeating the lead) is one figure: the draft with the most precise date keeps it,
+    the others keep their clause without it."""
+    groups: dict[tuple[float, str, str], list[Draft]] = {}
+    for d in drafts:
+        q = d.quantity
+        if q is not None and q.unit in _REFERENCE_UNITS:
+            groups.setdefault((q.value, q.unit, " ".join(q.stated.lower().split())), []).append(d)
+    for same in groups.values():
+        if len(same) < 2:
+            continue
+        keep = min(same, key=lambda d: _span_days(d.date))
+        for d in same:
+            if d is not keep:
+                d.quantity = None
+                d.statement = _statement(None, d.when, d.date)
+                d.todo.append(f"the figure '{keep.excerpt}' names again is drafted once, there")
 
 
 @dataclass
@@ -404,8 +457,13 @@ class _Context:
     period: When | None = None
     paragraph: int = -1
     group: list[str] = field(default_factory=list)  # the last enumeration of three or more places
+    next_group: list[str] = field(default_factory=list)  # the next enumeration, for a group named before its list
+    route: tuple[int, str, list[str]] | None = None  # (sentence, noun, ends) of the route the article is about
+    venue: tuple[int, str, str] | None = None  # (sentence, noun, place) of the event the article reports
+    event: When | None = None  # the days of the event the article reports, for "this meeting"
     launch: When | None = None  # the date something opened or started, for cumulative totals since
     figures_period: When | None = None  # the period the previous sentence's figures measure
+    cutoff: str | None = None  # "截至3月22日", "as of March 22": the day the paragraph's data run to
 
 
 _CLAUSE_END = re.compile(r"[;；]\s*|,\s+(?=(?:and|while|but|whereas|which|as well as|và|nhưng|đồng thời)\b)")
@@ -444,17 +502,37 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
     places = list(x.places)
     people = list(x.people)
     todo_common: list[str] = []
+    if ctx.route is not None and re.search(rf"\b{re.escape(ctx.route[1])}", text, re.I):
+        ends = [p for p in ctx.route[2] if p not in places]
+        if ends:
+            places = [*places, *ends]
+            todo_common.append(f"'the {ctx.route[1]}' read as the route named before: {', '.join(ends)}: confirm")
+    if (
+        ctx.venue is not None
+        and ctx.venue[2] not in places
+        and re.search(rf"\b(?:the|this) {ctx.venue[1]}", text, re.I)
+    ):
+        places = [*places, ctx.venue[2]]
+        todo_common.append(f"'the {ctx.venue[1]}' read as the one held in {ctx.venue[2]}: confirm")
+    gates = (
+        [g for p in places if (g := ctx.registry.places.gate.get(p)) and g not in places] if _GATE.search(text) else []
+    )
+    if gates:
+        places = [*places, *gates]
+        todo_common.append(f"a border gate named by its town: {', '.join(gates)}: confirm")
     if places:
         wider = ctx.registry.places.with_parents(places)
         if len(wider) > len(places):
             todo_common.append(f"places containing those named added: {', '.join(p for p in wider if p not in places)}")
             places = wider
-    if ctx.group and _GROUP.search(text) and not set(ctx.group) <= set(places):
-        added = [p for p in dict.fromkeys([*ctx.group, *ctx.main]) if p not in places]
+    group_named = _GROUP.search(text)
+    members = _members(group_named.group(), ctx.group, ctx.next_group, ctx.registry) if group_named else []
+    if members and not set(members) <= set(places):
+        added = [p for p in dict.fromkeys([*members, *ctx.main]) if p not in places]
         places = [*places, *added]
         todo_common.append(f"'{_GROUP.search(text).group()}' read as the places listed before: {', '.join(added)}")  # type: ignore[union-attr]
     if _SIDES.search(text) and (ctx.places or ctx.main):
-        sides = [p for p in dict.fromkeys([*ctx.places, *ctx.group, *ctx.main]) if p not in places]
+        sides = [p for p in dict.fromkeys([*ctx.places, *(ctx.group or ctx.next_group), *ctx.main]) if p not in places]
         if sides:
             places = [*places, *sides]
             todo_common.append(f"'both sides' read as {', '.join(sides)} (the places just named): confirm")
@@ -478,12 +556,12 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
     if not people and continues and ctx.people:
         people = list(ctx.people)
         todo_common.append(f"speaker carried from the previous sentence: {', '.join(people)}")
-    subject = _SUBJECT_BEFORE.match(text)
+    subject = _SUBJECT_BEFORE.match(_without_connective(text))
     if places and ctx.places and subject:
         places = list(dict.fromkeys([*ctx.places, *places]))
         todo_common.append(f"'{subject.group().strip()}' taken as {', '.join(ctx.places)}: confirm")
     if not places and ctx.places and (continues or s.paragraph == ctx.paragraph):
-        places = list(ctx.places)
+        places = ctx.registry.places.with_parents(list(ctx.places))
         todo_common.append(f"places carried from the previous sentence: {', '.join(places)}: confirm")
     if not places and ctx.main:
         places = list(ctx.main)
@@ -499,22 +577,40 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
         if not own and not guess.claim_bearing(text, s.language):
             return []
         clauses = [c for c in _clauses(text) if guess.claim_bearing(text[c[0] : c[1]], s.language)]
+        if len(clauses) == 1:
+            clauses = _dated_segments(text, clauses[0], own, s.language)
         targets = list(clauses[:3] or [(0, len(text))])
+    else:
+        targets += _dated_clause_after_figures(text, qs, own, paired, s.language)
     for target in targets:
         q = target if isinstance(target, Quantity) else None
         todo = list(todo_common)
         if q is not None:
             w = _choose(text, q, own, paired)
+            if q.unit in _REFERENCE_UNITS:
+                w = _day_within_year(w, own)  # "2018年…四省…会晤" held on the days the sentence gives
         else:
             a, b = target if isinstance(target, tuple) else (0, len(text))
             inside = [x for x in own if a <= x.start < b and x.date]
             w = inside[0] if inside else next((x for x in own if x.date), own[0] if own else None)
+            w = _day_within_year(w, own)
         carried = None
         if q is not None and w is None:
             if ctx.figures_period is not None and _PART_OF_BEFORE.search(text):
                 carried = ctx.figures_period  # "Of this, …": part of the figure just before
             elif ctx.period is not None and s.paragraph == ctx.paragraph and _FOLLOWS_ON.search(text):
                 carried = ctx.period
+            elif ctx.event is not None and _THIS_EVENT.match(text):
+                carried = ctx.event  # "這次…会晤", "This meeting …": the event the article reports
+            elif (
+                ctx.period is not None
+                and ctx.period.kind == "period"
+                and s.paragraph == ctx.paragraph
+                and _GROWTH_AFTER.match(text[q.end : q.end + 12])
+            ):
+                carried = ctx.period  # a growth needs a period: the one the passage's figures just gave
+        elif q is None and w is None and ctx.period is not None and _AT_THE_SAME_TIME.match(text):
+            carried = ctx.period  # "At the same time, …": the same remarks, the same period
         if carried is not None:
             w = carried
             todo.append(f"date carried from the previous sentence ('{w.phrase}')")
@@ -544,14 +640,24 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
                 todo.append("the sentence compares with another period: that figure may deserve its own fact")
             if q.unit in ("CNY", "USD", "VND", "%") or q.unit == "visits":
                 todo.append("series: does this figure belong to a series?")
+        if w is not None and w.ongoing and date_ and ctx.cutoff and pub.text and "/" in date_:
+            start, end = date_.split("/")
+            if end == pub.text.split("/")[-1] and start <= ctx.cutoff < end:
+                date_ = when.interval(start, ctx.cutoff) or date_
+                basis += f"; the paragraph's data run to {ctx.cutoff}"
+                todo.append(
+                    f"'{w.phrase}' ends at the paragraph's as-of day ({ctx.cutoff}), not the article's: confirm"
+                )
+        if q is not None and w is not None and w.date and w.kind == "event" and pub.text and _since_launch(text, w, q):
+            date_ = when.interval(w.date.split("/")[0], pub.text.split("/")[-1]) or date_
+            kind = "period"
+            basis = f"a running total since '{w.phrase}', up to the article's date ({pub.label()})"
+            todo.append(f"'{text[w.end : q.start].strip()}': a total since the launch, to the article's date: confirm")
         if q is not None and date_ and ctx.launch is not None and ctx.launch.date and _CUMULATIVE.search(text):
             start, end = ctx.launch.date.split("/")[0], date_.split("/")[-1]
-            try:
-                parse_date(f"{start}/{end}")  # only where the start comes before the end
-            except DateError:
-                pass
-            else:
-                date_, kind = f"{start}/{end}", "period"
+            since = when.interval(start, end)  # only where the start comes before the end
+            if since is not None:
+                date_, kind = since, "period"
                 basis = f"a cumulative total since '{ctx.launch.phrase}' ({start}) up to {end}"
                 todo.append(f"cumulative since '{ctx.launch.phrase}' (an earlier sentence): confirm the start")
         if date_ is None:
@@ -589,7 +695,255 @@ def _sentence(x: _Seen, ctx: _Context) -> list[Draft]:
                 headline=not _SENTENCE_END.search(text),
             )
         )
+    out += _launch_named_in_since(text, out)
     return out
+
+
+# "6850标箱、增长16倍", "45,000 tonnes, up 12%": a figure with its own growth rate measures a period.
+_GROWTH_AFTER = re.compile(
+    r"^\s*[,，、]?\s*(?:同比)?(?:增长|增加|下降|减少|增|降)|^\s*,?\s*(?:up|down)\s+\d|^\s*,?\s*(?:tăng|giảm)\s+\d",
+    re.I,
+)
+
+
+# "截至3月22日", "as of March 22", "tính đến ngày 22/3": the day a paragraph's data run to.
+_AS_OF_BEFORE = re.compile(r"(?:截至|截止|截止到|\bas of|\bas at|\bup to|tính đến|tính tới)\s*(?:ngày\s*)?$", re.I)
+
+
+_COUNT_WORDS = {
+    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+    "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+}  # fmt: skip
+
+
+def _members(phrase: str, before: list[str], after: list[str], registry: Registry) -> list[str]:
+    """The places a group names ('the four provinces', '四省', 'bốn tỉnh'): the list the article gave before, or
+    else the one it gives next. A counted group takes the list's members of the one country that has that many
+    of them ('Quảng Ninh, Lạng Sơn, Cao Bằng, Hà Giang and Guangxi' → the four Vietnamese provinces)."""
+    found = re.search(r"\d+|three|four|five|six|seven|ba|bốn|năm|sáu|bảy|[三四五六七]", phrase, re.I)
+    n = None
+    if found:
+        n = int(found.group()) if found.group().isdigit() else _COUNT_WORDS.get(found.group().lower())
+    for group in (before, after):
+        if not group:
+            continue
+        if n is None:
+            return group
+        if len(group) == n:
+            return group
+        by_country: dict[str, list[str]] = {}
+        for p in group:
+            by_country.setdefault(registry.places.country.get(p, ""), []).append(p)
+        same = [ps for ps in by_country.values() if len(ps) == n]
+        if same:
+            return same[0]
+    return before
+
+
+_BOTH = ("vn", "cn")
+_CONNECTIVE = re.compile(
+    r"^(?:Thereby|Therefore|Thus|Hence|Moreover|Furthermore|Besides|In addition|Also|However|Accordingly),?\s+"
+)
+
+
+def _without_connective(text: str) -> str:
+    """'Thereby, it has …' → 'It has …': the subject after a connective."""
+    rest = _CONNECTIVE.sub("", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest != text else text
+
+
+def _listed(places: list[str], registry: Registry) -> list[str]:
+    """The provinces, regions and centrally-run cities a sentence names: three or more are a list of members
+    ('Quảng Ninh, Lạng Sơn, Cao Bằng, Hà Giang and Guangxi'); a town and its province are not."""
+    top = registry.places.top
+    return [p for p in places if p not in _BOTH and (not top or p in top)]
+
+
+# "the passenger train linking Hanoi and Nanning", "the Nanning–Hai Phong flight route": a route and its ends.
+_ROUTE_NOUN = re.compile(
+    r"\b(train|flight|air route|route|railway|expressway|highway|bus|ferry|shipping line)s?\b"
+    r"|\b(tàu|chuyến bay|đường bay|tuyến bay|đường sắt|cao tốc)\b|(列车|航线|班列|高速公路|铁路)",
+    re.I,
+)
+_ROUTE_LINK = re.compile(r"\b(?:linking|between|connecting|from)\b|\w\s*[–—-]\s*\w|\b(?:nối|giữa)\b|至|到|—", re.I)
+
+
+_EVENT_NOUN = re.compile(
+    r"\b(conference|meeting|session|talks|forum|festival|fair|ceremony|race|exhibition|expo)\b", re.I
+)
+_HELD_IN = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z]")
+
+
+_EVENT_ANY = re.compile(
+    r"\b(?:conference|meeting|session|talks|forum|festival|fair|ceremony|exhibition|expo)\b"
+    r"|\b(?:hội nghị|hội đàm|hội chợ|lễ hội|diễn đàn)\b|会晤|會晤|会议|會議|会谈|會談|论坛|論壇|博览会|博覽會|节|節",
+    re.I,
+)
+_THIS_EVENT = re.compile(
+    r"^[\"“]?(?:This|The) (?:year's )?"
+    r"(?:conference|meeting|session|talks|forum|festival|fair|ceremony|exhibition|expo)\b"
+    r"|^(?:这次|這次|此次|本次|本届|本屆)|^(?:Hội nghị|Hội đàm|Lễ hội) (?:lần này|năm nay)\b",
+    re.I,
+)
+
+
+def _event_day(seen: list[_Seen]) -> tuple[int, When] | None:
+    """The day or days of the event the article reports: the first day-precise date of a sentence that names
+    an event ('2月23日至24日…新春会晤', 'On March 3, the meeting …')."""
+    for i, x in enumerate(seen):
+        if not _EVENT_ANY.search(x.sentence.text):
+            continue
+        days = [w for w in x.whens if w.role == "own" and not w.claim and w.kind == "event" and w.date]
+        days = [w for w in days if re.fullmatch(r"\d{4}-\d\d-\d\d(?:/\d{4}-\d\d-\d\d)?", w.date or "")]
+        text = x.sentence.text
+        days = [w for w in days if not re.match(r"\s*[讯訊电電]|\s*\(\w+\)\s*[-–—]", text[w.end :])]  # a dateline
+        if days:
+            return i, days[0]
+    return None
+
+
+def _venue(seen: list[_Seen], registry: Registry) -> tuple[int, str, str] | None:
+    """The sentence that introduces the article's event with a place ('hosted the 15th conference … in Beihai
+    City'): the event's venue is the one place of it more specific than all the others. Later sentences about
+    'the conference' took place there."""
+    order = registry.places.order
+    for i, x in enumerate(seen):
+        noun = _EVENT_NOUN.search(x.sentence.text)
+        if not noun or not _HELD_IN.search(x.sentence.text) or not x.places:
+            continue
+        depths = sorted(((order.get(p, 0), p) for p in x.places), reverse=True)
+        if len(depths) == 1 or depths[0][0] > depths[1][0]:
+            return i, noun.group(1).lower(), depths[0][1]
+        return None
+    return None
+
+
+def _route(seen: list[_Seen]) -> tuple[int, str, list[str]] | None:
+    """The first sentence that names a route with its two ends ('the train linking Hanoi and Nanning'): later
+    sentences about 'the train' are about the same two places."""
+    for i, x in enumerate(seen):
+        ends = [p for p in x.places if p not in _BOTH]
+        noun = _ROUTE_NOUN.search(x.sentence.text)
+        if 2 <= len(ends) <= 3 and noun and _ROUTE_LINK.search(x.sentence.text):
+            return i, next(g for g in noun.groups() if g).lower(), ends
+    return None
+
+
+# "the Mong Cai border gate", "Móng Cái – Dongxing smart gate", "cửa khẩu Móng Cái": a town's gate.
+_GATE = re.compile(
+    r"\b(?:border gates?|border crossings?|smart gates?|checkpoints?|ports? of entry|cửa khẩu)\b|口岸", re.I
+)
+
+
+# "At the same time, …", "Đồng thời, …", "同时，…": a sentence that goes on with the one before, in its period.
+_AT_THE_SAME_TIME = re.compile(
+    r"^[\"“]?(?:At the same time|Meanwhile|Đồng thời|Cùng với đó|同时|同時|与此同时|與此同時)"
+)
+
+
+def _day_within_year(w: When | None, own: list[When]) -> When | None:
+    """'2月23日至24日，…，2018年…会晤在桂林举行': the year names the event's edition; the days inside that
+    year date it."""
+    if w is None or not w.date or not re.fullmatch(r"\d{4}", w.date):
+        return w
+    inner = [x for x in own if x.date and not x.claim and x.kind == "event" and x.date.startswith(w.date + "-")]
+    return min(inner, key=lambda x: abs(x.start - w.start)) if inner else w  # the nearest, not a dateline
+
+
+# "which resumed service on May 25 last year, has operated nearly 200 round trips": a running total.
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|so far\s+)?(?!been\b)[a-z]+(?:ed|en|ne|un|t)\b", re.I)
+
+
+def _since_launch(text: str, w: When, q: Quantity) -> bool:
+    """A figure in the present perfect after a launch dated in the same sentence counts from the launch."""
+    return (
+        w.end <= q.start
+        and bool(_LAUNCH.search(text[max(0, w.start - 60) : w.start]))
+        and bool(_PERFECT.search(text[w.end : q.start]))
+    )
+
+
+_SINCE_LAUNCH = re.compile(
+    r"\bsince (?:its|their|the) (?:opening|launch|resumption|inauguration|start|reopening)\b", re.I
+)
+
+
+def _launch_named_in_since(text: str, made: list[Draft]) -> list[Draft]:
+    """'… has 730 tour groups, since its opening in October last year': the opening is a dated event of its own."""
+    out: list[Draft] = []
+    for d in made:
+        w = d.when
+        if d.quantity is None or w is None or not w.date:
+            continue
+        since = w.ongoing and _SINCE_LAUNCH.search(w.phrase)
+        if not since and not d.date_basis.startswith("a running total since"):
+            continue
+        start = w.date.split("/")[0]
+        if any(x.date == start for x in out):
+            continue
+        ex = _clause_excerpt(text, (w.start, w.end), None)
+        out.append(
+            Draft(
+                id="",
+                topic=d.topic,
+                statement=_statement(None, w, start),
+                date=start,
+                date_kind="event",
+                date_basis=f"the start of '{w.phrase}'",
+                status="done",
+                localities=d.localities,
+                people=d.people,
+                quantity=None,
+                source=d.source,
+                excerpt=ex,
+                language=d.language,
+                todo=["the launch a running total counts from: its own fact?", "write the statement in your own words"],
+                when=w,
+                headline=d.headline,
+            )
+        )
+    return out
+
+
+_CONJUNCTION = re.compile(r"\b(?:and|but|while|và|nhưng|còn)\b|[,，;；]", re.I)
+
+
+def _dated_clause_after_figures(
+    text: str, qs: list[Quantity], own: list[When], paired: dict[int, When], language: str
+) -> list[tuple[int, int]]:
+    """'… reached 36.3 billion USD last year and continued to grow in the first seven months of 2024': a dated
+    clause after the last figure, that no figure takes its date from, is a claim of its own (with no figure)."""
+    used = {id(_choose(text, q, own, paired)) for q in qs}
+    last = max(q.end for q in qs)
+    for w in own:
+        if id(w) in used or w.claim or not w.date or w.start < last:
+            continue
+        gap = list(_CONJUNCTION.finditer(text, last, w.start))
+        if not gap:
+            continue
+        a = gap[0].end() if gap[0].group() in ",，;；" else gap[0].start()
+        if guess.claim_bearing(text[a:], language) and excerpt_words(text[a : w.start]) >= 2:
+            return [(a, len(text))]
+    return []
+
+
+def _dated_segments(text: str, clause: tuple[int, int], own: list[When], language: str) -> list[tuple[int, int]]:
+    """A long clause with two dates, each in its own comma-separated stretch ('after the visit in August last
+    year, …, the route opened on 7 January this year'): one segment per date, cut at the last comma before it."""
+    a, b = clause
+    dated = [w for w in own if w.date and not w.claim and a <= w.start < b]
+    cuts = [a]
+    for prev, nxt in zip(dated, dated[1:], strict=False):
+        gap = text[prev.end : nxt.start]
+        at = max(gap.rfind(","), gap.rfind("，"))
+        if at >= 0 and prev.end + at + 1 > cuts[-1]:
+            cuts.append(prev.end + at + 1)
+    if len(cuts) == 1:
+        return [clause]
+    bounds = [*cuts, b]
+    segs = [(bounds[i], bounds[i + 1]) for i in range(len(cuts))]
+    segs = [(x, y) for x, y in segs if guess.claim_bearing(text[x:y], language)]
+    return segs or [clause]
 
 
 def run(paths: list[str], registry: Registry, published: str | None, source: str | None) -> list[Result]:

@@ -61,6 +61,8 @@ _ONGOING = re.compile(
 )
 _VERBISH = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|said|signed|held|reached|launched|opened|agreed|visited|met)\b"
+    r"|^\W*(?:Strengthen|Promote|Enhance|Increase|Expand|Boost|Deepen|Improve|Accelerate|Develop|Build|Establish"
+    r"|Implement|Facilitate|Encourage|Support|Continue|Maintain|Ensure|Step up|Speed up)\b"  # an agreed point
     r"|\b[a-z]{3,}ed\b|\b(?:đã|sẽ|đang|là|có|đạt|ký|tổ chức|khai mạc)\b|[是有将已在了达签举]",
     re.I,
 )

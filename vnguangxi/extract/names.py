@@ -42,6 +42,8 @@ class Matcher:
     order: dict[str, int] = field(default_factory=dict)  # id → specificity (higher first)
     parent: dict[str, str] = field(default_factory=dict)  # id → the parent to add with it (up to a province)
     country: dict[str, str] = field(default_factory=dict)  # id → its country id
+    gate: dict[str, str] = field(default_factory=dict)  # town or city id → its one border gate or port
+    top: set[str] = field(default_factory=set)  # provinces, regions and centrally-run cities: members of a list
 
     def with_parents(self, ids: list[str]) -> list[str]:
         """The places and the parents that contain them, up to the province or region: a border gate
@@ -131,6 +133,13 @@ def places(entries: list[dict[str, Any]]) -> Matcher:
     matcher.country = {
         e["id"]: e["country"] for e in entries if isinstance(e.get("id"), str) and isinstance(e.get("country"), str)
     }
+    gates: dict[str, list[str]] = {}
+    for e in entries:
+        if e.get("kind") in ("border-gate", "border-port") and isinstance(e.get("parent"), str):
+            gates.setdefault(e["parent"], []).append(e["id"])
+    towns = {"city", "county-level-city", "county", "prefecture-level-city"}
+    matcher.top = {i for i, k in kinds.items() if k in top and k != "country"}
+    matcher.gate = {town: ids[0] for town, ids in gates.items() if len(ids) == 1 and kinds.get(town) in towns}
     matcher.parent = {
         i: p for i, p in parent.items() if isinstance(p, str) and kinds.get(i) not in top and kinds.get(p) != "country"
     }

@@ -395,7 +395,37 @@ def find(sentence: str, language: str, skip: list[tuple[int, int]] | None = None
     _ranges(sentence, kept)
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
     kept = [q for q in kept if not (q.unit_guessed and any(a <= q.start < b for a, b in quoted))]
+    if any(q.unit not in ("ordinal", "rank") for q in kept):  # a milestone passed: the amount is the figure
+        kept = [q for q in kept if not _first_time(sentence, q)]
+    kept = _rank_held_for_years(sentence, kept)
     return _pair_equivalents(sentence, kept)
+
+
+# "passed 2 billion USD for the first time", "lần đầu tiên vượt", "首次突破": the manner of a milestone, not
+# a first in a sequence (where no amount is passed, "held in Vietnam for the first time" stays a first).
+_FIRST_TIME = re.compile(
+    r"\bfor the first time\b|\blần đầu tiên\b|首次(?=突破|超过|超|达到|達到|实现|實現|跃|躍|破|迈|邁|跨)", re.I
+)
+
+
+def _first_time(sentence: str, q: Quantity) -> bool:
+    return (
+        q.value == 1
+        and q.unit == "ordinal"
+        and any(m.start() <= q.start < m.end() or q.start <= m.start() < q.end for m in _FIRST_TIME.finditer(sentence))
+    )
+
+
+# "for 26 consecutive years the largest partner", "连续25年成为最大贸易伙伴": the years held are the figure;
+# the rank is what was held.
+_CONSECUTIVE = re.compile(r"consecutive|in a row|running|liên tiếp|liên tục|连续|連續", re.I)
+
+
+def _rank_held_for_years(sentence: str, qs: list[Quantity]) -> list[Quantity]:
+    held = [q for q in qs if q.unit == "years" and _CONSECUTIVE.search(sentence[max(0, q.start - 12) : q.end + 14])]
+    if not held:
+        return qs
+    return [q for q in qs if q.unit != "rank" or not any(abs(q.start - h.start) < 40 for h in held)]
 
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』“]{1,40})[”\"」』]")

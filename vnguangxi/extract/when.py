@@ -111,6 +111,20 @@ def _month_end(y: int, m: int) -> str:
     return f"{y:04d}-{m:02d}"
 
 
+def interval(start: str, end: str) -> str | None:
+    """'START/END', or None where it does not run forward. An end inside the start's month or year is a day
+    that cuts it short: the start is written to the day ('2024-03-01/2024-03-22', not '2024-03/2024-03-22',
+    which the fact format reads as all of March)."""
+    try:
+        a, b = parse(start), parse(end)
+        if b.end < a.end:
+            start = a.start.isoformat()
+        parse(f"{start}/{end}")
+    except DateError:
+        return None
+    return f"{start}/{end}"
+
+
 def _valid_day(y: int, m: int, d: int) -> bool:
     return 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
 
@@ -172,6 +186,23 @@ class _Finder:
             f"'{phrase}' in an article of {self.pub.label()}: the year is the article's ({y})",
         )
 
+    def days_in_pub_year(self, m: re.Match[str], month: int, day: int, last: int, last_year: bool) -> bool:
+        """'January 10-13', '10–13 March last year': a run of days, in the article's year (or the one before)."""
+        y = self.pub.year
+        if y is None or not (_valid_day(y, month, day) and _valid_day(y, month, last)):
+            return False
+        y -= 1 if last_year else 0
+        if not last_year and self.pub.span is not None and date(y, month, day) > self.pub.span.end:
+            return False  # after the article: let the one-day rule decide the year
+        phrase = m.group().strip()
+        self.add(
+            m,
+            f"{y:04d}-{month:02d}-{day:02d}/{y:04d}-{month:02d}-{last:02d}",
+            "event",
+            f"'{phrase}' in an article of {self.pub.label()}: the year is the article's ({y})",
+        )
+        return True
+
     def month_in_year(self, m: re.Match[str], month: int, year: int | None, rel: str = "") -> None:
         phrase = m.group().strip()
         if not 1 <= month <= 12:
@@ -209,11 +240,7 @@ class _Finder:
             self.add(m, None, "period", f"'{phrase}' in {self.pub.label()}", ongoing=True)
             return
         end = end or (self.pub.text or "").split("/")[-1]
-        try:
-            parse(f"{start}/{end}")
-            date_ = f"{start}/{end}"
-        except DateError:
-            date_ = start
+        date_ = interval(start, end) or start
         self.add(m, date_, "period", f"'{phrase}' in an article of {self.pub.label()} → {start} to {end}", ongoing=True)
 
     def past_year(self, m: re.Match[str]) -> None:
@@ -318,8 +345,10 @@ _EN_FULL = re.compile(
     r"|\b(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b",
 )
 _EN_DAY = re.compile(
-    rf"\b(?:on\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<rel>last|this) year)?"
-    rf"|\b(?:on\s+)?(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MON})\b(?:\s+(?P<rel2>last|this) year)?",  # noqa: E501
+    rf"\b(?:on\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*(?:-|–|to)\s*(?P<dd>\d{{1,2}})\b)?"
+    r"(?:,?\s+(?P<rel>last|this) year)?"
+    rf"|\b(?:on\s+)?(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:-|–|to)\s*(?P<dd2>\d{{1,2}}))?\s+(?:of\s+)?"
+    rf"(?P<mon2>{_MON})\b(?:\s+(?P<rel2>last|this) year)?",
 )
 _EN_MONTH = re.compile(
     rf"\b(?:in\s+|early\s+|late\s+|mid-)?(?P<mon>{_MON})\s+(?:of\s+)?(?:(?P<y>(?:19|20)\d\d)|(?P<rel>last|this) year)\b"
@@ -403,7 +432,10 @@ def _en(f: _Finder) -> None:
     for m in _EN_DAY.finditer(s):
         mon = MONTHS[(m["mon"] or m["mon2"]).lower().rstrip(".")]
         rel = m["rel"] or m["rel2"]
-        f.day_in_pub_year(m, mon, int(m["d"] or m["d2"]), None, "last year" if rel == "last" else "")
+        d, dd = int(m["d"] or m["d2"]), int(m["dd"] or m["dd2"] or 0)
+        if dd > d and f.days_in_pub_year(m, mon, d, dd, rel == "last"):
+            continue
+        f.day_in_pub_year(m, mon, d, None, "last year" if rel == "last" else "")
     for m in _EN_MONTH.finditer(s):
         mon = MONTHS[(m["mon"] or m["mon2"]).lower().rstrip(".")]
         if m["y"]:
@@ -419,7 +451,8 @@ def _en(f: _Finder) -> None:
         elif w == "this year" and m.group().lower().startswith("earlier") and f.pub.span is not None:
             y0 = f.pub.span.start.year
             end = (f.pub.text or "").split("/")[-1]
-            f.add(m, f"{y0}-01/{end}" if end != f"{y0}-01" else end, "period", f"'{m.group()}' in an article of {end}")
+            span = f"{y0}-01/{end}" if end != f"{y0}-01" else end
+            f.add(m, interval(f"{y0}-01", end) or span, "period", f"'{m.group()}' in an article of {end}")
         elif w == "this year":
             f.rel_year(m, 0)
         elif w == "next year":
