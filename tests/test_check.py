@@ -406,3 +406,29 @@ def test_check_finds_duplicates_across_folders(run: Any, tmp_path: Path) -> None
     assert code == 1
     messages = [p["message"] for p in report["problems"]]
     assert any("duplicate fact id 'f1': also defined at" in m and str(a) in m for m in messages)
+
+
+@pytest.mark.parametrize(("name", "files", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_check_and_the_index_find_the_same_problems(
+    run: Any, tmp_path: Path, name: str, files: dict[str, str | bytes], expected: tuple[str, int, int | None, str]
+) -> None:
+    """Every bad-input fixture through `check` and through the index build that `list` uses: the complete
+    problem lists agree (excerpts aside: only `check` reads the articles)."""
+    from vnguangxi.errors import DataError
+    from vnguangxi.index import Index
+    from vnguangxi.load import scan
+
+    folder = make_folder(tmp_path / "f", files)
+    _, report = check(run, folder)
+    by_check = [
+        (p["file"], p["line"], p["column"], p["message"])
+        for p in report["problems"]
+        if "not found verbatim" not in p["message"]
+    ]
+    found, _ = scan(folder)
+    try:
+        Index.open(found, use_cache=False, warn=lambda _m: None)
+        by_index: list[tuple[Any, ...]] = []
+    except DataError as exc:
+        by_index = [(p.path, p.line, p.column, p.message) for p in exc.problems]  # type: ignore[attr-defined]
+    assert by_index == by_check

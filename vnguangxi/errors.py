@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 from vnguangxi.safe import visible
 
@@ -36,7 +37,10 @@ class VnGuangxiError(Exception):
 
 
 class DataError(VnGuangxiError):
-    """A fact folder or file cannot be read or does not validate."""
+    """A fact folder or file cannot be read or does not validate; ``problems`` holds every problem found
+    when it comes from validation (each a located `models.Problem`)."""
+
+    problems: list[Any] = []
 
 
 class NotFoundError(VnGuangxiError):

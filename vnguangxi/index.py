@@ -155,12 +155,16 @@ def _set_key(files: Sequence[FactFile]) -> str:
 
 
 def _data_error(problems: Sequence[Problem]) -> DataError:
-    first = sorted(problems, key=lambda p: p.sort_key())[0]
+    from vnguangxi.models import Problem
+
+    first = sorted(problems, key=Problem.sort_key)[0]
     more = len(problems) - 1
     message = str(first)
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return DataError(message, CHECK_HINT)
+    error = DataError(message, CHECK_HINT)
+    error.problems = [*sorted(problems, key=Problem.sort_key)]
+    return error
 
 
 class Index:

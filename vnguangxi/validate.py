@@ -793,7 +793,7 @@ class Locators:
         return Problem(at.path, line, message, column)
 
 
-@dataclass
+@dataclass(slots=True)
 class FactRefs:
     """What cross-checking needs of one fact."""
 
