@@ -307,3 +307,31 @@ def test_the_index_stays_exact_as_the_layout_changes(run: Any, tmp_path: Path, s
             FACT.replace('id = "f1"', 'id = "f1"\ntopic = "trade"'), encoding="utf-8"
         )
         assert same_as_fresh(run, folder) == ["f1"]
+
+
+def test_a_curators_folder_from_the_installed_command(tmp_path: Path) -> None:
+    """The whole round trip through the installed `vnguangxi`: a nested, mixed-table folder is read with the
+    built-in facts, a broken fact gets one line and the exact `check` command, and check lists every problem."""
+    import os
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("vnguangxi")
+    if not exe.exists():
+        pytest.fail(f"the vnguangxi command is not installed beside {sys.executable}")
+    env = {**os.environ, "VNGUANGXI_CACHE_DIR": str(tmp_path / "cache")}
+    folder = mine(tmp_path, {"2025/notes/my-notes.toml": MY_FACT})
+
+    def vnguangxi(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=120)
+
+    ok = vnguangxi("list", "--facts-dir", str(folder), "--source", "mine", "--json")
+    assert ok.returncode == 0 and [f["id"] for f in json.loads(ok.stdout)] == ["my-fact"]
+    bad = MY_FACT.replace('"2025"', '"March 2026"').replace('["lang-son"]', '["Lạng Sơn"]')
+    (folder / "2025" / "notes" / "my-notes.toml").write_text(bad, encoding="utf-8")
+    failed = vnguangxi("list", "--facts-dir", str(folder))
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert f"run `vnguangxi check {folder}`" in failed.stderr
+    checked = vnguangxi("check", str(folder))
+    assert checked.returncode == 1
+    assert "'March 2026' is not a date" in checked.stdout and "use the id" in checked.stdout
