@@ -90,10 +90,9 @@ def cache_path(key: str = "") -> Path:
 
 def folders_key(folders: Sequence[Path]) -> str:
     """A short stable name for an ordered set of folders (order decides which duplicate is 'first')."""
-    import hashlib
-
-    joined = "\n".join(os.path.abspath(f) for f in folders)
-    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+    joined = "\n".join(os.path.abspath(f) for f in folders).encode("utf-8", "surrogatepass")
+    # two 32-bit checksums (hashlib would cost milliseconds to import at every start)
+    return f"{zlib.crc32(joined):08x}{zlib.adler32(joined):08x}"
 
 
 LAST_PATH: list[Path] = []  # the cache file the last Index.open used, for the CLI's damaged-cache retry

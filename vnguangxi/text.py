@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[^\W_]+")
+# Patterns are compiled on first use (re caches them): most commands never fold a text, and compiling
+# at import would cost every start.
+_WORD = r"[^\W_]+"
 # Letters that NFKD does not decompose, and the typographic apostrophe the articles use.
 _EXTRA = (("đ", "d"), ("Đ", "D"), ("ł", "l"), ("Ł", "L"), ("ø", "o"), ("Ø", "O"), ("’", "'"))
 # Combining marks left by NFKD decomposition (Latin, Vietnamese and the other combining blocks).
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_MARKS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
 
 
 def fold(text: str) -> str:
@@ -20,12 +21,14 @@ def fold(text: str) -> str:
     for letter, plain in _EXTRA:
         if letter in text:
             text = text.replace(letter, plain)
-    text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    import unicodedata
+
+    text = re.sub(_MARKS, "", unicodedata.normalize("NFKD", text))
     return " ".join(text.casefold().split())
 
 
 # Han characters (CJK unified ideographs, extension A, compatibility): no spaces between words.
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # compiled on first use: costly at every start
 
 
 def excerpt_words(text: str) -> float:
@@ -33,15 +36,16 @@ def excerpt_words(text: str) -> float:
 
     So the 20-word rule for English and Vietnamese is a 40-character rule for Chinese.
     """
-    han = len(_HAN.findall(text))
+    han_re = re.compile(_HAN_CLASS)  # re caches compiled patterns
+    han = len(han_re.findall(text))
     if not han:
         return len(text.split())
-    return len(_HAN.sub(" ", text).split()) + han / 2
+    return len(han_re.sub(" ", text).split()) + han / 2
 
 
 def words(text: str) -> list[str]:
     """The folded words of a text: letters and digits, any script."""
-    return _WORD.findall(fold(text))
+    return re.findall(_WORD, fold(text))
 
 
 def stem(word: str) -> str:
