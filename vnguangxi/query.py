@@ -345,13 +345,22 @@ class Book:
         Stored objects are written by json.dumps with fixed separators, so a source entry always reads
         `{"source":"<id>","excerpt"`; inside any string value those quotes would be escaped.
         """
-        for sid, entry in self._entries("sources").items():
-            quoted = json.dumps(sid, ensure_ascii=False)
-            needle = '{"source":' + quoted + ',"excerpt"'
-            if needle in text:
-                file = visible_json(json.dumps(entry["file"], ensure_ascii=False))
-                text = text.replace(needle, '{"source":' + quoted + ',"file":' + file + ',"excerpt"')
-        return text
+        entries = self._entries("sources")
+        spliced: dict[str, str] = {}
+
+        def splice(m: re.Match[str]) -> str:
+            quoted = m[1]
+            out = spliced.get(quoted)
+            if out is None:
+                entry = entries.get(json.loads(quoted))
+                out = m[0]
+                if entry is not None:
+                    file = visible_json(json.dumps(entry["file"], ensure_ascii=False))
+                    out = '{"source":' + quoted + ',"file":' + file + ',"excerpt"'
+                spliced[quoted] = out
+            return out
+
+        return re.sub(r'\{"source":("(?:[^"\\]|\\.)*"),"excerpt"', splice, text)
 
     def with_files(self, fact: dict[str, Any]) -> dict[str, Any]:
         """The public JSON object: each source also names its article's file."""
