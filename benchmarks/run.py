@@ -134,6 +134,11 @@ def parse_floor(folder: Path) -> float:
         "        pool.map(work, jobs, chunksize=1)\n"
         "    print(time.perf_counter() - start)\n"
     )
+    return _seconds(code, folder)
+
+
+def _seconds(code: str, folder: Path) -> float:
+    """Run a timing snippet on ``folder`` in a fresh interpreter; it prints the seconds it measured."""
     out = subprocess.run([PY, "-c", code, str(folder)], capture_output=True, text=True, check=True).stdout
     return float(out)
 
@@ -150,8 +155,7 @@ def tomli_alone(folder: Path) -> float:
         "    tomli.loads(p.read_text('utf-8'))\n"
         "print(time.perf_counter() - start)\n"
     )
-    out = subprocess.run([PY, "-c", code, str(folder)], capture_output=True, text=True, check=True).stdout
-    return float(out)
+    return _seconds(code, folder)
 
 
 def export_rows(

@@ -28,7 +28,7 @@ def fold(text: str) -> str:
 
 
 # Han characters (CJK unified ideographs, extension A, compatibility): no spaces between words.
-_HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # compiled on first use: costly at every start
+HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # compiled on first use: costly at every start
 
 
 def excerpt_words(text: str) -> float:
@@ -36,7 +36,7 @@ def excerpt_words(text: str) -> float:
 
     So the 20-word rule for English and Vietnamese is a 40-character rule for Chinese.
     """
-    han_re = re.compile(_HAN_CLASS)  # re caches compiled patterns
+    han_re = re.compile(HAN_CLASS)  # re caches compiled patterns
     han = len(han_re.findall(text))
     if not han:
         return len(text.split())

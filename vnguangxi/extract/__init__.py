@@ -22,10 +22,10 @@ from vnguangxi.extract import guess, names, numbers, when
 from vnguangxi.extract.article import Article, Sentence
 from vnguangxi.extract.numbers import Quantity
 from vnguangxi.extract.when import Pub, When
-from vnguangxi.text import excerpt_words
+from vnguangxi.text import HAN_CLASS, excerpt_words
 
 MAX_WORDS = 20
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(HAN_CLASS)
 _UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CONTINUES = re.compile(
     r"^(?:[\"“‘]?(?:He|She|They|It|This|These|The official|The secretary|The minister)\b)"

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from vnguangxi.text import HAN_CLASS, excerpt_words
 from vnguangxi.validate import article_body
 
 HEADER_KEYS = ("url", "title", "published", "publisher", "language", "note")
 _ISO_LEAD = re.compile(r"\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?)")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(HAN_CLASS)
 _VI_MARKS = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
@@ -101,8 +102,7 @@ def is_chrome(line: str, language: str) -> bool:
         if len(chunks) >= 4 or (len(chunks) >= 3 and not re.search(r"[。，,]", s)):
             return True  # a row of headlines or menu items
         if not re.search(r"\d", s):
-            size = len(_HAN.findall(s)) / 2 + len(_HAN.sub(" ", s).split()) if _HAN.search(s) else len(s.split())
-            if size <= 10:
+            if excerpt_words(s) <= 10:
                 return True
     return False
 

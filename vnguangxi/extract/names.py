@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from vnguangxi.text import fold
+from vnguangxi.text import HAN_CLASS, fold
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(HAN_CLASS)
 _MARKS = re.compile("[\u0300-\u036f]")
 
 
