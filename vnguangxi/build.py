@@ -217,6 +217,7 @@ def _start_worker(parent: int) -> None:
     a worker left behind would wait for ever on a queue whose other end it holds itself.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent across the fork
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -257,7 +258,14 @@ class Workers:
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = context.Pool(cpus, initializer=_start_worker, initargs=(os.getpid(),))
+            # SIGINT stays blocked while the workers are forked: a Ctrl-C landing in a new worker before it
+            # ignores SIGINT (inside Python's after-fork hooks) would print a traceback there. The parent
+            # receives a pending one as soon as the mask is restored.
+            before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                self._pool = context.Pool(cpus, initializer=_start_worker, initargs=(os.getpid(),))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, before)
         # Enough chunks in flight that the workers never wait while this process writes rows, and
         # few enough (about 10 MB of results) that memory stays flat however large the file.
         return self._bounded(self._pool, jobs, 16 * cpus)
