@@ -805,8 +805,8 @@ def test_every_real_article_gives_verbatim_short_excerpts_that_pass_check(run: A
     paths = _articles()
     if not paths:
         pytest.skip("article texts not found (../shared/seeds, ../shared/articles)")
+    from vnguangxi.articles import article_body
     from vnguangxi.extract import run as extract_run
-    from vnguangxi.validate import article_body
 
     reg = load_registry([builtin_dir()])
     results = extract_run([str(p) for p in paths], reg, None, None)

@@ -11,10 +11,10 @@ import pytest
 import tomli
 
 from vnguangxi import dates
+from vnguangxi.articles import article_body
 from vnguangxi.check import run_check
 from vnguangxi.load import builtin_dir
 from vnguangxi.text import excerpt_words
-from vnguangxi.validate import article_body
 from vnguangxi.vocab import DATE_KINDS, QUALIFIERS, REGISTRIES, STATUSES, TOPICS, UNITS
 
 FACTS = builtin_dir()

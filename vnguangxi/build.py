@@ -3,8 +3,9 @@
 A fact file is cut into chunks of whole ``[[facts]]`` tables at content-defined boundaries (a header starts
 a new chunk when a hash of the line after it says so), so an edit changes only the chunks it touches and
 the index re-reads just those. Chunks are parsed and validated on their own, in worker processes when
-there is enough to do, and fall back to a whole-file parse when one cannot be read alone (a header inside
-a multi-line string), which also gives a syntax error its exact line.
+there is enough to do. A file with a multi-line string (\"\"\" or ''') is one chunk: a header inside such a
+string is text, not a header, and only a whole parse can tell. Every other file reads the same in chunks as
+whole; a syntax error is located in the file by its chunk's first line.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from vnguangxi.vocab import REGISTRIES
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
 
+    from vnguangxi.crosscheck import ChunkRefs
     from vnguangxi.load import FactFile
     from vnguangxi.models import Problem
-    from vnguangxi.validate import FactRefs, Record
+    from vnguangxi.validate import Record
 
 CHUNK_FACTS = 256  # average facts per chunk
 CHUNK_MAX = 1024  # a chunk never holds more
@@ -49,7 +51,7 @@ class Chunk(NamedTuple):
     text: str
     first_line: int  # 1-based line of the chunk's start in the file
     first_index: int  # index in the file of the chunk's first fact
-    digest: str
+    digest: str  # "" until a worker computes it: a new file's chunks are not compared with stored ones
 
 
 class Prepared(NamedTuple):
@@ -81,9 +83,8 @@ class ChunkResult(NamedTuple):
     digest: str
     facts: list[Prepared]
     problems: list[Problem]
-    invalid_ids: list[str]
-    failed: bool  # tomli could not read the chunk on its own
-    partial: list[FactRefs] = []  # what can be read of the references of facts with problems
+    refs: ChunkRefs  # what the checks across files need of the chunk's facts (crosscheck)
+    excerpts: list[tuple[int, int, str, str]] = []  # (fact index in chunk, item, source, excerpt), for check
     registries: dict[str, list[Record]] = {}  # registry tables, in files that hold them (read whole)
     invalid_registry: dict[str, list[str]] = {}
 
@@ -93,10 +94,13 @@ def split(text: str) -> list[Chunk]:
     return list(iter_chunks(text))
 
 
-def iter_chunks(text: str) -> Iterator[Chunk]:
-    """The chunks of ``split``, each as soon as its end is found (so workers can start on the first)."""
-    if len(text) < SMALL_FILE:
-        yield Chunk(text, 1, 0, _digest(text))
+def iter_chunks(text: str, digests: bool = True) -> Iterator[Chunk]:
+    """The chunks of ``split``, each as soon as its end is found (so workers can start on the first).
+
+    Without ``digests`` each chunk's digest is left for the worker that parses it to compute.
+    """
+    if len(text) < SMALL_FILE or '"""' in text or "'''" in text:
+        yield Chunk(text, 1, 0, _digest(text) if digests else "")
         return
     start, first_index, line = 0, 0, 1
     in_chunk = 0
@@ -110,14 +114,14 @@ def iter_chunks(text: str) -> Iterator[Chunk]:
             continue
         if count and (in_chunk >= CHUNK_MAX or zlib.crc32(m[1].encode()) % CHUNK_FACTS == 0):
             piece = text[start:begin]
-            yield Chunk(piece, line, first_index, _digest(piece))
+            yield Chunk(piece, line, first_index, _digest(piece) if digests else "")
             start, first_index, line = begin, count, line + piece.count("\n")
             in_chunk = 0
         in_chunk += 1
         count += 1
         m = search(text, m.end())
     piece = text[start:]
-    yield Chunk(piece, line, first_index, _digest(piece))
+    yield Chunk(piece, line, first_index, _digest(piece) if digests else "")
 
 
 def _digest(text: str) -> str:
@@ -180,26 +184,18 @@ def _json(value: Any) -> str:
 
 def prepare_chunk(path: str, kind: str, chunk: Chunk, data: dict[str, Any] | None = None) -> ChunkResult:
     """Parse (unless ``data`` is given) and validate one chunk on its own (runs in worker processes too)."""
-    import tomli
-
+    from vnguangxi.crosscheck import ChunkRefs
     from vnguangxi.validate import check_file
 
+    digest = chunk.digest or _digest(chunk.text)
     if data is None:
-        try:
-            data = tomli.loads(chunk.text)
-        except (tomli.TOMLDecodeError, RecursionError):
-            return ChunkResult(chunk.digest, [], [], [], True)
+        data, problems = parse(path, chunk.text, chunk.first_line)
+        if data is None:
+            return ChunkResult(digest, [], problems, ChunkRefs())
     result = check_file(path, kind, data, chunk.text, chunk.first_index, chunk.first_line)
     facts = [_prepare(r, chunk.first_index) for r in result.records]
     return ChunkResult(
-        chunk.digest,
-        facts,
-        result.problems,
-        result.invalid_ids,
-        False,
-        result.partial,
-        result.registries,
-        result.invalid_registry,
+        digest, facts, result.problems, result.refs, result.excerpts, result.registries, result.invalid_registry
     )
 
 
@@ -353,8 +349,9 @@ def read_whole(file: FactFile, text: str) -> bool:
     return file.kind in REGISTRIES or _REGISTRY_HEADER.search(text) is not None
 
 
-def parse_whole(path: str, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """tomli over a whole file: its data, or its syntax error located."""
+def parse(path: str, text: str, first_line: int = 1) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """tomli over a file or a chunk of it (starting at ``first_line``): its data, or its syntax error
+    located in the file."""
     import tomli
 
     from vnguangxi.models import Problem
@@ -364,18 +361,14 @@ def parse_whole(path: str, text: str) -> tuple[dict[str, Any] | None, list[Probl
     except tomli.TOMLDecodeError as exc:
         msg = getattr(exc, "msg", str(exc))
         line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", None)
-        return None, [Problem(path, line, f"TOML syntax error: {msg}", column)]
+        return None, [Problem(path, line + first_line - 1, f"TOML syntax error: {msg}", column)]
     except RecursionError:
-        return None, [Problem(path, 1, "TOML nesting too deep to read")]
+        return None, [Problem(path, first_line, "TOML nesting too deep to read")]
 
 
 def whole(file: FactFile, text: str) -> ChunkResult:
     """A file read in one piece (see read_whole): all its tables checked together, as one chunk."""
-    data, problems = parse_whole(file.path, text)
-    chunk = Chunk(text, 1, 0, _digest(text))
-    if data is None:
-        return ChunkResult(chunk.digest, [], problems, [], True)
-    return prepare_chunk(file.path, file.kind, chunk, data)
+    return prepare_chunk(file.path, file.kind, Chunk(text, 1, 0, ""))
 
 
 def facts(
@@ -383,18 +376,14 @@ def facts(
 ) -> Iterator[tuple[Chunk, ChunkResult | None]]:
     """Each chunk of a fact file with its result, in order; None for chunks whose digest is in ``skip``.
 
-    ``chunks`` is ``split(text)`` if the caller already has it. A digest is skipped once only: a chunk
-    repeated in the file is parsed again, so the ids it repeats are found.
-
-    If a chunk cannot be parsed on its own, the whole file is parsed instead: a syntax error then yields
-    one failed result (its problem located in the file), otherwise the file comes back as a single chunk.
-    Callers must drop what they took from earlier chunks when a result for the whole file follows, which
-    they can tell by its chunk starting at index 0 again.
+    ``chunks`` is ``split(text)`` if the caller already has it; without it (and with nothing to skip) the
+    workers compute the digests. A digest is skipped once only: a chunk repeated in the file is parsed
+    again, so the ids it repeats are found.
     """
     done = set(skip)
 
     def jobs() -> Iterator[Job]:
-        for chunk in iter_chunks(text) if chunks is None else chunks:
+        for chunk in iter_chunks(text, digests=bool(done)) if chunks is None else chunks:
             if chunk.digest in done:
                 done.discard(chunk.digest)
                 yield chunk
@@ -402,39 +391,4 @@ def facts(
                 yield (file.path, file.kind, chunk)
 
     size = len(text) if chunks is None else sum(len(c.text) for c in chunks if c.digest not in done)
-    for chunk, result in pool.map(jobs(), size):
-        if result is None or not result.failed:
-            yield chunk, result
-            continue
-        data, problems = parse_whole(file.path, text)
-        whole = Chunk(text, 1, 0, _digest(text))
-        if data is None:
-            yield whole, ChunkResult(whole.digest, [], problems, [], True)
-        else:
-            yield whole, prepare_chunk(file.path, file.kind, whole)
-        return
-
-
-class RepeatedIds:
-    """Finds ids used twice in one file when its chunks were checked apart."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.first: dict[str, tuple[int, int]] = {}  # id -> (line, chunk)
-
-    def reset(self) -> None:
-        self.first.clear()
-
-    def check(self, chunk: Chunk, facts: Iterable[Prepared]) -> list[Problem]:
-        """Problems for ids of this chunk already used in an earlier one (the chunk checks its own)."""
-        from vnguangxi.models import Problem
-
-        out = []
-        for fact in facts:
-            seen = self.first.get(fact.id)
-            if seen is None:
-                self.first[fact.id] = (fact.line, chunk.first_index)
-            elif seen[1] != chunk.first_index:
-                message = f"duplicate id '{fact.id}': already used at {self.path}:{seen[0]}"
-                out.append(Problem(self.path, fact.line, message))
-        return out
+    yield from pool.map(jobs(), size)

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vnguangxi.crosscheck import Locators, Part, cross_check
 from vnguangxi.errors import DataError
 from vnguangxi.load import scan
 from vnguangxi.models import Problem
-from vnguangxi.validate import FactRefs, Locators, Record, cross_check, read_articles
 from vnguangxi.vocab import REGISTRIES
 
 if TYPE_CHECKING:
     from vnguangxi.build import Workers
     from vnguangxi.load import FactFile
+    from vnguangxi.validate import Record
 
 ENV_ARTICLES_DIR = "VNGUANGXI_ARTICLES_DIR"
 
@@ -103,13 +103,11 @@ def article_dirs(given: Sequence[str], folders: Sequence[Path]) -> list[Path]:
 
 
 def run_check(folders: Sequence[Path], articles: Sequence[str] = ()) -> CheckReport:
+    from vnguangxi.articles import read_articles
     from vnguangxi.build import workers
 
     report = CheckReport([str(f) for f in folders])
-    texts: dict[str, str] = {}
-    facts: list[FactRefs] = []
-    registries: dict[str, list[Record]] = {kind: [] for kind in REGISTRIES}
-    invalid: dict[str, set[str]] = {kind: set() for kind in ("facts", *REGISTRIES)}
+    found = _Found()
     with workers() as pool:
         for folder in folders:
             try:
@@ -120,65 +118,49 @@ def run_check(folders: Sequence[Path], articles: Sequence[str] = ()) -> CheckRep
             report.warnings.extend(warnings)
             for f in files:
                 report.files += 1
-                facts.extend(_check_file(f, pool, report, texts, registries, invalid))
-    report.facts = len(facts)
-    bodies = read_articles(article_dirs(articles, folders), registries["sources"])
-    report.excerpts_total = sum(len(f.sources) for f in facts)
-    report.excerpts_checked = sum(1 for f in facts for sid, _ in f.sources if sid in bodies)
-    report.problems.extend(cross_check(facts, registries, Locators(texts), bodies, invalid))
+                _check_file(f, pool, report, found)
+    report.facts = sum(1 for _, _, refs in found.parts for fid in refs.ids if fid)
+    bodies = read_articles(article_dirs(articles, folders), found.registries["sources"])
+    report.excerpts_total = len(found.excerpts)
+    report.excerpts_checked = sum(1 for e in found.excerpts if e[4] in bodies)
+    report.problems.extend(
+        cross_check(found.parts, found.registries, Locators(found.texts), found.invalid, found.excerpts, bodies)
+    )
     report.problems.sort(key=Problem.sort_key)
     return report
 
 
-def _check_file(
-    f: FactFile,
-    pool: Workers,
-    report: CheckReport,
-    texts: dict[str, str],
-    registries: dict[str, list[Record]],
-    invalid: dict[str, set[str]],
-) -> list[FactRefs]:
-    """One file on its own: its problems into the report, its facts' references for the checks across."""
-    from vnguangxi.build import Chunk, RepeatedIds, read, read_whole, whole
-    from vnguangxi.build import facts as chunk_facts
+@dataclass
+class _Found:
+    """What the files of a check hold, for the checks across files."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    parts: list[Part] = field(default_factory=list)
+    excerpts: list[tuple[str, int, str, int, str, str]] = field(default_factory=list)
+    registries: dict[str, list[Record]] = field(default_factory=lambda: {kind: [] for kind in REGISTRIES})
+    invalid: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in REGISTRIES})
+
+
+def _check_file(f: FactFile, pool: Workers, report: CheckReport, found: _Found) -> None:
+    """One file on its own: its problems into the report, what the checks across files need into ``found``."""
+    from vnguangxi.build import facts, read, read_whole, whole
 
     text, problems = read(f)
     report.problems.extend(problems)
     if text is None:
-        return []
-    texts[f.path] = text
-    out: list[FactRefs] = []
-    found: list[Problem] = []
-    repeated = RepeatedIds(f.path)
-    results = [(Chunk(text, 1, 0, ""), whole(f, text))] if read_whole(f, text) else chunk_facts(f, text, pool)
-    for seq, (chunk, result) in enumerate(results):
+        return
+    found.texts[f.path] = text
+    results = [(None, whole(f, text))] if read_whole(f, text) else facts(f, text, pool)
+    for chunk, result in results:
         assert result is not None
-        if chunk.first_index == 0 and seq:  # the whole file, after a chunk could not be read alone
-            out, found = [], []
-            repeated.reset()
-        found.extend(result.problems)
-        found.extend(repeated.check(chunk, result.facts))
-        invalid["facts"].update(result.invalid_ids)
+        start = chunk.first_index if chunk is not None else 0
+        report.problems.extend(result.problems)
+        found.parts.append((f.path, start, result.refs))
+        found.excerpts.extend(
+            (f.path, start + k, result.refs.ids[k], j, sid, excerpt) for k, j, sid, excerpt in result.excerpts
+        )
         for kind, records in result.registries.items():
-            registries[kind].extend(records)
+            found.registries[kind].extend(records)
         for kind, ids in result.invalid_registry.items():
-            invalid[kind].update(ids)
-        out.extend(result.partial)
-        for p in result.facts:
-            cited = json.loads(p.data)["sources"]
-            if p.draft:
-                report.drafts.append((f.path, p.line, p.id))
-            out.append(
-                FactRefs(
-                    p.id,
-                    f.path,
-                    chunk.first_index + p.position,
-                    json.loads(p.localities),
-                    json.loads(p.people),
-                    [(s["source"], s["excerpt"]) for s in cited],
-                    json.loads(p.conflicts_with),
-                    json.loads(p.related),
-                )
-            )
-    report.problems.extend(found)
-    return out
+            found.invalid[kind].update(ids)
+        report.drafts.extend((f.path, p.line, p.id) for p in result.facts if p.draft)

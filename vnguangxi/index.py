@@ -10,7 +10,6 @@ with a warning and the index is built in memory for that run.
 
 from __future__ import annotations
 
-import collections
 import functools
 import json
 import os
@@ -22,15 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import DataError
-from vnguangxi.vocab import REF_KINDS, REGISTRIES
+from vnguangxi.vocab import REGISTRIES
 
 if TYPE_CHECKING:
-    from vnguangxi.build import Prepared, Workers
+    from vnguangxi.build import ChunkResult, Workers
     from vnguangxi.load import FactFile
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "12"  # bump when the layout or any validation rule changes: old rows were checked by old rules
+SCHEMA_VERSION = "13"  # bump when the layout or any validation rule changes: old rows were checked by old rules
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -40,7 +39,9 @@ CREATE TABLE files(
     id INTEGER PRIMARY KEY, path TEXT UNIQUE, kind TEXT,
     size INT, mtime_ns INT, ctime_ns INT, inode INT, digest TEXT, seen_ns INT
 );
-CREATE TABLE chunks(id INTEGER PRIMARY KEY, file INT, seq INT, digest TEXT, first_index INT, first_line INT);
+CREATE TABLE chunks(
+    id INTEGER PRIMARY KEY, file INT, seq INT, digest TEXT, first_index INT, first_line INT, refs TEXT, crc INT
+);
 CREATE INDEX chunks_file ON chunks(file, digest);
 CREATE TABLE facts(
     n INTEGER PRIMARY KEY, file INT, chunk INT, idx INT, line INT, id TEXT, topic TEXT,
@@ -374,7 +375,6 @@ class Index:
         Rows go in as chunks arrive; the caller rolls them back if problems are found.
         """
         from vnguangxi.build import facts, read, read_whole, split
-        from vnguangxi.models import Problem
 
         c = self.conn
         seen_ns = time.time_ns()  # before reading: a write after this moment may leave the same timestamps
@@ -409,7 +409,6 @@ class Index:
         present = {chunk.digest for chunk in chunks or ()}
         gone = [(i,) for digest, i in reusable.items() if digest not in present]
         kept: set[int] = set()
-        inserted: list[tuple[int]] = []
         for seq, (chunk, result) in enumerate(facts(f, text, pool, reusable, chunks)):
             if gone:
                 self._drop_chunks(gone)
@@ -428,32 +427,11 @@ class Index:
                 if chunk.first_line != was:
                     c.execute("UPDATE facts SET line = line + ? WHERE chunk = ?", (chunk.first_line - was, old))
                 continue
-            if chunk.first_index == 0 and seq:  # the whole file came back after a chunk failed alone
-                self._drop_chunks(inserted)
-                inserted.clear()
-                kept.clear()
-                problems = []
             problems.extend(result.problems)
-            if problems:
-                continue
-            cur = c.execute(
-                "INSERT INTO chunks(file, seq, digest, first_index, first_line) VALUES (?, ?, ?, ?, ?)",
-                (file_id, seq, chunk.digest, chunk.first_index, chunk.first_line),
-            )
-            assert cur.lastrowid is not None
-            self._insert_facts(file_id, cur.lastrowid, result.facts)
-            kept.add(cur.lastrowid)
-            inserted.append((cur.lastrowid,))
-        if problems:
-            return file_id, problems
-        self._drop_chunks([(i,) for i in reusable.values() if i not in kept])
-        # ids repeated across chunks (each chunk was checked on its own)
-        repeated = c.execute("SELECT id FROM facts WHERE file = ? GROUP BY id HAVING COUNT(*) > 1", (file_id,))
-        for (fid,) in repeated.fetchall():
-            rows = c.execute("SELECT line FROM facts WHERE file = ? AND id = ? ORDER BY line", (file_id, fid))
-            lines = [r[0] for r in rows]
-            message = f"duplicate id '{fid}': already used at {f.path}:{lines[0]}"
-            problems.extend(Problem(f.path, line, message) for line in lines[1:])
+            if not problems:
+                kept.add(self._insert_chunk(file_id, seq, chunk.first_index, chunk.first_line, result))
+        if not problems:
+            self._drop_chunks([(i,) for i in reusable.values() if i not in kept])
         return file_id, problems
 
     def _index_whole(self, f: FactFile, file_id: int, text: str) -> list[Problem]:
@@ -476,12 +454,7 @@ class Index:
                 ),
             )
         if result.facts:
-            cur = c.execute(
-                "INSERT INTO chunks(file, seq, digest, first_index, first_line) VALUES (?, 0, ?, 0, 1)",
-                (file_id, result.digest),
-            )
-            assert cur.lastrowid is not None
-            self._insert_facts(file_id, cur.lastrowid, result.facts)
+            self._insert_chunk(file_id, 0, 0, 1, result)
         return []
 
     def _drop_chunks(self, chunk_ids: Sequence[tuple[int]]) -> None:
@@ -490,17 +463,26 @@ class Index:
         c.executemany("DELETE FROM facts WHERE chunk = ?", chunk_ids)
         c.executemany("DELETE FROM chunks WHERE id = ?", chunk_ids)
 
-    def _insert_facts(self, file_id: int, chunk_id: int, facts: Sequence[Prepared]) -> None:
+    def _insert_chunk(self, file_id: int, seq: int, first_index: int, first_line: int, result: ChunkResult) -> int:
+        """A parsed chunk's row, its facts' rows and texts; the chunk's row id."""
         c = self.conn
+        refs = result.refs.to_json()
+        cur = c.execute(
+            "INSERT INTO chunks(file, seq, digest, first_index, first_line, refs, crc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (file_id, seq, result.digest, first_index, first_line, refs, crc(refs)),
+        )
+        chunk_id = cur.lastrowid
+        assert chunk_id is not None
         (start,) = c.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM facts").fetchone()
         c.executemany(
             f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 18)})",
-            ((k, *p[:18]) for k, p in enumerate(facts)),
+            ((k, *p[:18]) for k, p in enumerate(result.facts)),
         )
         c.executemany(
             f"INSERT INTO texts VALUES ({start} + ?, ?, ?, ?)",
-            ((k, p[18], p[19], crc(p[19])) for k, p in enumerate(facts)),
+            ((k, p[18], p[19], crc(p[19])) for k, p in enumerate(result.facts)),
         )
+        return chunk_id
 
     # ------------------------------------------------------------------ whole-set checks
 
@@ -545,128 +527,23 @@ class Index:
         return out
 
     def _cross_check(self) -> list[Problem]:
-        """The checks across files, in SQL over the set in use (registries in Python: they are small)."""
-        from vnguangxi.validate import (
-            Located,
-            Locators,
-            cross_check,
-            msg_duplicate_fact,
-            msg_unknown_fact,
-            msg_unknown_ref,
-            msg_unknown_source,
-            msg_unmirrored,
-        )
+        """The checks across files (crosscheck), over the set in use: its chunks' summaries and registries."""
+        from vnguangxi.crosscheck import ChunkRefs, Locators, cross_check
 
         def reader(path: str) -> str:
             from vnguangxi.load import read_regular
 
             return read_regular(path).decode("utf-8-sig")
 
-        from vnguangxi.names import NameTable
-
-        locators = Locators(reader=reader)
-        registries = self.registry_records()
-        problems = cross_check([], registries, locators)
-        known = {kind: {r.data["id"] for r in recs} for kind, recs in registries.items()}
-        order = {fid: i for i, fid in enumerate(self.file_ids)}
         paths = {fid: f.path for fid, f in zip(self.file_ids, self.files, strict=True)}
-        s = self.in_set("f.file")
-        base = f"SELECT f.id, f.file, k.first_index + f.idx FROM facts f JOIN chunks k ON k.id = f.chunk WHERE {s}"
-
-        def at(file_id: int, index: int, *key: str | int, needle: str | None = None) -> Located:
-            return Located(paths[file_id], ("facts", index, *key), needle)
-
-        found: list[tuple[Located, str]] = []
-        all_ids = f"SELECT id FROM facts f WHERE {s}"
-        id_list = [r[0] for r in self.rows(all_ids)]
-        ids = set(id_list)
-        dupes = []
-        if len(ids) < len(id_list):
-            repeated = [fid for fid, n in collections.Counter(id_list).items() if n > 1]
-            dupes = self.rows(f"{base} AND f.id IN (SELECT value FROM json_each(?))", (json.dumps(repeated),))
-        del id_list
-        by_id: dict[str, list[tuple[int, int]]] = {}
-        for fid, file_id, index in dupes:
-            by_id.setdefault(fid, []).append((order[file_id], index))
-        for fid, places in by_id.items():
-            places.sort()
-            first_file, first_index = places[0]
-            first = locators.problem(at(self.file_ids[first_file], first_index, "id"), "")
-            for file_pos, index in places[1:]:
-                found.append(
-                    (at(self.file_ids[file_pos], index, "id"), msg_duplicate_fact(fid, f"{first.path}:{first.line}"))
-                )
-        suggestions: list[str] = []
-
-        def fact_ids() -> list[str]:
-            """Ids to suggest from: all of them for a small set; none for a large one (too slow to compare)."""
-            if not suggestions:
-                (count,) = self.rows(f"SELECT COUNT(*) FROM facts f WHERE {s}")[0]
-                if count <= 5000:
-                    suggestions.extend(r[0] for r in self.rows(all_ids))
-            return suggestions
-
-        def registered(kind: str) -> str:
-            return f"SELECT id FROM registry f WHERE kind = '{kind}' AND {s}"
-
-        # Unknown references. Places, people and sources: the distinct values named (few, even among many
-        # facts) against the registries. Facts: every value named against the set of ids (ids are
-        # kebab-case, so the JSON arrays hold no escapes and split on '","').
-        rows: list[tuple[Any, ...]] = []
-        for kind in REF_KINDS:
-            if kind == "tags":
-                continue
-            if kind in REGISTRIES:
-                named = (
-                    f"SELECT DISTINCT j.value AS v FROM (SELECT DISTINCT {kind} AS refs FROM facts f "
-                    f"WHERE {s} AND f.{kind} != '[]') d JOIN json_each(d.refs) j"
-                )
-                unknown = [r[0] for r in self.rows(f"SELECT v FROM ({named}) WHERE v NOT IN ({registered(kind)})")]
-            else:
-                unknown = []
-                for (refs,) in self.rows(f"SELECT {kind} FROM facts f WHERE {s} AND f.{kind} != '[]'"):
-                    unknown.extend(v for v in refs[2:-2].split('","') if v not in ids)
-                unknown = sorted(set(unknown))
-            if unknown:
-                rows += self.rows(
-                    f"SELECT f.id, f.file, k.first_index + f.idx, t.data, '{kind}', j.value FROM facts f "
-                    f"JOIN texts t ON t.n = f.n JOIN chunks k ON k.id = f.chunk JOIN json_each(f.{kind}) j "
-                    f"WHERE {s} AND f.{kind} != '[]' "
-                    "AND j.value IN (SELECT value FROM json_each(?))",
-                    (json.dumps(unknown),),
-                )
-        for fid, file_id, index, data, kind, value in rows:
-            needle = f'"{value}"'
-            if kind in ("localities", "people"):
-                noun = "locality" if kind == "localities" else "person"
-                found.append(
-                    (
-                        at(file_id, index, kind, needle=needle),
-                        msg_unknown_ref(
-                            fid, noun, value, known[kind], NameTable(kind, (r.data for r in registries[kind]))
-                        ),
-                    )
-                )
-            elif kind == "sources":
-                j = [x["source"] for x in json.loads(data)["sources"]].index(value)
-                found.append(
-                    (
-                        at(file_id, index, "sources", j, "source", needle=needle),
-                        msg_unknown_source(fid, value, known["sources"]),
-                    )
-                )
-            else:
-                found.append((at(file_id, index, kind, needle=needle), msg_unknown_fact(fid, kind, value, fact_ids())))
-        unmirrored = self.rows(
-            f"SELECT f.id, f.file, k.first_index + f.idx, j.value FROM facts f JOIN chunks k ON k.id = f.chunk "
-            f"JOIN json_each(f.conflicts_with) j WHERE {s} AND f.conflicts_with != '[]' AND j.value IN ({all_ids}) "
-            f"AND NOT EXISTS (SELECT 1 FROM facts g JOIN json_each(g.conflicts_with) q WHERE g.id = j.value "
-            f"AND {self.in_set('g.file', lookup=True)} AND q.value = f.id)"
-        )
-        for fid, file_id, index, value in unmirrored:
-            found.append((at(file_id, index, "conflicts_with", needle=f'"{value}"'), msg_unmirrored(fid, value)))
-        problems.extend(locators.problem(loc, msg) for loc, msg in found)
-        return sorted(problems, key=lambda p: p.sort_key())
+        order = self._file_order
+        rows = self.rows(f"SELECT file, seq, first_index, refs, crc FROM chunks WHERE {self.in_set()}")
+        rows.sort(key=lambda r: (order[r[0]], r[1]))
+        try:
+            parts = [(paths[r[0]], r[2], ChunkRefs.from_json(verified(r[3], r[4]))) for r in rows]
+        except ValueError as exc:
+            raise CacheDamaged(str(exc)) from None
+        return cross_check(parts, self.registry_records(), Locators(reader=reader))
 
     # ------------------------------------------------------------------ reading
 

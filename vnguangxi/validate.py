@@ -12,15 +12,14 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vnguangxi import dates
+from vnguangxi.crosscheck import ChunkRefs
 from vnguangxi.locate import Locator, Path_, header_lines
 from vnguangxi.models import Problem
-from vnguangxi.names import NameTable
 from vnguangxi.safe import escape_char, unsafe
 from vnguangxi.text import accepted, excerpt_words, suggest
 from vnguangxi.vocab import (
@@ -100,11 +99,11 @@ class FileResult:
     kind: str
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    invalid_ids: list[str] = field(default_factory=list)  # facts with problems, known for references
+    refs: ChunkRefs = field(default_factory=ChunkRefs)  # what the checks across files need of the facts
+    excerpts: list[tuple[int, int, str, str]] = field(default_factory=list)  # (fact index, item, source, excerpt)
     registries: dict[str, list[Record]] = field(default_factory=dict)  # registry tables of the file, by kind
     invalid_registry: dict[str, list[str]] = field(default_factory=dict)  # their entries with problems
     drafts: list[Record] = field(default_factory=list)  # valid facts marked draft = true
-    partial: list[FactRefs] = field(default_factory=list)  # the readable references of facts with problems
 
 
 class _Checker:
@@ -550,17 +549,10 @@ def check_file(
         lines = header_lines(text, table)
         if len(lines) != len(data.get(table) or ()):
             lines = []  # headers in strings, or tables written inline: place each by the full locator
-        seen: dict[str, int] = {}
         noun = {"facts": "fact", "sources": "source", "localities": "locality", "people": "person"}[table]
         for index, raw in entries:
             line = (lines[index] if lines else c.locator.line((table, index))) + c.offset
             eid = raw.get("id")
-            if isinstance(eid, str):
-                if eid in seen:
-                    first = c.locator.line((table, seen[eid], "id")) + c.offset
-                    c.add((table, index, "id"), f"duplicate id '{eid}': already used at {path}:{first}")
-                else:
-                    seen[eid] = index
             what = f"{noun} '{eid}'" if isinstance(eid, str) and eid else f"{noun} {index + 1}"
             controls = suspect and _control_chars(c, raw, (table, index), what)
             if table == "facts":
@@ -571,12 +563,11 @@ def check_file(
                     result.records.append(Record(record, path, first_index + index, line))
                     if record["draft"]:
                         result.drafts.append(result.records[-1])
+                    _add_refs(result, index, record)
                 else:
-                    if isinstance(eid, str):
-                        result.invalid_ids.append(eid)
-                    partial = _partial_refs(raw, path, first_index + index)
-                    if partial is not None:
-                        result.partial.append(partial)
+                    if isinstance(eid, str) and eid:
+                        result.refs.invalid.append(eid)
+                    _add_refs(result, index, raw)
             elif _check_registry_entry(c, table, index, raw) and not controls:
                 result.registries.setdefault(table, []).append(Record(dict(raw), path, index, line))
             elif isinstance(eid, str):
@@ -585,24 +576,27 @@ def check_file(
     return result
 
 
-def _partial_refs(raw: dict[str, Any], path: str, index: int) -> FactRefs | None:
-    """What can be read of a fact with problems, so that its references are checked all the same."""
-    fid = raw.get("id")
+def _add_refs(result: FileResult, index: int, fact: dict[str, Any]) -> None:
+    """A fact's references, for the checks across files; of a fact with problems, what can be read of
+    them, so they are checked all the same."""
+    fid = fact.get("id")
     if not isinstance(fid, str) or not fid:
-        return None
+        result.refs.add(index, "", {})
+        return
 
     def strings(key: str) -> list[str]:
-        values = raw.get(key)
+        values = fact.get(key)
         return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
-    refs = raw.get("sources")
-    cited = [
-        (r["source"], r["excerpt"] if isinstance(r.get("excerpt"), str) else "")
-        for r in (refs if isinstance(refs, list) else [])
-        if isinstance(r, dict) and isinstance(r.get("source"), str)
-    ]
-    return FactRefs(
-        fid, path, index, strings("localities"), strings("people"), cited, strings("conflicts_with"), strings("related")
+    refs = fact.get("sources")
+    cited = [r for r in (refs if isinstance(refs, list) else []) if isinstance(r, dict)]
+    sources = [r["source"] if isinstance(r.get("source"), str) else "" for r in cited]
+    lists = {key: strings(key) for key in ("localities", "people", "conflicts_with", "related")}
+    result.refs.add(index, fid, {**lists, "sources": sources})
+    result.excerpts.extend(
+        (index, j, sid, r["excerpt"] if isinstance(r.get("excerpt"), str) else "")
+        for j, (sid, r) in enumerate(zip(sources, cited, strict=True))
+        if sid
     )
 
 
@@ -724,351 +718,3 @@ def _fast_fact(raw: dict[str, Any], topic: str) -> dict[str, Any] | None:
             return None
         sources.append({"source": sid, "excerpt": excerpt})
     return _record(raw, topic, span, kind, status, lists, quantity, sources)
-
-
-# ------------------------------------------------------------------------------ cross-file
-
-
-# ------------------------------------------------------------------------------ cross-file messages
-# One wording for each problem, whether `check` finds it or the index does.
-
-
-def msg_duplicate_fact(fid: str, first: str) -> str:
-    return f"duplicate fact id '{fid}': also defined at {first}"
-
-
-def msg_unknown_ref(fid: str, noun: str, value: str, known: Iterable[str], names: NameTable | None = None) -> str:
-    """An unknown place or person; when the value is a name or alias of a known entry, the id to use."""
-    if names is not None:
-        ids = sorted(names.lookup(value))
-        if ids:
-            use = " or ".join(f"'{i}'" for i in ids)
-            return f"fact '{fid}' names unknown {noun} '{value}': that is a name of {use}; use the id"
-        hint = names.hint(value)
-        if hint:
-            return f"fact '{fid}' names unknown {noun} '{value}'{hint}"
-    return f"fact '{fid}' names unknown {noun} '{value}'{suggest(value, known)}"
-
-
-def msg_unknown_source(fid: str, sid: str, known: Iterable[str]) -> str:
-    return f"fact '{fid}' cites unknown source '{sid}'{suggest(sid, known)}"
-
-
-def msg_unknown_fact(fid: str, key: str, other: str, known: Iterable[str]) -> str:
-    return f"fact '{fid}': '{key}' names unknown fact '{other}'{suggest(other, known)}"
-
-
-def msg_unmirrored(fid: str, other: str) -> str:
-    return f"fact '{fid}' conflicts with '{other}', but '{other}' does not list '{fid}' in conflicts_with"
-
-
-@dataclass
-class Located:
-    """A reference to a key of a record in some file, turned into a Problem on demand."""
-
-    path: str
-    where: Path_
-    needle: str | None = None
-
-
-class Locators:
-    """Locators for many files, reading a file's text only when a problem must be placed in it."""
-
-    def __init__(self, texts: dict[str, str] | None = None, reader: Callable[[str], str] | None = None) -> None:
-        self._texts = dict(texts or {})
-        self._reader = reader
-        self._cache: dict[str, Locator] = {}
-
-    def problem(self, at: Located, message: str) -> Problem:
-        loc = self._cache.get(at.path)
-        if loc is None:
-            text = self._texts.get(at.path)
-            if text is None and self._reader is not None:
-                try:
-                    text = self._reader(at.path)
-                except (OSError, UnicodeDecodeError):
-                    text = ""
-            loc = self._cache[at.path] = Locator(text or "")
-        line, column = loc.position(at.where, at.needle)
-        return Problem(at.path, line, message, column)
-
-
-@dataclass(slots=True)
-class FactRefs:
-    """What cross-checking needs of one fact."""
-
-    id: str
-    path: str
-    index: int
-    localities: list[str]
-    people: list[str]
-    sources: list[tuple[str, str]]  # (source id, excerpt)
-    conflicts_with: list[str]
-    related: list[str]
-
-
-def _chain_problems(
-    localities: dict[str, Record], invalid: set[str], at: Callable[[Record, Path_, str | None], Located]
-) -> list[tuple[Located, str]]:
-    out: list[tuple[Located, str]] = []
-    in_reported_loop: set[str] = set()
-    for lid, rec in localities.items():
-        seen = [lid]
-        current = rec
-        while current.data.get("kind") != "country":
-            parent = current.data.get("parent")
-            if not isinstance(parent, str) or parent in invalid:
-                break  # already reported by check_file
-            if parent not in localities:
-                if current is rec:
-                    out.append(
-                        (
-                            at(rec, ("localities", rec.index, "parent"), f'"{parent}"'),
-                            f"locality '{lid}' has unknown parent '{parent}'{suggest(parent, localities)}",
-                        )
-                    )
-                break
-            if parent in seen:
-                cycle = seen[seen.index(parent) :]
-                if not in_reported_loop & set(cycle):
-                    in_reported_loop |= set(cycle)
-                    first = localities[cycle[0]]
-                    loop = " → ".join([*cycle, cycle[0]])
-                    out.append(
-                        (
-                            at(first, ("localities", first.index, "parent"), None),
-                            f"locality '{cycle[0]}': parent chain loops ({loop}) and never reaches a country",
-                        )
-                    )
-                break
-            seen.append(parent)
-            current = localities[parent]
-        else:
-            country = current.data.get("id")
-            declared = rec.data.get("country")
-            if declared != country:
-                out.append(
-                    (
-                        at(rec, ("localities", rec.index, "country"), None),
-                        f"locality '{lid}' says country '{declared}' but its parents lead to '{country}'",
-                    )
-                )
-    return out
-
-
-def cross_check(
-    facts: Iterable[FactRefs],
-    registries: dict[str, list[Record]],
-    locators: Locators,
-    articles: dict[str, str] | None = None,
-    invalid: dict[str, set[str]] | None = None,
-) -> list[Problem]:
-    """Validate a whole set of folders together.
-
-    ``articles`` maps source id → article text. ``invalid`` holds, by kind ("facts" or a registry), the
-    ids of entries that failed their own file's checks: references to them are not reported again.
-    """
-    found: list[tuple[Located, str]] = []
-    invalid = invalid or {}
-    bad_sources, bad_places, bad_people = (invalid.get(k, set()) for k in REGISTRIES)
-    bad_facts = invalid.get("facts", set())
-
-    def at(rec: Record, where: Path_, needle: str | None = None) -> Located:
-        return Located(rec.path, where, needle)
-
-    # registries: unique ids per kind
-    reg: dict[str, dict[str, Record]] = {}
-    for kind in REGISTRIES:
-        reg[kind] = {}
-        for rec in registries.get(kind, []):
-            rid = rec.data["id"]
-            if rid in reg[kind]:
-                first = reg[kind][rid]
-                found.append(
-                    (
-                        at(rec, (kind, rec.index, "id")),
-                        f"duplicate {kind} id '{rid}': also defined at {first.path}:{first.line}",
-                    )
-                )
-            else:
-                reg[kind][rid] = rec
-    sources, places, people = reg["sources"], reg["localities"], reg["people"]
-
-    # localities: links and chains
-    for lid, rec in places.items():
-        for key, mirror in (("superseded_by", "supersedes"), ("supersedes", "superseded_by")):
-            for j, link in enumerate(rec.data.get(key, [])):
-                other = places.get(link["id"])
-                where = ("localities", rec.index, key, j, "id")
-                if other is None:
-                    if link["id"] in bad_places:
-                        continue
-                    found.append(
-                        (
-                            at(rec, where, f'"{link["id"]}"'),
-                            f"locality '{lid}': '{key}' names unknown locality '{link['id']}'"
-                            f"{suggest(link['id'], places)}",
-                        )
-                    )
-                elif not any(x["id"] == lid and x["date"] == link["date"] for x in other.data.get(mirror, [])):
-                    found.append(
-                        (
-                            at(rec, where),
-                            f"locality '{lid}': '{key}' link to '{link['id']}' ({link['date']}) is not "
-                            f"mirrored by a '{mirror}' link with the same date on '{link['id']}'",
-                        )
-                    )
-    found.extend(_chain_problems(places, bad_places, at))
-    for pid, rec in people.items():
-        for j, role in enumerate(rec.data.get("roles", [])):
-            sid = role.get("source")
-            if sid is not None and sid not in sources and sid not in bad_sources:
-                found.append(
-                    (
-                        at(rec, ("people", rec.index, "roles", j, "source"), f'"{sid}"'),
-                        f"person '{pid}' cites unknown source '{sid}'{suggest(sid, sources)}",
-                    )
-                )
-
-    # facts
-    all_facts: dict[str, FactRefs] = {}
-    fact_list = list(facts)
-    for f in fact_list:
-        seen = all_facts.get(f.id)
-        if seen is not None and seen.path == f.path:
-            continue  # reported by check_file, which sees the file alone
-        if seen is not None:
-            here = Located(f.path, ("facts", f.index, "id"))
-            there = locators.problem(Located(seen.path, ("facts", seen.index, "id")), "")
-            found.append((here, msg_duplicate_fact(f.id, f"{there.path}:{there.line}")))
-        else:
-            all_facts[f.id] = f
-    tables = {
-        "localities": NameTable("localities", (r.data for r in places.values())),
-        "people": NameTable("people", (r.data for r in people.values())),
-    }
-    for f in fact_list:
-        base: Path_ = ("facts", f.index)
-        for key, values, known, bad, noun in (
-            ("localities", f.localities, places, bad_places, "locality"),
-            ("people", f.people, people, bad_people, "person"),
-        ):
-            for v in values:
-                if v not in known and v not in bad:
-                    found.append(
-                        (
-                            Located(f.path, (*base, key), f'"{v}"'),
-                            msg_unknown_ref(f.id, noun, v, known, tables[key]),
-                        )
-                    )
-        for j, (sid, excerpt) in enumerate(f.sources):
-            if sid in bad_sources:
-                continue
-            if sid not in sources:
-                found.append(
-                    (
-                        Located(f.path, (*base, "sources", j, "source"), f'"{sid}"'),
-                        msg_unknown_source(f.id, sid, sources),
-                    )
-                )
-            elif articles is not None and sid in articles and excerpt not in articles[sid]:
-                found.append(
-                    (
-                        Located(f.path, (*base, "sources", j, "excerpt")),
-                        f"excerpt of fact '{f.id}' is not found verbatim in {sources[sid].data['file']}"
-                        + closest_passage(excerpt, articles[sid]),
-                    )
-                )
-        for key in ("conflicts_with", "related"):
-            for other_id in getattr(f, key):
-                target = all_facts.get(other_id)
-                if target is None and other_id in bad_facts:
-                    continue
-                if target is None:
-                    found.append(
-                        (
-                            Located(f.path, (*base, key), f'"{other_id}"'),
-                            msg_unknown_fact(f.id, key, other_id, all_facts),
-                        )
-                    )
-                elif key == "conflicts_with" and f.id not in target.conflicts_with:
-                    found.append(
-                        (
-                            Located(f.path, (*base, key), f'"{other_id}"'),
-                            msg_unmirrored(f.id, other_id),
-                        )
-                    )
-    problems = [locators.problem(loc, msg) for loc, msg in found]
-    return sorted(problems, key=Problem.sort_key)
-
-
-def closest_passage(excerpt: str, article: str) -> str:
-    """'; closest passage: "…" ({-ours-}{+theirs+} marks the differences)', or '' if nothing is close.
-
-    The article is scanned in windows of the excerpt's length starting at each word; the window most like
-    the excerpt is compared character by character.
-    """
-    import difflib
-
-    size = len(excerpt)
-    if not size or not article:
-        return ""
-    starts = [0, *(i + 1 for i, ch in enumerate(article) if ch.isspace())]
-    if len(starts) > 20_000:
-        return ""
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(excerpt)
-    best, best_ratio = "", 0.0
-    for start in starts:
-        window = article[start : start + size]
-        matcher.set_seq1(window)
-        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = window, ratio
-    if best_ratio < 0.6:
-        return ""
-    if not excerpt[-1].isspace():
-        best = best.rstrip()
-    ops = difflib.SequenceMatcher(None, excerpt, best, autojunk=False).get_opcodes()
-    marked = "".join(
-        best[j1:j2]
-        if tag == "equal"
-        else (f"{{-{excerpt[i1:i2]}-}}" if i2 > i1 else "") + (f"{{+{best[j1:j2]}+}}" if j2 > j1 else "")
-        for tag, i1, i2, j1, j2 in ops
-    )
-    return f'; closest passage: "{marked}" ({{-excerpt-}}{{+article+}} mark the differences)'
-
-
-_HEADER_KEYS = ("url:", "title:", "published:", "publisher:", "language:", "note:")
-
-
-def article_body(text: str) -> str:
-    """The article's own text: after the header block (``url:``, ``title:`` … lines, then a blank line)
-    where the file has one, as in the further-articles folder; the whole text otherwise."""
-    if not text.startswith(_HEADER_KEYS):
-        return text
-    head, sep, body = text.partition("\n\n")
-    if not sep or not all(line.startswith(_HEADER_KEYS) or line[:1].isspace() for line in head.splitlines()):
-        return text
-    return body
-
-
-def read_articles(folders: Iterable[Path], sources: Iterable[Record]) -> dict[str, str]:
-    """Article texts by source id, from the first folder holding each source's file."""
-    from vnguangxi.load import NotReadable, read_regular
-
-    out: dict[str, str] = {}
-    folder_list = list(folders)
-    for rec in sources:
-        name = rec.data["file"]
-        if not plain_file_name(name):
-            continue  # reported by the source's own check; never looked for outside the articles folders
-        for folder in folder_list:
-            try:
-                out[rec.data["id"]] = article_body(read_regular(folder / name).decode("utf-8-sig"))
-                break
-            except (OSError, NotReadable, UnicodeDecodeError):
-                continue
-    return out

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from vnguangxi.articles import article_body
 from vnguangxi.text import HAN_CLASS, excerpt_words
-from vnguangxi.validate import article_body
 
 HEADER_KEYS = ("url", "title", "published", "publisher", "language", "note")
 _ISO_LEAD = re.compile(r"\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?)")
