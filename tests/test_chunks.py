@@ -144,7 +144,7 @@ def test_a_header_inside_a_multiline_string(run: Any, tmp_path: Path, quote: str
 
 def test_worker_processes_give_what_one_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
     text = big_file(2000)
-    jobs = [("trade.toml", "trade", c) for c in build.split(text)]
+    jobs = [("trade.toml", "trade", c, True) for c in build.split(text)]
     assert len(jobs) > 2
     here = list(build.Workers().map(jobs, 0))  # below the size that starts workers
     monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
@@ -170,7 +170,7 @@ def test_crlf_files_are_split_like_lf_files(run: Any, tmp_path: Path) -> None:
 def test_one_chunk_to_parse_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
     chunks = build.split(big_file())
-    jobs: list[build.Job] = [*chunks[:-1], ("trade.toml", "trade", chunks[-1])]  # all reused but the last
+    jobs: list[build.Job] = [*chunks[:-1], ("trade.toml", "trade", chunks[-1], False)]  # all reused but the last
     with build.workers() as pool:
         results = list(pool.map(jobs, 10**9))
         assert pool._pool is None

@@ -103,7 +103,8 @@ def test_chunk_refs_survive_their_stored_form() -> None:
     refs.add(2, "c", {"localities": ["mong-cai"]})
     assert refs.ids == ["a", "", "c"]
     assert refs.named["sources"] == {"s1": [0, 0, 0, 2]}  # item 1 had no usable source id
-    assert ChunkRefs.from_json(refs.to_json()) == ChunkRefs(refs.ids, refs.named)
+    refs.invalid.append("b")
+    assert ChunkRefs.from_json(refs.to_json()) == ChunkRefs(refs.ids, refs.named, ["b"])
 
 
 def test_a_registry_id_repeated_in_one_file_is_reported_once(run: Any, tmp_path: Path) -> None:

@@ -31,7 +31,6 @@ from vnguangxi.vocab import REGISTRIES
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
 
-    from vnguangxi.crosscheck import ChunkRefs
     from vnguangxi.load import FactFile
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
@@ -75,16 +74,17 @@ class Prepared(NamedTuple):
     related: str
     draft: int  # 1 for a fact marked draft = true: hidden from listings unless asked for
     unit: str  # the quantity's unit, '' for a fact without a figure
-    folded: str
+    folded: str  # the text a search looks in, folded (text.fold)
     data: str  # the public JSON object, without the sources' file names
+    crc: int  # of data, checked whenever it is read (index.verified)
 
 
 class ChunkResult(NamedTuple):
     digest: str
     facts: list[Prepared]
     problems: list[Problem]
-    refs: ChunkRefs  # what the checks across files need of the chunk's facts (crosscheck)
-    excerpts: list[tuple[int, int, str, str]] = []  # (fact index in chunk, item, source, excerpt), for check
+    refs: str  # JSON of the ChunkRefs of its facts, what the checks across files need (crosscheck)
+    excerpts: list[tuple[int, int, str, str]] = []  # (fact index in chunk, item, source, excerpt), if asked
     registries: dict[str, list[Record]] = {}  # registry tables, in files that hold them (read whole)
     invalid_registry: dict[str, list[str]] = {}
 
@@ -128,42 +128,53 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _searchable(d: dict[str, Any]) -> str:
-    from vnguangxi.text import fold
-
+def _search_text(d: dict[str, Any]) -> str:
+    """What a search looks in: id, statement, note, series, tags, excerpts and the figure as stated."""
     parts = [d["id"], d["statement"], d["note"], d["series"], " ".join(d["tags"])]
     parts.extend(s["excerpt"] for s in d["sources"])
     if d["quantity"]:
         parts.append(d["quantity"]["stated"])
-    return fold(" | ".join(p for p in parts if p))
+    return " | ".join(p for p in parts if p)
 
 
-def _prepare(record: Record, first_index: int) -> Prepared:
-    d = record.data
-    public = {k: v for k, v in d.items() if k not in ("start", "end")}
-    cited = list(dict.fromkeys(s["source"] for s in d["sources"]))
-    return Prepared(
-        record.index - first_index,
-        record.line,
-        d["id"],
-        d["topic"],
-        d["year"],
-        d["year_end"],
-        d["start"],
-        d["end"],
-        d["status"],
-        d["series"],
-        _ids(d["localities"]),
-        _ids(d["people"]),
-        _ids(d["tags"]),
-        _ids(cited),
-        _ids(d["conflicts_with"]),
-        _ids(d["related"]),
-        1 if d["draft"] else 0,
-        (d.get("quantity") or {}).get("unit", ""),
-        _searchable(d),
-        _json(public),
-    )
+def prepare(records: list[Record], first_index: int) -> list[Prepared]:
+    """The index rows of a chunk's valid facts (texts are folded for searching all at once: quicker)."""
+    from vnguangxi.text import fold_many
+
+    folded = fold_many([_search_text(r.data) for r in records])
+    out = []
+    for record, searchable in zip(records, folded, strict=True):
+        d = record.data
+        public = d.copy()
+        del public["start"], public["end"]
+        data = _json(public)
+        quantity = d["quantity"]
+        out.append(
+            Prepared(
+                record.index - first_index,
+                record.line,
+                d["id"],
+                d["topic"],
+                d["year"],
+                d["year_end"],
+                d["start"],
+                d["end"],
+                d["status"],
+                d["series"],
+                _ids(d["localities"]),
+                _ids(d["people"]),
+                _ids(d["tags"]),
+                _ids(list(dict.fromkeys(s["source"] for s in d["sources"]))),
+                _ids(d["conflicts_with"]),
+                _ids(d["related"]),
+                1 if d["draft"] else 0,
+                quantity["unit"] if quantity else "",
+                searchable,
+                data,
+                zlib.crc32(data.encode("utf-8", "surrogatepass")),
+            )
+        )
+    return out
 
 
 def _ids(values: list[str]) -> str:
@@ -171,10 +182,13 @@ def _ids(values: list[str]) -> str:
     return "[" + ",".join(map(_quote, values)) + "]"
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder: quicker than dumps
+
+
 def _json(value: Any) -> str:
     """A stored fact: compact JSON, with any control or format character \\u-escaped (validation lets
     none through; this keeps the JSON commands, which print stored rows as they are, safe regardless)."""
-    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    data = _ENCODE(value)
     if data.isprintable():
         return data
     from vnguangxi.safe import visible_json
@@ -182,8 +196,11 @@ def _json(value: Any) -> str:
     return visible_json(data)
 
 
-def prepare_chunk(path: str, kind: str, chunk: Chunk, data: dict[str, Any] | None = None) -> ChunkResult:
-    """Parse (unless ``data`` is given) and validate one chunk on its own (runs in worker processes too)."""
+def prepare_chunk(
+    path: str, kind: str, chunk: Chunk, excerpts: bool = False, data: dict[str, Any] | None = None
+) -> ChunkResult:
+    """Parse (unless ``data`` is given) and validate one chunk on its own (runs in worker processes too);
+    with ``excerpts``, the excerpts too (for `check`, which compares them with the articles)."""
     from vnguangxi.crosscheck import ChunkRefs
     from vnguangxi.validate import check_file
 
@@ -191,18 +208,24 @@ def prepare_chunk(path: str, kind: str, chunk: Chunk, data: dict[str, Any] | Non
     if data is None:
         data, problems = parse(path, chunk.text, chunk.first_line)
         if data is None:
-            return ChunkResult(digest, [], problems, ChunkRefs())
+            return ChunkResult(digest, [], problems, ChunkRefs().to_json())
     result = check_file(path, kind, data, chunk.text, chunk.first_index, chunk.first_line)
-    facts = [_prepare(r, chunk.first_index) for r in result.records]
+    facts = prepare(result.records, chunk.first_index)
     return ChunkResult(
-        digest, facts, result.problems, result.refs, result.excerpts, result.registries, result.invalid_registry
+        digest,
+        facts,
+        result.problems,
+        result.refs.to_json(),
+        result.excerpts if excerpts else [],
+        result.registries,
+        result.invalid_registry,
     )
 
 
-Job = tuple[str, str, Chunk] | Chunk  # (path, kind, chunk) to parse, or a chunk to reuse as it is
+Job = tuple[str, str, Chunk, bool] | Chunk  # (path, kind, chunk, excerpts) to parse, or a chunk to reuse
 
 
-def _prepare_job(job: tuple[str, str, Chunk]) -> ChunkResult:
+def _prepare_job(job: tuple[str, str, Chunk, bool]) -> ChunkResult:
     return prepare_chunk(*job)
 
 
@@ -234,7 +257,7 @@ class Workers:
     def map(self, jobs: Iterable[Job], size: int) -> Iterator[tuple[Chunk, ChunkResult | None]]:
         """Each job's chunk with its result, in order; ``size`` is about how many bytes the jobs hold.
 
-        A job is ``(path, kind, chunk)``, or just a chunk, which passes through with None (it is reused).
+        A job is ``(path, kind, chunk, excerpts)``, or just a chunk, which passes through with None (it is reused).
         """
         cpus = os.cpu_count() or 1
         jobs = iter(jobs)
@@ -366,13 +389,18 @@ def parse(path: str, text: str, first_line: int = 1) -> tuple[dict[str, Any] | N
         return None, [Problem(path, first_line, "TOML nesting too deep to read")]
 
 
-def whole(file: FactFile, text: str) -> ChunkResult:
+def whole(file: FactFile, text: str, excerpts: bool = False) -> ChunkResult:
     """A file read in one piece (see read_whole): all its tables checked together, as one chunk."""
-    return prepare_chunk(file.path, file.kind, Chunk(text, 1, 0, ""))
+    return prepare_chunk(file.path, file.kind, Chunk(text, 1, 0, ""), excerpts)
 
 
 def facts(
-    file: FactFile, text: str, pool: Workers, skip: Iterable[str] = (), chunks: list[Chunk] | None = None
+    file: FactFile,
+    text: str,
+    pool: Workers,
+    skip: Iterable[str] = (),
+    chunks: list[Chunk] | None = None,
+    excerpts: bool = False,
 ) -> Iterator[tuple[Chunk, ChunkResult | None]]:
     """Each chunk of a fact file with its result, in order; None for chunks whose digest is in ``skip``.
 
@@ -388,7 +416,7 @@ def facts(
                 done.discard(chunk.digest)
                 yield chunk
             else:
-                yield (file.path, file.kind, chunk)
+                yield (file.path, file.kind, chunk, excerpts)
 
     size = len(text) if chunks is None else sum(len(c.text) for c in chunks if c.digest not in done)
     yield from pool.map(jobs(), size)

@@ -144,20 +144,22 @@ class _Found:
 def _check_file(f: FactFile, pool: Workers, report: CheckReport, found: _Found) -> None:
     """One file on its own: its problems into the report, what the checks across files need into ``found``."""
     from vnguangxi.build import facts, read, read_whole, whole
+    from vnguangxi.crosscheck import ChunkRefs
 
     text, problems = read(f)
     report.problems.extend(problems)
     if text is None:
         return
     found.texts[f.path] = text
-    results = [(None, whole(f, text))] if read_whole(f, text) else facts(f, text, pool)
+    results = [(None, whole(f, text, True))] if read_whole(f, text) else facts(f, text, pool, excerpts=True)
     for chunk, result in results:
         assert result is not None
         start = chunk.first_index if chunk is not None else 0
         report.problems.extend(result.problems)
-        found.parts.append((f.path, start, result.refs))
+        refs = ChunkRefs.from_json(result.refs)
+        found.parts.append((f.path, start, refs))
         found.excerpts.extend(
-            (f.path, start + k, result.refs.ids[k], j, sid, excerpt) for k, j, sid, excerpt in result.excerpts
+            (f.path, start + k, refs.ids[k], j, sid, excerpt) for k, j, sid, excerpt in result.excerpts
         )
         for kind, records in result.registries.items():
             found.registries[kind].extend(records)

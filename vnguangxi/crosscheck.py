@@ -65,12 +65,12 @@ class ChunkRefs:
                         at += (k, j)
 
     def to_json(self) -> str:
-        return json.dumps([self.ids, self.named], ensure_ascii=False, separators=(",", ":"))
+        return json.dumps([self.ids, self.named, self.invalid], ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> ChunkRefs:
-        ids, named = json.loads(text)
-        return cls(ids, named)
+        ids, named, invalid = json.loads(text)
+        return cls(ids, named, invalid)
 
 
 Part = tuple[str, int, ChunkRefs]  # a chunk: its file, the index in the file of its first fact, its refs

@@ -466,7 +466,7 @@ class Index:
     def _insert_chunk(self, file_id: int, seq: int, first_index: int, first_line: int, result: ChunkResult) -> int:
         """A parsed chunk's row, its facts' rows and texts; the chunk's row id."""
         c = self.conn
-        refs = result.refs.to_json()
+        refs = result.refs
         cur = c.execute(
             "INSERT INTO chunks(file, seq, digest, first_index, first_line, refs, crc) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (file_id, seq, result.digest, first_index, first_line, refs, crc(refs)),
@@ -480,7 +480,7 @@ class Index:
         )
         c.executemany(
             f"INSERT INTO texts VALUES ({start} + ?, ?, ?, ?)",
-            ((k, p[18], p[19], crc(p[19])) for k, p in enumerate(result.facts)),
+            ((k, p.folded, p.data, p.crc) for k, p in enumerate(result.facts)),
         )
         return chunk_id
 

@@ -27,6 +27,14 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def fold_many(texts: list[str]) -> list[str]:
+    """``fold`` of each text, in one pass over them all: much quicker for many short texts."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:  # a text holds the separator itself
+        return [fold(t) for t in texts]
+    return [part.strip(" ") for part in fold(joined).split("\x00")] if texts else []
+
+
 # Han characters (CJK unified ideographs, extension A, compatibility): no spaces between words.
 HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # compiled on first use: costly at every start
 

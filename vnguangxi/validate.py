@@ -563,7 +563,19 @@ def check_file(
                     result.records.append(Record(record, path, first_index + index, line))
                     if record["draft"]:
                         result.drafts.append(result.records[-1])
-                    _add_refs(result, index, record)
+                    cited = record["sources"]
+                    result.refs.add(
+                        index,
+                        record["id"],
+                        {
+                            "localities": record["localities"],
+                            "people": record["people"],
+                            "sources": [r["source"] for r in cited],
+                            "conflicts_with": record["conflicts_with"],
+                            "related": record["related"],
+                        },
+                    )
+                    result.excerpts.extend((index, j, r["source"], r["excerpt"]) for j, r in enumerate(cited))
                 else:
                     if isinstance(eid, str) and eid:
                         result.refs.invalid.append(eid)
@@ -577,8 +589,7 @@ def check_file(
 
 
 def _add_refs(result: FileResult, index: int, fact: dict[str, Any]) -> None:
-    """A fact's references, for the checks across files; of a fact with problems, what can be read of
-    them, so they are checked all the same."""
+    """What can be read of the references of a fact with problems, so they are checked all the same."""
     fid = fact.get("id")
     if not isinstance(fid, str) or not fid:
         result.refs.add(index, "", {})
