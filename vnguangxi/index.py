@@ -43,6 +43,7 @@ CREATE TABLE files(
 );
 CREATE TABLE chunks(id INTEGER PRIMARY KEY, file INT, seq INT, digest TEXT, first_index INT, first_line INT);
 CREATE INDEX chunks_file ON chunks(file, digest);
+-- year and year_end: the first and last year a fact's date covers. start and end_date: its first and last day (ISO)
 CREATE TABLE facts(
     n INTEGER PRIMARY KEY, file INT, chunk INT, idx INT, line INT, id TEXT, topic TEXT,
     year INT, year_end INT, start TEXT, end_date TEXT, status TEXT, series TEXT,
