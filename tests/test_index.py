@@ -146,3 +146,10 @@ def test_no_module_but_the_index_speaks_sql() -> None:
         str(path.relative_to(package)) for path in package.rglob("*.py") if SQL.search(path.read_text("utf-8"))
     )
     assert speaking == ["export.py", "index.py"]
+
+
+def test_a_selection_is_replaced_not_changed() -> None:
+    base = Selection(topics=("trade",))
+    variant = base.replace(in_series=True)
+    assert (base.in_series, variant.in_series, variant.topics) == (False, True, ("trade",))
+    assert repr(variant) == "Selection(topics=('trade',), in_series=True)"

@@ -18,7 +18,6 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -796,36 +795,83 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 COUNTABLE: dict[str, str] = {"topic": "topic", "status": "status"}
 
 
-@dataclass(frozen=True)
+# Term and Selection are plain classes: a dataclass or a NamedTuple costs milliseconds to define, paid by
+# every command at start-up.
+
+
 class Term:
     """One searched word: the folded stem it must start a word with, or the places and people it names."""
 
-    prefix: str
-    localities: tuple[str, ...] = ()
-    people: tuple[str, ...] = ()
+    __slots__ = ("prefix", "localities", "people")
+
+    def __init__(self, prefix: str, localities: tuple[str, ...] = (), people: tuple[str, ...] = ()) -> None:
+        self.prefix = prefix
+        self.localities = localities
+        self.people = people
 
 
-@dataclass(frozen=True)
 class Selection:
     """Which facts a read is about, as exact values (names already resolved to ids, periods to days).
 
     Each field left empty asks nothing; a tuple keeps facts with any of its values; fields are ANDed.
+    Not changed once made: ``replace`` makes a variant.
     """
 
-    drafts: bool = False  # include facts marked draft (left out otherwise)
-    topics: tuple[str, ...] = ()
-    periods: tuple[tuple[str | None, str | None], ...] = ()  # first and last ISO day wanted, either end open
-    has_figure: bool = False
-    units: tuple[str, ...] = ()
-    series: tuple[str, ...] = ()
-    in_series: bool = False  # only facts that belong to some series
-    statuses: tuple[str, ...] = ()
-    localities: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    # A search: facts matching every term, or naming one of the named ids (kind, ids), if any is given.
-    terms: tuple[Term, ...] = ()
-    named: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    __slots__ = (
+        "drafts",
+        "topics",
+        "periods",
+        "has_figure",
+        "units",
+        "series",
+        "in_series",
+        "statuses",
+        "localities",
+        "tags",
+        "sources",
+        "terms",
+        "named",
+    )
+
+    def __init__(
+        self,
+        *,
+        drafts: bool = False,
+        topics: tuple[str, ...] = (),
+        periods: tuple[tuple[str | None, str | None], ...] = (),
+        has_figure: bool = False,
+        units: tuple[str, ...] = (),
+        series: tuple[str, ...] = (),
+        in_series: bool = False,
+        statuses: tuple[str, ...] = (),
+        localities: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        sources: tuple[str, ...] = (),
+        terms: tuple[Term, ...] = (),
+        named: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    ) -> None:
+        self.drafts = drafts  # include facts marked draft (left out otherwise)
+        self.topics = topics
+        self.periods = periods  # the first and last ISO day wanted, either end open (None)
+        self.has_figure = has_figure
+        self.units = units
+        self.series = series
+        self.in_series = in_series  # only facts that belong to some series
+        self.statuses = statuses
+        self.localities = localities
+        self.tags = tags
+        self.sources = sources
+        # A search: the facts matching every term, or naming one of the named ids (kind, ids).
+        self.terms = terms
+        self.named = named
+
+    def replace(self, **changes: Any) -> Selection:
+        """A copy with some fields changed."""
+        return Selection(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
+
+    def __repr__(self) -> str:
+        asked = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__ if getattr(self, n))
+        return f"Selection({asked})"
 
 
 def _where(s: Selection) -> tuple[str, list[Any]]:

@@ -6,7 +6,6 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -366,8 +365,7 @@ class FactBase:
         named = {kind: sorted(self.names(kind).lookup(text)) for kind in ("people", "localities")} if key(text) else {}
         place_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.localities.values())) for t in terms}
         people_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.people.values())) for t in terms}
-        selection = replace(
-            selection,
+        selection = selection.replace(
             terms=tuple(
                 Term(stem_prefix(t), tuple(sorted(place_hits[t])), tuple(sorted(people_hits[t]))) for t in terms
             ),
@@ -462,7 +460,7 @@ class FactBase:
     def series(self, f: Filters) -> dict[str, list[dict[str, Any]]]:
         """Facts grouped by their ``series``, for series measured in more than one year."""
         out: dict[str, list[dict[str, Any]]] = {}
-        for raw in self.index.facts(replace(self.selection(f), in_series=True), "series"):
+        for raw in self.index.facts(self.selection(f).replace(in_series=True), "series"):
             fact = json.loads(raw)
             out.setdefault(fact["series"], []).append(fact)
         return {k: v for k, v in out.items() if len({x["year"] for x in v}) > 1}
