@@ -127,7 +127,7 @@ def test_counts_by_reference_and_by_field(index: Index) -> None:
 def test_year_spans_named_refs_and_folded_texts(index: Index) -> None:
     assert sorted(index.year_spans(Selection())) == [(2025, 2025), (2025, 2025), (2026, 2026)]
     assert sorted(index.year_spans(Selection(drafts=True, statuses=("ongoing",)))) == [(2019, 2019)]
-    assert sorted(index.named_refs("localities", Selection())) == [["qn"], ["qn", "vn"]]  # f-min names none
+    assert sorted(map(sorted, index.named_refs("localities", Selection()))) == [["qn"], ["qn", "vn"]]  # not f-min
     assert index.named_refs("people", Selection(topics=("meetings",))) == []
     texts = index.folded_texts()
     assert len(texts) == 4 and any("only the required keys" in t for t in texts)  # drafts too

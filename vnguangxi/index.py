@@ -743,21 +743,18 @@ class Index:
         )
         return dict(rows)
 
-    def year_spans(self, selection: Selection) -> list[tuple[int, int]]:
-        """The first and last year each selected fact covers."""
+    def year_spans(self, selection: Selection) -> list[tuple[Any, ...]]:
+        """The first and last year each selected fact covers: (year, year_end) pairs of ints."""
         where, params = _where(selection)
-        return [
-            (r[0], r[1])
-            for r in self.rows(f"SELECT year, year_end FROM facts WHERE {self.in_set()} AND ({where})", params)
-        ]
+        return self.rows(f"SELECT year, year_end FROM facts WHERE {self.in_set()} AND ({where})", params)
 
-    def named_refs(self, kind: str, selection: Selection) -> list[list[str]]:
+    def named_refs(self, kind: str, selection: Selection) -> list[set[str]]:
         """The ids of one kind (see REF_KINDS) each selected fact names, for the facts naming any."""
         if kind not in REF_KINDS:
             raise ValueError(f"not a kind of reference: {kind!r}")
         where, params = _where(selection)
         rows = self.rows(f"SELECT {kind} FROM facts WHERE {self.in_set()} AND ({where}) AND {kind} != '[]'", params)
-        return [json.loads(r[0]) for r in rows]
+        return [set(json.loads(r[0])) for r in rows]
 
     def folded_texts(self) -> list[str]:
         """The folded searchable text of every fact (see build's _searchable)."""

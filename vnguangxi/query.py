@@ -342,7 +342,7 @@ class FactBase:
     def place_totals(self, f: Filters | None = None) -> dict[str, int]:
         """Facts about each place including every place inside it and places it merged with: the count
         `list -l PLACE` gives."""
-        named = [set(ids) for ids in self.index.named_refs("localities", self.selection(f or Filters()))]
+        named = self.index.named_refs("localities", self.selection(f or Filters()))
         out = {}
         for pid in self.localities:
             covered: set[str] = set()
