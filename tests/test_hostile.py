@@ -507,11 +507,11 @@ def _statements(folder: Path, cache: Path, files: list[Any] | None = None) -> li
     """The statements the index serves for the folder (its files as given, or as they stand)."""
     from vnguangxi.index import Index
     from vnguangxi.load import scan
-    from vnguangxi.query import Book
+    from vnguangxi.query import FactBase
 
     os.environ["VNGUANGXI_CACHE_DIR"] = str(cache)
     found = files if files is not None else scan(folder)[0]
-    book = Book(Index.open(found, use_cache=True, warn=lambda m: None))
+    book = FactBase(Index.open(found, use_cache=True, warn=lambda m: None))
     return [f["statement"] for f in book.select(__import__("vnguangxi.query").query.Filters())]
 
 

@@ -55,16 +55,23 @@ def draw(renderable: Any, width: int = 100) -> str:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2025", (2025, 2025)), ("2024..2026", (2024, 2026)), ("2024..", (2024, None)), ("..2025", (None, 2025))],
+    [
+        ("2025", ("2025-01-01", "2025-12-31")),
+        ("2024..2026", ("2024-01-01", "2026-12-31")),
+        ("2024..", ("2024-01-01", None)),
+        ("..2025", (None, "2025-12-31")),
+        ("2024-02", ("2024-02-01", "2024-02-29")),
+        ("2025-01..2025-06", ("2025-01-01", "2025-06-30")),
+    ],
 )
-def test_year_ranges(value: str, expected: tuple[int | None, int | None]) -> None:
-    assert query.parse_years(value) == expected
+def test_year_ranges(value: str, expected: tuple[str | None, str | None]) -> None:
+    assert query.parse_period(value) == expected
 
 
-@pytest.mark.parametrize("value", ["20x5", "2026..2024", "", "2025-13"])
+@pytest.mark.parametrize("value", ["20x5", "2026..2024", "", "2025-13", "..", "2024-02..2024-01"])
 def test_bad_year_ranges_are_usage_errors(value: str) -> None:
     with pytest.raises(UsageError):
-        query.parse_years(value)
+        query.parse_period(value)
 
 
 def test_choices_forgive_case_and_name_what_is_accepted() -> None:

@@ -54,16 +54,16 @@ class Chunk(NamedTuple):
 
 
 class Prepared(NamedTuple):
-    """One valid fact, as a row of the index's facts table (less its row, file and chunk numbers)."""
+    """One valid fact: its row of the index's facts table (field names are the column names, after the
+    row, file and chunk numbers), then its row of the texts table."""
 
-    position: int  # index in its chunk
     line: int  # of its [[facts]] header, in the file
     id: str
     topic: str
-    year: int
+    year: int  # the first and last year its date covers
     year_end: int
-    start: str
-    finish: str
+    start: str  # its first and last day (ISO)
+    end_date: str
     status: str
     series: str
     localities: str  # JSON arrays of ids, for filtering and counting in SQL
@@ -77,6 +77,9 @@ class Prepared(NamedTuple):
     folded: str  # the text a search looks in, folded (text.fold)
     data: str  # the public JSON object, without the sources' file names
     crc: int  # of data, checked whenever it is read (index.verified)
+
+
+FACT_COLUMNS = Prepared._fields[:-3]  # the facts table's columns; folded, data and crc go to texts
 
 
 class ChunkResult(NamedTuple):
@@ -151,7 +154,6 @@ def prepare(records: list[Record], first_index: int) -> list[Prepared]:
         quantity = d["quantity"]
         out.append(
             Prepared(
-                record.index - first_index,
                 record.line,
                 d["id"],
                 d["topic"],

@@ -19,7 +19,7 @@ from vnguangxi.vocab import FORMATS, STATUSES, TOPICS
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from vnguangxi.query import Book, Filters
+    from vnguangxi.query import FactBase, Filters
 
 _APP_SETTINGS: dict[str, Any] = {
     "name": "vnguangxi",
@@ -116,7 +116,7 @@ def complete_status(incomplete: str) -> list[str]:
     return _complete_from(STATUSES, incomplete)
 
 
-def _quiet_book(ctx: typer.Context) -> "Book | None":
+def _quiet_book(ctx: typer.Context) -> "FactBase | None":
     try:
         p = ctx.params
         return _open_book(p.get("facts_dir"), bool(p.get("no_builtin")), bool(p.get("no_cache")), warn=False)
@@ -287,10 +287,10 @@ def _guard() -> Iterator[None]:
         raise typer.Exit(int(exc.exit_code)) from None
 
 
-def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, warn: bool = True) -> "Book":
+def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, warn: bool = True) -> "FactBase":
     from vnguangxi.index import CHECK_HINT, Index, folders_key
     from vnguangxi.load import ENV_FACTS_DIR, folders_from, scan
-    from vnguangxi.query import Book
+    from vnguangxi.query import FactBase
 
     folders = folders_from(facts_dir, no_builtin)
     if not folders:
@@ -319,7 +319,7 @@ def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, wa
     finally:
         if progress is not None:
             progress.close()
-    return Book(index)
+    return FactBase(index)
 
 
 class _Progress:
@@ -402,14 +402,14 @@ def _shown(data: Any, keep: str = "") -> Any:
     return visible_data(data, keep)
 
 
-def _who(book: "Book") -> Callable[[dict[str, Any]], str]:
+def _who(book: "FactBase") -> Callable[[dict[str, Any]], str]:
     """Who said a fact (its people, or its sources' publishers), made safe for people."""
     from vnguangxi.safe import visible
 
     return lambda fact: visible(book.speaker(fact))
 
 
-def _label(book: "Book") -> Callable[[str], str]:
+def _label(book: "FactBase") -> Callable[[str], str]:
     """The book's place labels, made safe for people."""
     from vnguangxi.safe import visible
 
@@ -540,7 +540,7 @@ def _filters(
     )
 
 
-def _emit_facts(book: "Book", raw: list[str], fmt: str, no_color: bool) -> None:
+def _emit_facts(book: "FactBase", raw: list[str], fmt: str, no_color: bool) -> None:
     """Print facts fetched as stored JSON, in the chosen format."""
     if fmt in ("json", "jsonl") and not (fmt == "json" and _terminal()):
         # Stored objects are already the output, but for each source's file name: splice it in.

@@ -65,11 +65,3 @@ def parse(text: str) -> Span:
     if b.start < a.start or left == right:
         raise DateError(f"'{text}': the interval must run forward (its end after its start)")
     return Span(a.start, max(a.end, b.end))
-
-
-def is_valid(text: str) -> bool:
-    try:
-        parse(text)
-    except DateError:
-        return False
-    return True

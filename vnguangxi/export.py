@@ -29,7 +29,7 @@ from vnguangxi.text import fold
 from vnguangxi.vocab import SOURCE_KEYS, TOPIC_TITLES
 
 if TYPE_CHECKING:
-    from vnguangxi.query import Book, Filters
+    from vnguangxi.query import FactBase, Filters
 
 _SPLIT = "\ue000"  # a private-use character, which fold keeps: marks where one column's text ends
 BATCH = 5000  # facts parsed and inserted at a time: memory stays flat on large folders
@@ -232,7 +232,9 @@ def check_destination(out: Path, force: bool, fact_folders: Sequence[Path]) -> N
                 raise UsageError(f"'{path}' already exists", "add --force to replace it")
 
 
-def write_database(book: Book, filters: Filters, out: Path, force: bool, fact_folders: Sequence[Path] = ()) -> Report:
+def write_database(
+    book: FactBase, filters: Filters, out: Path, force: bool, fact_folders: Sequence[Path] = ()
+) -> Report:
     """Write the facts that match ``filters``, and every registry entry, to the database ``out``."""
     check_destination(out, force, fact_folders)
     raw = book.select_json(filters)  # also checks the filters: a bad one fails before any file is made
@@ -310,7 +312,7 @@ def _publishable(path: str) -> None:
 # ------------------------------------------------------------------------------ rows
 
 
-def _fill(conn: sqlite3.Connection, book: Book, filters: Filters, raw: list[str], report: Report) -> None:
+def _fill(conn: sqlite3.Connection, book: FactBase, filters: Filters, raw: list[str], report: Report) -> None:
     conn.execute("PRAGMA journal_mode = OFF")  # a temporary file: a failure discards it whole
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA foreign_keys = OFF")  # checked once at the end, with foreign_key_check
@@ -355,7 +357,7 @@ def _ids(values: list[str]) -> str:
     return "[" + ",".join(map(_quote, values)) + "]"
 
 
-def _registries(conn: sqlite3.Connection, book: Book) -> dict[str, int]:
+def _registries(conn: sqlite3.Connection, book: FactBase) -> dict[str, int]:
     sources = book.registry("sources")
     conn.executemany(
         f"INSERT INTO sources VALUES ({', '.join('?' * len(SOURCE_KEYS))})",
@@ -419,7 +421,7 @@ def _text(value: Any) -> str:
 class _Names:
     """The folded names of each place and person, for the full-text index, worked out once each."""
 
-    def __init__(self, book: Book) -> None:
+    def __init__(self, book: FactBase) -> None:
         self.places = {k: loc.names() for k, loc in book.localities.items()}
         self.people = {k: p.names() for k, p in book.people.items()}
         self._cache: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
@@ -434,7 +436,7 @@ class _Names:
         return text
 
 
-def _facts(conn: sqlite3.Connection, book: Book, raw: list[str]) -> dict[str, int]:
+def _facts(conn: sqlite3.Connection, book: FactBase, raw: list[str]) -> dict[str, int]:
     ids: set[str] = set()
     for r in raw:  # the ids first: links are kept only between facts in the export
         start = r.index('"id":"') + 6

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import DataError
-from vnguangxi.vocab import REGISTRIES
+from vnguangxi.vocab import REF_KINDS, REGISTRIES
 
 if TYPE_CHECKING:
     from vnguangxi.build import ChunkResult, Workers
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "13"  # bump when the layout or any validation rule changes: old rows were checked by old rules
+SCHEMA_VERSION = "14"  # bump when the layout or any validation rule changes: old rows were checked by old rules
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
@@ -43,9 +43,10 @@ CREATE TABLE chunks(
     id INTEGER PRIMARY KEY, file INT, seq INT, digest TEXT, first_index INT, first_line INT, refs TEXT, crc INT
 );
 CREATE INDEX chunks_file ON chunks(file, digest);
+-- year and year_end: the first and last year a fact's date covers. start and end_date: its first and last day (ISO)
 CREATE TABLE facts(
-    n INTEGER PRIMARY KEY, file INT, chunk INT, idx INT, line INT, id TEXT, topic TEXT,
-    y0 INT, y1 INT, start TEXT, finish TEXT, status TEXT, series TEXT,
+    n INTEGER PRIMARY KEY, file INT, chunk INT, line INT, id TEXT, topic TEXT,
+    year INT, year_end INT, start TEXT, end_date TEXT, status TEXT, series TEXT,
     localities TEXT, people TEXT, tags TEXT, sources TEXT, conflicts_with TEXT, related TEXT, draft INT,
     unit TEXT
 );
@@ -526,6 +527,8 @@ class Index:
 
     def _insert_chunk(self, file_id: int, seq: int, first_index: int, first_line: int, result: ChunkResult) -> int:
         """A parsed chunk's row, its facts' rows and texts; the chunk's row id."""
+        from vnguangxi.build import FACT_COLUMNS
+
         c = self.conn
         refs = result.refs
         cur = c.execute(
@@ -536,8 +539,9 @@ class Index:
         assert chunk_id is not None
         (start,) = c.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM facts").fetchone()
         c.executemany(
-            f"INSERT INTO facts VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * 18)})",
-            ((k, *p[:18]) for k, p in enumerate(result.facts)),
+            f"INSERT INTO facts(n, file, chunk, {', '.join(FACT_COLUMNS)}) "
+            f"VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * len(FACT_COLUMNS))})",
+            ((k, *p[: len(FACT_COLUMNS)]) for k, p in enumerate(result.facts)),
         )
         c.executemany(
             f"INSERT INTO texts VALUES ({start} + ?, ?, ?, ?)",
@@ -607,8 +611,97 @@ class Index:
         return cross_check(parts, self.registry_records(), Locators(reader=reader))
 
     # ------------------------------------------------------------------ reading
+    #
+    # Named reads: the questions `query` asks, each one SQL statement over the files in use. Callers say
+    # which facts they want with a Selection (plain, resolved values) and how to order them with a sort
+    # name; the tables, columns and SQL stay in this module.
 
-    def fact_json(
+    def facts(
+        self, selection: Selection, sort: str = "date", reverse: bool = False, limit: int | None = None
+    ) -> list[str]:
+        """The stored JSON of the selected facts, in the order ``sort`` names (see SORT_KEYS), at most
+        ``limit`` of them."""
+        keys = SORT_KEYS[sort]
+        direction = "DESC" if reverse else "ASC"
+        where, params = _where(selection)
+        return self._fact_json(where, params, ", ".join(f"{k} {direction}" for k in keys), limit)
+
+    def fact_by_id(self, fact_id: str) -> str | None:
+        """The stored JSON of the fact with this id (the first, in the files' order), or None."""
+        rows = self._fact_json("id = ?", [fact_id], "n", 1, lookup=True)
+        return rows[0] if rows else None
+
+    def ids(self) -> list[str]:
+        """Every fact's id, drafts too, sorted."""
+        return [r[0] for r in self.rows(f"SELECT id FROM facts WHERE {self.in_set()} ORDER BY id")]
+
+    def distinct_units(self) -> list[str]:
+        """The units of the facts' figures, sorted."""
+        rows = self.rows(f"SELECT DISTINCT unit FROM facts WHERE {self.in_set()} AND unit != ''")
+        return sorted(r[0] for r in rows)
+
+    def distinct_series(self) -> list[str]:
+        """The series the facts belong to, sorted."""
+        rows = self.rows(f"SELECT DISTINCT series FROM facts WHERE {self.in_set()} AND series != ''")
+        return sorted(r[0] for r in rows)
+
+    def tags(self) -> list[str]:
+        """The tags the facts carry, sorted."""
+        rows = self.rows(f"SELECT DISTINCT j.value FROM facts f JOIN json_each(f.tags) j WHERE {self.in_set('f.file')}")
+        return sorted(r[0] for r in rows)
+
+    def referrers(self, fact_id: str) -> list[tuple[str, str]]:
+        """Facts naming this one in their conflicts_with or related, by date then id: (kind, stored JSON)."""
+        rows = self.rows(
+            " UNION ALL ".join(
+                f"SELECT '{kind}', data, crc, start, id FROM facts JOIN texts USING (n) WHERE {self.in_set()} "
+                f"AND instr({kind}, ?1)"
+                for kind in ("conflicts_with", "related")
+            )
+            + " ORDER BY 4, 5",
+            (json.dumps(fact_id, ensure_ascii=False),),
+        )
+        return [(kind, verified(data, stored)) for kind, data, stored, _, _ in rows]
+
+    def count_refs(self, kind: str, selection: Selection) -> dict[str, int]:
+        """How many selected facts name each id of one kind of reference (see REF_KINDS)."""
+        if kind not in REF_KINDS:
+            raise ValueError(f"not a kind of reference: {kind!r}")
+        where, params = _where(selection)
+        rows = self.rows(
+            f"SELECT j.value, COUNT(*) FROM (SELECT {kind} AS refs FROM facts WHERE {self.in_set()} "
+            f"AND ({where})) f JOIN json_each(f.refs) j GROUP BY j.value",
+            params,
+        )
+        return dict(rows)
+
+    def count_by(self, field: str, selection: Selection) -> dict[str, int]:
+        """How many selected facts have each value of one field: 'topic' or 'status' (see COUNTABLE)."""
+        column = COUNTABLE[field]
+        where, params = _where(selection)
+        rows = self.rows(
+            f"SELECT {column}, COUNT(*) FROM facts WHERE {self.in_set()} AND ({where}) GROUP BY {column}", params
+        )
+        return dict(rows)
+
+    def year_spans(self, selection: Selection) -> list[tuple[Any, ...]]:
+        """The first and last year each selected fact covers: (year, year_end) pairs of ints."""
+        where, params = _where(selection)
+        return self.rows(f"SELECT year, year_end FROM facts WHERE {self.in_set()} AND ({where})", params)
+
+    def named_refs(self, kind: str, selection: Selection) -> list[set[str]]:
+        """The ids of one kind (see REF_KINDS) each selected fact names, for the facts naming any."""
+        if kind not in REF_KINDS:
+            raise ValueError(f"not a kind of reference: {kind!r}")
+        where, params = _where(selection)
+        rows = self.rows(f"SELECT {kind} FROM facts WHERE {self.in_set()} AND ({where}) AND {kind} != '[]'", params)
+        return [set(json.loads(r[0])) for r in rows]
+
+    def folded_texts(self) -> list[str]:
+        """The folded searchable text of every fact (see build's _searchable)."""
+        return [r[0] for r in self.rows(f"SELECT folded FROM facts JOIN texts USING (n) WHERE {self.in_set()}")]
+
+    def _fact_json(
         self, sql_where: str, params: Sequence[Any], order: str, limit: int | None, lookup: bool = False
     ) -> list[str]:
         sql = f"SELECT data, crc FROM facts JOIN texts USING (n) WHERE {self.in_set(lookup=lookup)} AND ({sql_where})"
@@ -624,3 +717,164 @@ class Index:
             if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
                 raise
             raise CacheDamaged(str(exc)) from None
+
+
+# ---------------------------------------------------------------------- reading: which facts, in what order
+
+# The orders a read can ask for, by name: the columns compared, in turn.
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "date": ("start", "end_date", "id"),
+    "id": ("id",),
+    "topic": ("topic", "start", "id"),
+    "series": ("series", "start", "id"),
+}
+
+# The fields count_by counts, by name: their columns.
+COUNTABLE: dict[str, str] = {"topic": "topic", "status": "status"}
+
+
+# Term and Selection are plain classes: a dataclass or a NamedTuple costs milliseconds to define, paid by
+# every command at start-up.
+
+
+class Term:
+    """One searched word: the folded stem it must start a word with, or the places and people it names."""
+
+    __slots__ = ("prefix", "localities", "people")
+
+    def __init__(self, prefix: str, localities: tuple[str, ...] = (), people: tuple[str, ...] = ()) -> None:
+        self.prefix = prefix
+        self.localities = localities
+        self.people = people
+
+
+class Selection:
+    """Which facts a read is about, as exact values (names already resolved to ids, periods to days).
+
+    Each field left empty asks nothing; a tuple keeps facts with any of its values; fields are ANDed.
+    Not changed once made: ``replace`` makes a variant.
+    """
+
+    __slots__ = (
+        "drafts",
+        "topics",
+        "periods",
+        "has_figure",
+        "units",
+        "series",
+        "in_series",
+        "statuses",
+        "localities",
+        "tags",
+        "sources",
+        "terms",
+        "named",
+    )
+
+    def __init__(
+        self,
+        *,
+        drafts: bool = False,
+        topics: tuple[str, ...] = (),
+        periods: tuple[tuple[str | None, str | None], ...] = (),
+        has_figure: bool = False,
+        units: tuple[str, ...] = (),
+        series: tuple[str, ...] = (),
+        in_series: bool = False,
+        statuses: tuple[str, ...] = (),
+        localities: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        sources: tuple[str, ...] = (),
+        terms: tuple[Term, ...] = (),
+        named: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    ) -> None:
+        self.drafts = drafts  # include facts marked draft (left out otherwise)
+        self.topics = topics
+        self.periods = periods  # the first and last ISO day wanted, either end open (None)
+        self.has_figure = has_figure
+        self.units = units
+        self.series = series
+        self.in_series = in_series  # only facts that belong to some series
+        self.statuses = statuses
+        self.localities = localities
+        self.tags = tags
+        self.sources = sources
+        # A search: the facts matching every term, or naming one of the named ids (kind, ids).
+        self.terms = terms
+        self.named = named
+
+    def replace(self, **changes: Any) -> Selection:
+        """A copy with some fields changed."""
+        return Selection(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
+
+    def __repr__(self) -> str:
+        asked = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__ if getattr(self, n))
+        return f"Selection({asked})"
+
+
+def _where(s: Selection) -> tuple[str, list[Any]]:
+    """A Selection as an SQL condition over the facts table (and texts, for a search), and its parameters."""
+    clauses: list[str] = [] if s.drafts else ["draft = 0"]
+    params: list[Any] = []
+    if s.in_series:
+        clauses.append("series != ''")
+    if s.topics:
+        clauses.append(f"topic IN ({','.join('?' * len(s.topics))})")
+        params.extend(s.topics)
+    if s.periods:
+        ors = []
+        for lo, hi in s.periods:
+            parts = []
+            if hi is not None:
+                parts.append("start <= ?")
+                params.append(hi)
+            if lo is not None:
+                parts.append("end_date >= ?")
+                params.append(lo)
+            ors.append("(" + (" AND ".join(parts) or "1") + ")")
+        clauses.append(_joined("OR", ors))
+    if s.has_figure or s.units:
+        clauses.append("unit != ''")
+    for column, values in (("unit", s.units), ("series", s.series), ("status", s.statuses)):
+        if values:
+            clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+    for kind, values in (("localities", s.localities), ("tags", s.tags), ("sources", s.sources)):
+        if values:
+            clauses.append(_ref_clause(kind, values, params))
+    if s.terms or s.named:
+        words = []
+        for term in s.terms:
+            alts = ["instr(folded, ?)"]  # not LIKE: a long word would be a 'pattern too complex'
+            params.append(term.prefix)
+            for kind, hits in (("localities", term.localities), ("people", term.people)):
+                if hits:
+                    alts.append(_ref_clause(kind, hits, params))
+            words.append(_joined("OR", alts))
+        by_name = [_ref_clause(kind, ids, params) for kind, ids in s.named if ids]
+        clauses.append(_joined("OR", [_joined("AND", words), *by_name]))
+    return _joined("AND", clauses), params
+
+
+def _ref_clause(kind: str, values: Sequence[str], params: list[Any]) -> str:
+    """Facts whose ``kind`` column (a JSON array; see REF_KINDS) holds any of the values.
+
+    A substring search for the quoted value: exact, because everything a valid fact names is an id
+    (no quotes or backslashes), and quicker than parsing every array.
+    """
+    assert kind in REF_KINDS
+    if not values:
+        return "0"
+    params.extend(json.dumps(v, ensure_ascii=False) for v in values)
+    return _joined("OR", [f"instr({kind}, ?)"] * len(values))
+
+
+def _joined(op: str, clauses: Sequence[str]) -> str:
+    """SQL conditions joined by AND or OR as a balanced tree, in parentheses: SQLite refuses an expression
+    more than 1000 deep, which a flat chain of a thousand conditions (a 999-word search) would be."""
+    if not clauses:
+        return "1" if op == "AND" else "0"
+    if len(clauses) <= 16:
+        return "(" + f" {op} ".join(clauses) + ")"
+    half = len(clauses) // 2
+    return f"({_joined(op, clauses[:half])} {op} {_joined(op, clauses[half:])})"

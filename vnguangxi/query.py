@@ -10,10 +10,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from vnguangxi.errors import NotFoundError, UsageError, VnGuangxiError
-from vnguangxi.index import verified
+from vnguangxi.index import Selection, Term
 from vnguangxi.safe import visible_json
 from vnguangxi.text import key, stem, stem_prefix, suggest, words
-from vnguangxi.vocab import REF_KINDS, STATUSES, TOPICS
+from vnguangxi.vocab import STATUSES, TOPICS
 
 if TYPE_CHECKING:
     from vnguangxi.index import Index
@@ -57,12 +57,6 @@ def parse_period(value: str) -> tuple[str | None, str | None]:
     return lo, hi
 
 
-def parse_years(value: str) -> tuple[int | None, int | None]:
-    """'2025' → (2025, 2025); '2024..2026'; '2024..' and '..2025' leave one end open (months allowed)."""
-    lo, hi = parse_period(value)
-    return (int(lo[:4]) if lo else None), (int(hi[:4]) if hi else None)
-
-
 class Filters:
     """What the user asked for; each list is OR within itself, lists are ANDed."""
 
@@ -92,8 +86,10 @@ class Filters:
         self.has_figure = has_figure or bool(self.units)
 
 
-class Book:
-    """The fact base behind an Index: registries in memory, facts fetched by SQL as needed."""
+class FactBase:
+    """The facts and registries in use, behind an Index: registries read once and kept, facts read as
+    needed through the Index's named reads. Turns what the user asked (Filters, names) into exact
+    Selections, and answers the questions the commands ask."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -218,95 +214,58 @@ class Book:
 
     # ---------------------------------------------------------------- filtering
 
-    def where(self, f: Filters) -> tuple[str, list[Any]]:
-        clauses: list[str] = [] if f.drafts else ["draft = 0"]
-        params: list[Any] = []
-        if f.topics:
-            topics = [choice(t, TOPICS, "topic") for t in f.topics]
-            clauses.append(f"topic IN ({','.join('?' * len(topics))})")
-            params.extend(topics)
-        if f.years:
-            ors = []
-            for y in f.years:
-                lo, hi = parse_period(y)
-                parts = []
-                if hi is not None:
-                    parts.append("start <= ?")
-                    params.append(hi)
-                if lo is not None:
-                    parts.append("finish >= ?")
-                    params.append(lo)
-                ors.append("(" + (" AND ".join(parts) or "1") + ")")
-            clauses.append(joined("OR", ors))
-        if f.has_figure:
-            clauses.append("unit != ''")
+    def selection(self, f: Filters) -> Selection:
+        """The facts the filters ask for, every name resolved (a usage error for one that names nothing)."""
+        topics = tuple(choice(t, TOPICS, "topic") for t in f.topics)
+        periods = tuple(parse_period(y) for y in f.years)
+        units: tuple[str, ...] = ()
         if f.units:
             known_units = self.all_units()
-            units = [choice(u, known_units, "unit", "`vnguangxi figures` lists the figures") for u in f.units]
-            clauses.append(f"unit IN ({','.join('?' * len(units))})")
-            params.extend(units)
+            units = tuple(choice(u, known_units, "unit", "`vnguangxi figures` lists the figures") for u in f.units)
+        series: tuple[str, ...] = ()
         if f.series:
             known_series = self.all_series()
-            named = [choice(x, known_series, "series", "`vnguangxi stats` shows the series") for x in f.series]
-            clauses.append(f"series IN ({','.join('?' * len(named))})")
-            params.extend(named)
-        if f.statuses:
-            statuses = [choice(x, STATUSES, "status") for x in f.statuses]
-            clauses.append(f"status IN ({','.join('?' * len(statuses))})")
-            params.extend(statuses)
-        if f.localities:
-            places: set[str] = set()
-            for name in f.localities:
-                places |= self.expand_place(name)
-            clauses.append(self._ref_clause("localities", sorted(places), params))
+            series = tuple(choice(x, known_series, "series", "`vnguangxi stats` shows the series") for x in f.series)
+        statuses = tuple(choice(x, STATUSES, "status") for x in f.statuses)
+        places: set[str] = set()
+        for name in f.localities:
+            places |= self.expand_place(name)
         if f.tags:
             known = self.all_tags()
             for t in f.tags:
                 if t not in known:
                     raise UsageError(f"unknown tag '{t}'{suggest(t, known)}", "`vnguangxi stats` lists the tags in use")
-            clauses.append(self._ref_clause("tags", f.tags, params))
-        if f.sources:
-            clauses.append(self._ref_clause("sources", [self.resolve_source(s) for s in f.sources], params))
-        return joined("AND", clauses), params
-
-    @staticmethod
-    def _ref_clause(kind: str, values: Sequence[str], params: list[Any]) -> str:
-        """Facts whose ``kind`` column (a JSON array; see REF_KINDS) holds any of the values.
-
-        A substring search for the quoted value: exact, because everything a valid fact names is an id
-        (no quotes or backslashes), and quicker than parsing every array.
-        """
-        assert kind in REF_KINDS
-        if not values:
-            return "0"
-        params.extend(json.dumps(v, ensure_ascii=False) for v in values)
-        return joined("OR", [f"instr({kind}, ?)"] * len(values))
+        return Selection(
+            drafts=f.drafts,
+            topics=topics,
+            periods=periods,
+            has_figure=f.has_figure,
+            units=units,
+            series=series,
+            statuses=statuses,
+            localities=tuple(sorted(places)),
+            tags=tuple(f.tags),
+            sources=tuple(self.resolve_source(x) for x in f.sources),
+        )
 
     def all_units(self) -> list[str]:
-        rows = self.index.rows(f"SELECT DISTINCT unit FROM facts WHERE {self.index.in_set()} AND unit != ''")
-        return sorted(r[0] for r in rows)
+        return self.index.distinct_units()
 
     def all_series(self) -> list[str]:
-        rows = self.index.rows(f"SELECT DISTINCT series FROM facts WHERE {self.index.in_set()} AND series != ''")
-        return sorted(r[0] for r in rows)
+        return self.index.distinct_series()
 
     def all_tags(self) -> list[str]:
-        rows = self.index.rows(
-            f"SELECT DISTINCT j.value FROM facts f JOIN json_each(f.tags) j WHERE {self.index.in_set('f.file')}"
-        )
-        return sorted(r[0] for r in rows)
+        return self.index.tags()
 
     @staticmethod
-    def order(sort: str, reverse: bool) -> str:
+    def check_sort(sort: str) -> str:
         if sort not in SORTS:
             raise UsageError(f"unknown sort '{sort}'{suggest(sort, SORTS)}", f"accepted: {', '.join(SORTS)}")
-        direction = "DESC" if reverse else "ASC"
-        keys = {"date": ["start", "finish", "id"], "id": ["id"], "topic": ["topic", "start", "id"]}[sort]
-        return ", ".join(f"{k} {direction}" for k in keys)
+        return sort
 
     def select_json(self, f: Filters, sort: str = "date", reverse: bool = False, limit: int | None = None) -> list[str]:
-        where, params = self.where(f)
-        return self.index.fact_json(where, params, self.order(sort, reverse), limit)
+        selection = self.selection(f)
+        return self.index.facts(selection, self.check_sort(sort), reverse, limit)
 
     def select(
         self, f: Filters, sort: str = "date", reverse: bool = False, limit: int | None = None
@@ -314,30 +273,20 @@ class Book:
         return [json.loads(s) for s in self.select_json(f, sort, reverse, limit)]
 
     def get(self, fact_id: str) -> dict[str, Any]:
-        rows = self.index.fact_json("id = ?", [fact_id], "n", 1, lookup=True)
-        if not rows:
-            close = self.index.rows(f"SELECT id FROM facts WHERE {self.index.in_set()}")
+        found = self.index.fact_by_id(fact_id)
+        if found is None:
             raise NotFoundError(
-                f"no fact with id '{fact_id}'{suggest(fact_id, [r[0] for r in close])}",
+                f"no fact with id '{fact_id}'{suggest(fact_id, self.index.ids())}",
                 "`vnguangxi search TEXT` finds facts by their words",
             )
-        return dict(json.loads(rows[0]))
+        return dict(json.loads(found))
 
     def fact_ids(self) -> list[str]:
-        return [r[0] for r in self.index.rows(f"SELECT id FROM facts WHERE {self.index.in_set()} ORDER BY id")]
+        return self.index.ids()
 
     def referrers(self, fact_id: str) -> list[tuple[str, dict[str, Any]]]:
         """Facts naming this one in their conflicts_with or related: (kind, fact)."""
-        rows = self.index.rows(
-            " UNION ALL ".join(
-                f"SELECT '{kind}', data, crc, start, id FROM facts JOIN texts USING (n) WHERE {self.index.in_set()} "
-                f"AND instr({kind}, ?1)"
-                for kind in ("conflicts_with", "related")
-            )
-            + " ORDER BY 4, 5",
-            (json.dumps(fact_id, ensure_ascii=False),),
-        )
-        return [(k, json.loads(verified(d, stored))) for k, d, stored, _, _ in rows]
+        return [(kind, json.loads(data)) for kind, data in self.index.referrers(fact_id)]
 
     def with_files_json(self, text: str) -> str:
         """Compact JSON of stored facts with each source's file name spliced in after its id.
@@ -376,40 +325,24 @@ class Book:
     # ---------------------------------------------------------------- counting
 
     def count_refs(self, kind: str, f: Filters | None = None) -> Counter[str]:
-        where, params = self.where(f or Filters())
-        assert kind in REF_KINDS
-        rows = self.index.rows(
-            f"SELECT j.value, COUNT(*) FROM (SELECT {kind} AS refs FROM facts WHERE {self.index.in_set()} "
-            f"AND ({where})) f JOIN json_each(f.refs) j GROUP BY j.value",
-            params,
-        )
-        return Counter(dict(rows))
+        """How many facts name each place, person, tag, source or fact (``kind``: see REF_KINDS)."""
+        return Counter(self.index.count_refs(kind, self.selection(f or Filters())))
 
-    def count_column(self, column: str, f: Filters | None = None) -> Counter[Any]:
-        where, params = self.where(f or Filters())
-        rows = self.index.rows(
-            f"SELECT {column}, COUNT(*) FROM facts WHERE {self.index.in_set()} AND ({where}) GROUP BY {column}",
-            params,
-        )
-        return Counter(dict(rows))
+    def count_by(self, field: str, f: Filters | None = None) -> Counter[str]:
+        """How many facts have each topic or status (``field``: 'topic' or 'status')."""
+        return Counter(self.index.count_by(field, self.selection(f or Filters())))
 
     def count_years(self, f: Filters | None = None) -> Counter[int]:
         """Facts in each year, a fact counted in every year it covers (as `list -y YEAR` finds it)."""
-        where, params = self.where(f or Filters())
-        rows = self.index.rows(f"SELECT y0, y1 FROM facts WHERE {self.index.in_set()} AND ({where})", params)
         out: Counter[int] = Counter()
-        for y0, y1 in rows:
-            out.update(range(y0, y1 + 1))
+        for first, last in self.index.year_spans(self.selection(f or Filters())):
+            out.update(range(first, last + 1))
         return out
 
     def place_totals(self, f: Filters | None = None) -> dict[str, int]:
         """Facts about each place including every place inside it and places it merged with: the count
         `list -l PLACE` gives."""
-        where, params = self.where(f or Filters())
-        rows = self.index.rows(
-            f"SELECT localities FROM facts WHERE {self.index.in_set()} AND ({where}) AND localities != '[]'", params
-        )
-        named = [set(json.loads(r[0])) for r in rows]
+        named = self.index.named_refs("localities", self.selection(f or Filters()))
         out = {}
         for pid in self.localities:
             covered: set[str] = set()
@@ -428,23 +361,19 @@ class Book:
             raise UsageError(
                 f"nothing to search for in '{text}'", "give one or more words, e.g. vnguangxi search durian"
             )
-        where, params = self.where(f)
+        selection = self.selection(f)
         named = {kind: sorted(self.names(kind).lookup(text)) for kind in ("people", "localities")} if key(text) else {}
         place_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.localities.values())) for t in terms}
         people_hits = {t: self._name_hits(t, ((p.id, p.names()) for p in self.people.values())) for t in terms}
-        word_clauses = []
-        for t in terms:
-            alts = ["instr(folded, ?)"]  # not LIKE: a long word would be a 'pattern too complex'
-            params.append(stem_prefix(t))
-            for kind, hits in (("localities", place_hits[t]), ("people", people_hits[t])):
-                if hits:
-                    alts.append(self._ref_clause(kind, sorted(hits), params))
-            word_clauses.append(joined("OR", alts))
-        by_name = [self._ref_clause(kind, ids, params) for kind, ids in named.items() if ids]
-        where = joined("AND", [f"({where})", joined("OR", [joined("AND", word_clauses), *by_name])])
+        selection = selection.replace(
+            terms=tuple(
+                Term(stem_prefix(t), tuple(sorted(place_hits[t])), tuple(sorted(people_hits[t]))) for t in terms
+            ),
+            named=tuple((kind, tuple(ids)) for kind, ids in named.items() if ids),
+        )
         whole = {kind: set(ids) for kind, ids in named.items()}
         results = []
-        for raw in self.index.fact_json(where, params, "start, id", None):
+        for raw in self.index.facts(selection, "date"):
             fact = json.loads(raw)
             score = self._score(fact, terms)
             if any(whole.get(kind, set()) & set(fact.get(kind, [])) for kind in ("people", "localities")):
@@ -457,7 +386,7 @@ class Book:
     def vocabulary(self) -> set[str]:
         """Every word the facts hold (folded), and every name of their places and people."""
         out: set[str] = set()
-        for (folded,) in self.index.rows(f"SELECT folded FROM facts JOIN texts USING (n) WHERE {self.index.in_set()}"):
+        for folded in self.index.folded_texts():
             out.update(words(folded))
         for kind in ("people", "localities"):
             for names in self.names(kind).names.values():
@@ -530,9 +459,8 @@ class Book:
 
     def series(self, f: Filters) -> dict[str, list[dict[str, Any]]]:
         """Facts grouped by their ``series``, for series measured in more than one year."""
-        where, params = self.where(f)
         out: dict[str, list[dict[str, Any]]] = {}
-        for raw in self.index.fact_json(f"series != '' AND ({where})", params, "series, start, id", None):
+        for raw in self.index.facts(self.selection(f).replace(in_series=True), "series"):
             fact = json.loads(raw)
             out.setdefault(fact["series"], []).append(fact)
         return {k: v for k, v in out.items() if len({x["year"] for x in v}) > 1}
@@ -600,17 +528,6 @@ def choice(value: str, choices: Sequence[str], what: str, hint: str | None = Non
     raise UsageError(f"unknown {what} '{value}'{suggest(value, choices)}", hint or f"accepted: {', '.join(choices)}")
 
 
-def joined(op: str, clauses: Sequence[str]) -> str:
-    """SQL conditions joined by AND or OR as a balanced tree, in parentheses: SQLite refuses an expression
-    more than 1000 deep, which a flat chain of a thousand conditions (a 999-word search) would be."""
-    if not clauses:
-        return "1" if op == "AND" else "0"
-    if len(clauses) <= 16:
-        return "(" + f" {op} ".join(clauses) + ")"
-    half = len(clauses) // 2
-    return f"({joined(op, clauses[:half])} {op} {joined(op, clauses[half:])})"
-
-
 def _word_match(term: str, ws: Sequence[str]) -> float:
     """1 when a word equals the term but for inflection ('gates', 'gate'), 0.7 when one starts with its
     stem, else 0: a term and its inflections always score alike."""
@@ -628,7 +545,7 @@ def _word_match(term: str, ws: Sequence[str]) -> float:
 # ---------------------------------------------------------------- reports (what the commands show)
 
 
-def related_facts(book: Book, fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def related_facts(book: FactBase, fact: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Conflicting facts first, then related ones, from both directions, each once."""
     seen: set[str] = set()
     out: list[tuple[str, dict[str, Any]]] = []
@@ -648,15 +565,15 @@ def related_facts(book: Book, fact: dict[str, Any]) -> list[tuple[str, dict[str,
     return out
 
 
-def topic_rows(book: Book) -> list[dict[str, Any]]:
+def topic_rows(book: FactBase) -> list[dict[str, Any]]:
     """Each topic with its title and fact count."""
     from vnguangxi.vocab import TOPIC_TITLES
 
-    counts = book.count_column("topic")
+    counts = book.count_by("topic")
     return [{"id": t, "title": TOPIC_TITLES[t], "facts": counts.get(t, 0)} for t in TOPICS]
 
 
-def locality_rows(book: Book, country: str | None, table: bool) -> tuple[list[dict[str, Any]], Sequence[str]]:
+def locality_rows(book: FactBase, country: str | None, table: bool) -> tuple[list[dict[str, Any]], Sequence[str]]:
     """The gazetteer as rows with fact counts ('facts' naming the place; 'total' with the places inside it
     and those it merged with), and the columns to show: a names column for tables, every plain key else."""
     from vnguangxi.vocab import LOCALITY_KEYS
@@ -686,7 +603,7 @@ def locality_rows(book: Book, country: str | None, table: bool) -> tuple[list[di
     return rows, (*LOCALITY_KEYS[: LOCALITY_KEYS.index("aliases") + 1], "facts", "total")
 
 
-def source_rows(book: Book, table: bool) -> tuple[list[dict[str, Any]], Sequence[str]]:
+def source_rows(book: FactBase, table: bool) -> tuple[list[dict[str, Any]], Sequence[str]]:
     """The articles with their fact counts, and the columns to show (a short set for tables)."""
     from vnguangxi.vocab import SOURCE_KEYS
 
@@ -697,7 +614,7 @@ def source_rows(book: Book, table: bool) -> tuple[list[dict[str, Any]], Sequence
     return rows, (*SOURCE_KEYS, "facts")
 
 
-def people_rows(book: Book, with_role: bool) -> list[dict[str, Any]]:
+def people_rows(book: FactBase, with_role: bool) -> list[dict[str, Any]]:
     """The people with their fact counts; ``with_role`` adds a one-cell summary of their roles."""
     counts = book.count_refs("people")
     rows = []
@@ -709,7 +626,7 @@ def people_rows(book: Book, with_role: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def country_code(book: Book, value: str, countries: Sequence[str]) -> str:
+def country_code(book: FactBase, value: str, countries: Sequence[str]) -> str:
     """A country code from its code in any case ('VN') or any name of the country ('vietnam', 'Việt Nam')."""
     from vnguangxi.text import suggest
 
@@ -752,13 +669,13 @@ def stats_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def stats_report(book: Book, f: Filters, top_places: int, currency: str | None = None) -> dict[str, Any]:
+def stats_report(book: FactBase, f: Filters, top_places: int, currency: str | None = None) -> dict[str, Any]:
     from vnguangxi.formats import figure, in_unit
     from vnguangxi.vocab import CURRENCIES
 
-    by_topic = book.count_column("topic", f)
+    by_topic = book.count_by("topic", f)
     by_year = book.count_years(f)
-    by_status = book.count_column("status", f)
+    by_status = book.count_by("status", f)
     by_place = {p: n for p, n in book.place_totals(f).items() if n}
     by_tag = book.count_refs("tags", f)
     places = sorted(by_place.items(), key=lambda kv: (-kv[1], kv[0]))[:top_places]
@@ -811,7 +728,7 @@ FIGURE_COLUMNS = (
 )
 
 
-def figure_rows(book: Book, grouped: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+def figure_rows(book: FactBase, grouped: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
     from vnguangxi.formats import in_unit, number
     from vnguangxi.vocab import QUALIFIER_WORDS
 
