@@ -195,3 +195,62 @@ def test_indexes_of_older_versions_are_removed(run: Any, tmp_path: Path) -> None
     assert not any(p.exists() for p in old)
     assert unrelated.exists()
     assert [p.name.startswith(cache_path().name[: -len(".sqlite3")]) for p in cache.glob("index-v*.sqlite3")] == [True]
+
+
+def test_a_first_build_is_put_in_place_complete(run: Any, tmp_path: Path) -> None:
+    """A first build is written beside the index under a name of its own and linked into place once done:
+    nothing of it is left over, and the index is in write-ahead-log mode for the commands that follow."""
+    import sqlite3
+
+    folder = make_folder(tmp_path / "f")
+    listing(run, folder)
+    cache = Path(os.environ["VNGUANGXI_CACHE_DIR"])
+    assert not list(cache.glob("*.build-*"))
+    (index,) = [p for p in cache_files() if "sqlite3" in p.name and len(p.name.split("-")) > 2]
+    with sqlite3.connect(index) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_build_left_by_a_killed_process_is_removed(run: Any, tmp_path: Path) -> None:
+    from vnguangxi.index import cache_path, folders_key
+
+    folder = make_folder(tmp_path / "f")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that no longer runs
+    left = Path(f"{cache_path(folders_key([folder]))}.build-{gone.pid}")
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_bytes(b"half a build")
+    alive = Path(f"{cache_path(folders_key([folder]))}.build-{os.getppid()}")  # a live process's: kept
+    alive.write_bytes(b"still building")
+    listing(run, folder)
+    assert not left.exists() and alive.exists()
+
+
+def test_a_first_build_with_problems_keeps_what_is_valid(run: Any, tmp_path: Path) -> None:
+    import sqlite3
+
+    folder = make_folder(tmp_path / "f", {"meetings.toml": FACT.replace('"f1"', '"m1"').replace("status", "stat")})
+    result = run("list", "--json", "--no-builtin", "--facts-dir", str(folder))
+    assert result.exit_code == 1 and "meetings.toml" in result.stderr
+    (index,) = [p for p in cache_files() if len(p.name.split("-")) > 2]
+    with sqlite3.connect(index) as conn:
+        assert conn.execute("SELECT id FROM facts").fetchall() == [("f1",)]  # the valid file, ready for next time
+    (folder / "meetings.toml").write_text(FACT.replace('"f1"', '"m1"'), encoding="utf-8")
+    assert set(listing(run, folder)) == {"f1", "m1"}
+
+
+def test_a_first_build_another_process_finished_first_is_not_replaced(tmp_path: Path) -> None:
+    """Two first builds at once: the second to finish keeps the first one's file (it may be open) and
+    drops its own."""
+    from vnguangxi.index import Index, cache_path, folders_key
+    from vnguangxi.load import scan
+
+    folder = make_folder(tmp_path / "f")
+    files, _ = scan(folder)
+    path = cache_path(folders_key([folder]))
+    first = Index.open(files, use_cache=True, warn=print, key=folders_key([folder]))
+    inode = path.stat().st_ino
+    assert Index._build_fresh(path, files, None) is None
+    assert path.stat().st_ino == inode and not list(path.parent.glob("*.build-*"))
+    assert first.conn.execute("SELECT id FROM facts").fetchall() == [("f1",)]
