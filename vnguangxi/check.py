@@ -118,7 +118,7 @@ def run_check(folders: Sequence[Path], articles: Sequence[str] = ()) -> CheckRep
             report.warnings.extend(warnings)
             for f in files:
                 report.files += 1
-                _check_file(f, pool, report, found)
+                _gather(f, pool, report, found)
     report.facts = sum(1 for _, _, refs in found.parts for fid in refs.ids if fid)
     bodies = read_articles(article_dirs(articles, folders), found.registries["sources"])
     report.excerpts_total = len(found.excerpts)
@@ -141,7 +141,7 @@ class _Found:
     invalid: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in REGISTRIES})
 
 
-def _check_file(f: FactFile, pool: Workers, report: CheckReport, found: _Found) -> None:
+def _gather(f: FactFile, pool: Workers, report: CheckReport, found: _Found) -> None:
     """One file on its own: its problems into the report, what the checks across files need into ``found``."""
     from vnguangxi.build import facts, read, read_whole, whole
     from vnguangxi.crosscheck import ChunkRefs

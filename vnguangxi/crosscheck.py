@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vnguangxi.locate import Locator, Path_
+from vnguangxi.locate import KeyPath, Locator
 from vnguangxi.models import Problem
 from vnguangxi.text import suggest
 from vnguangxi.vocab import REGISTRIES
@@ -119,7 +119,7 @@ class Located:
     """A reference to a key of a table in some file, turned into a Problem on demand."""
 
     path: str
-    where: Path_
+    where: KeyPath
     needle: str | None = None
 
 

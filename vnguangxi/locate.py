@@ -13,7 +13,7 @@ import re
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*(?:\.\s*[A-Za-z0-9_\-"']+\s*)*=""")
 
-Path_ = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 
 def _clean(name: str) -> str:
@@ -26,7 +26,7 @@ class Locator:
     def __init__(self, text: str) -> None:
         self._text = text
         self._lines: list[str] | None = None
-        self._index: dict[Path_, int] | None = None
+        self._index: dict[KeyPath, int] | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -35,10 +35,10 @@ class Locator:
             self._lines = self._text.split("\n")  # TOML lines end at \n only (not at U+2028, U+0085...)
         return self._lines
 
-    def _build(self) -> dict[Path_, int]:
-        index: dict[Path_, int] = {}
+    def _build(self) -> dict[KeyPath, int]:
+        index: dict[KeyPath, int] = {}
         counters: dict[tuple[str | int, ...], int] = {}
-        current: Path_ = ()
+        current: KeyPath = ()
         in_multiline: str | None = None
         for number, line in enumerate(self.lines, start=1):
             if in_multiline is not None:
@@ -77,7 +77,7 @@ class Locator:
                         break
         return index
 
-    def line(self, path: Path_) -> int:
+    def line(self, path: KeyPath) -> int:
         """The line of the most specific known prefix of ``path`` (1 if none)."""
         if self._index is None:
             self._index = self._build()
@@ -87,7 +87,7 @@ class Locator:
                 return found
         return 1
 
-    def position(self, path: Path_, needle: str | None = None) -> tuple[int, int | None]:
+    def position(self, path: KeyPath, needle: str | None = None) -> tuple[int, int | None]:
         """Line of ``path`` and, when ``needle`` appears on that line, its 1-based column."""
         line = self.line(path)
         column = None

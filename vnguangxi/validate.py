@@ -18,7 +18,7 @@ from typing import Any
 
 from vnguangxi import dates
 from vnguangxi.crosscheck import ChunkRefs
-from vnguangxi.locate import Locator, Path_, header_lines
+from vnguangxi.locate import KeyPath, Locator, header_lines
 from vnguangxi.models import Problem
 from vnguangxi.safe import escape_char, unsafe
 from vnguangxi.text import accepted, excerpt_words, suggest
@@ -106,8 +106,16 @@ class FileResult:
     drafts: list[Record] = field(default_factory=list)  # valid facts marked draft = true
 
 
+class _Reject(Exception):
+    """Raised by the quiet checker at the first problem."""
+
+
 class _Checker:
-    """Collects the problems of one file (or of a chunk of it starting at ``first_line``)."""
+    """Collects the problems of one file (or of a chunk of it starting at ``first_line``).
+
+    The rules call ``add`` for each problem and build its message only then, so a valid table costs
+    no more than the tests themselves; see ``_Quiet`` for the way they are first run.
+    """
 
     def __init__(self, path: str, text: str, first_line: int = 1) -> None:
         self.path = path
@@ -115,14 +123,16 @@ class _Checker:
         self.offset = first_line - 1
         self.problems: list[Problem] = []
 
-    def add(self, where: Path_, message: str, needle: str | None = None) -> None:
+    def add(self, where: KeyPath, message: str, needle: str | None = None) -> None:
         line, column = self.locator.position(where, needle)
         self.problems.append(Problem(self.path, line + self.offset, message, column))
 
     # -- generic shape checks ------------------------------------------------------------
     def keys(
-        self, table: dict[str, Any], where: Path_, allowed: tuple[str, ...], required: tuple[str, ...], what: str
+        self, table: dict[str, Any], where: KeyPath, allowed: tuple[str, ...], required: tuple[str, ...], what: str
     ) -> None:
+        if table.keys() <= _set_of(allowed) and _set_of(required) <= table.keys():
+            return
         for key in table:
             if key not in allowed:
                 hint = suggest(key, allowed) or f"; accepted keys: {accepted(allowed)}"
@@ -131,10 +141,12 @@ class _Checker:
             if key not in table:
                 self.add(where, f"{what} is missing the required key '{key}'")
 
-    def string(self, table: dict[str, Any], key: str, where: Path_, what: str, required: bool = False) -> str | None:
+    def string(self, table: dict[str, Any], key: str, where: KeyPath, what: str, required: bool = False) -> str | None:
+        value = table.get(key)
+        if type(value) is str and (not required or value.strip()):
+            return value
         if key not in table:
             return None
-        value = table[key]
         if not isinstance(value, str):
             self.add((*where, key), f"'{key}' of {what} must be a string, not {_type_name(value)}")
             return None
@@ -143,22 +155,25 @@ class _Checker:
             return None
         return value
 
-    def strings(self, table: dict[str, Any], key: str, where: Path_, what: str) -> list[str] | None:
+    def strings(self, table: dict[str, Any], key: str, where: KeyPath, what: str) -> list[str] | None:
         if key not in table:
             return None
         value = table[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if type(value) is not list or not _all_strings(value):
             self.add((*where, key), f"'{key}' of {what} must be an array of strings")
             return None
         return list(value)
 
     def choice(
-        self, table: dict[str, Any], key: str, where: Path_, what: str, choices: tuple[str, ...], noun: str
+        self, table: dict[str, Any], key: str, where: KeyPath, what: str, choices: tuple[str, ...], noun: str
     ) -> str | None:
+        value = table.get(key)
+        if type(value) is str and value in _set_of(choices):
+            return value
         value = self.string(table, key, where, what)
         if value is None:
             return None
-        if value not in choices:
+        if value not in _set_of(choices):
             hint = suggest(value, choices)
             self.add(
                 (*where, key),
@@ -168,17 +183,17 @@ class _Checker:
             return None
         return value
 
-    def date(self, table: dict[str, Any], key: str, where: Path_, what: str) -> dates.Span | None:
+    def date(self, table: dict[str, Any], key: str, where: KeyPath, what: str) -> dates.Span | None:
         value = self.string(table, key, where, what)
         if value is None:
             return None
-        try:
-            return dates.parse(value)
-        except dates.DateError as exc:
-            self.add((*where, key), f"impossible date in {what}: {exc}", f'"{value}"')
+        span = _parse_date(value)
+        if isinstance(span, dates.DateError):
+            self.add((*where, key), f"impossible date in {what}: {span}", f'"{value}"')
             return None
+        return span
 
-    def identifier(self, table: dict[str, Any], where: Path_, what: str, pattern: re.Pattern[str]) -> str | None:
+    def identifier(self, table: dict[str, Any], where: KeyPath, what: str, pattern: re.Pattern[str]) -> str | None:
         value = self.string(table, "id", where, what, required=True)
         if value is None:
             return None
@@ -207,7 +222,46 @@ class _Checker:
         return out
 
 
+class _Quiet(_Checker):
+    """The rules run first with this checker, which locates nothing and stops at the first problem: the
+    quick verdict on a valid table. A table it refuses is checked again with a ``_Checker``, which finds
+    and locates every problem. One set of rules gives both verdicts, so they cannot disagree."""
+
+    def __init__(self) -> None:
+        self.path = ""
+        self.problems = []
+
+    def add(self, where: KeyPath, message: str, needle: str | None = None) -> None:
+        raise _Reject
+
+
+_QUIET = _Quiet()
+
+
+def _all_strings(values: list[Any]) -> bool:
+    for v in values:
+        if type(v) is not str:
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def _set_of(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(text: str) -> dates.Span | dates.DateError:
+    """A date's span, or why it is impossible (remembered: a fact file repeats its dates)."""
+    try:
+        return dates.parse(text)
+    except dates.DateError as exc:
+        return exc
+
+
 TABLES = ("facts", *REGISTRIES)
+_LIST_KEYS = ("localities", "people", "tags", "conflicts_with", "related")
+_ID_LIST_KEYS = frozenset(("tags", "conflicts_with", "related"))  # their values are kebab-case ids
 
 
 def _top_level(checker: _Checker, data: dict[str, Any]) -> None:
@@ -222,7 +276,7 @@ def _top_level(checker: _Checker, data: dict[str, Any]) -> None:
             )
 
 
-def _check_quantity(c: _Checker, q: Any, where: Path_, what: str) -> dict[str, Any] | None:
+def _check_quantity(c: _Checker, q: Any, where: KeyPath, what: str) -> dict[str, Any] | None:
     if not isinstance(q, dict):
         c.add(where, f"'quantity' of {what} must be a table, not {_type_name(q)}")
         return None
@@ -279,9 +333,9 @@ def _check_quantity(c: _Checker, q: Any, where: Path_, what: str) -> dict[str, A
 
 
 def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[str, Any] | None:
-    where: Path_ = ("facts", i)
+    where: KeyPath = ("facts", i)
     fid = fact.get("id")
-    what = f"fact '{fid}'" if isinstance(fid, str) and fid else f"fact {i + 1}"
+    what = f"fact '{fid}'" if type(fid) is str and fid else f"fact {i + 1}"
     before = len(c.problems)
     c.keys(fact, where, FACT_KEYS, FACT_REQUIRED, what)
     c.identifier(fact, where, what, ID_RE)
@@ -295,7 +349,7 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
             f"{what} has no topic: its file name '{name}' is not a topic{suggest(name[:-5], TOPICS)}; add "
             f'topic = "…" ({accepted(TOPICS)}), or name its file or folder after the topic',
         )
-    if "draft" in fact and not isinstance(fact["draft"], bool):
+    if "draft" in fact and type(fact["draft"]) is not bool:
         c.add((*where, "draft"), f"'draft' of {what} must be true or false, not {_type_name(fact['draft'])}")
     span = c.date(fact, "date", where, what)
     kind = c.choice(fact, "date_kind", where, what, DATE_KINDS, "date_kind")
@@ -303,22 +357,25 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
     if kind == "due" and status is not None and status != "planned":
         c.add((*where, "status"), f"{what} has date_kind 'due', so its status must be 'planned', not '{status}'")
     for key in ("date_basis", "note", "series"):
-        c.string(fact, key, where, what)
+        if key in fact:
+            c.string(fact, key, where, what)
     series = fact.get("series")
-    if isinstance(series, str) and not ID_RE.match(series):
+    if type(series) is str and series and not ID_RE.match(series):
         c.add((*where, "series"), f"bad series id '{series}' in {what}: use lower-case kebab-case")
     lists: dict[str, list[str]] = {}
-    for key in ("localities", "people", "tags", "conflicts_with", "related"):
-        got = c.strings(fact, key, where, what)
+    for key in _LIST_KEYS:
+        got = c.strings(fact, key, where, what) if key in fact else None
         lists[key] = got or []
-        for value in got or []:
-            if key in ("tags", "conflicts_with", "related") and not ID_RE.match(value):
-                c.add(
-                    (*where, key), f"bad {key[:-1] if key == 'tags' else 'fact id'} '{value}' in {what}", f'"{value}"'
-                )
-        if got is not None and len(set(got)) != len(got):
+        if not got:
+            continue
+        if key in _ID_LIST_KEYS:
+            for value in got:
+                if not ID_RE.match(value):
+                    noun = "tag" if key == "tags" else "fact id"
+                    c.add((*where, key), f"bad {noun} '{value}' in {what}", f'"{value}"')
+        if len(got) > 1 and len(set(got)) != len(got):
             c.add((*where, key), f"'{key}' of {what} lists the same value twice")
-    if isinstance(fid, str) and fid in lists["conflicts_with"] + lists["related"]:
+    if type(fid) is str and (fid in lists["conflicts_with"] or fid in lists["related"]):
         c.add((*where, "conflicts_with"), f"{what} refers to itself")
     quantity = None
     if "quantity" in fact:
@@ -331,12 +388,13 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
         else:
             for j, ref in enumerate(raw_sources):
                 rw = (*where, "sources", j)
-                if not isinstance(ref, dict):
-                    c.add(rw, f"source {j + 1} of {what} must be a table with 'source' and 'excerpt'")
+                ref_what = f"source {j + 1} of {what}"
+                if type(ref) is not dict:
+                    c.add(rw, f"{ref_what} must be a table with 'source' and 'excerpt'")
                     continue
-                c.keys(ref, rw, SOURCE_REF_KEYS, SOURCE_REF_KEYS, f"source {j + 1} of {what}")
-                sid = c.string(ref, "source", rw, f"source {j + 1} of {what}", required=True)
-                excerpt = c.string(ref, "excerpt", rw, f"source {j + 1} of {what}", required=True)
+                c.keys(ref, rw, SOURCE_REF_KEYS, SOURCE_REF_KEYS, ref_what)
+                sid = c.string(ref, "source", rw, ref_what, required=True)
+                excerpt = c.string(ref, "excerpt", rw, ref_what, required=True)
                 if excerpt is not None and excerpt_words(excerpt) > MAX_EXCERPT_WORDS:
                     c.add(
                         (*rw, "excerpt"),
@@ -386,7 +444,7 @@ def _record(
     }
 
 
-def _check_links(c: _Checker, entry: dict[str, Any], where: Path_, what: str) -> None:
+def _check_links(c: _Checker, entry: dict[str, Any], where: KeyPath, what: str) -> None:
     for key in ("superseded_by", "supersedes"):
         raw = entry.get(key)
         if raw is None:
@@ -413,7 +471,7 @@ def plain_file_name(name: str) -> bool:
 
 
 def _check_registry_entry(c: _Checker, kind: str, i: int, entry: dict[str, Any]) -> bool:
-    where: Path_ = (kind, i)
+    where: KeyPath = (kind, i)
     eid = entry.get("id")
     noun = {"sources": "source", "localities": "locality", "people": "person"}[kind]
     what = f"{noun} '{eid}'" if isinstance(eid, str) and eid else f"{noun} {i + 1}"
@@ -502,7 +560,7 @@ def unsafe_in(value: str) -> str | None:
     return found.group()
 
 
-def _control_chars(c: _Checker, value: Any, where: Path_, what: str) -> bool:
+def _control_chars(c: _Checker, value: Any, where: KeyPath, what: str) -> bool:
     """Report every text of an entry holding a control or invisible format character; True if any."""
     if isinstance(value, str):
         ch = unsafe_in(value)
@@ -556,8 +614,9 @@ def check_file(
             what = f"{noun} '{eid}'" if isinstance(eid, str) and eid else f"{noun} {index + 1}"
             controls = suspect and _control_chars(c, raw, (table, index), what)
             if table == "facts":
-                record = _fast_fact(raw, default_topic)
-                if record is None:
+                try:
+                    record = _check_fact(_QUIET, index, raw, default_topic)
+                except _Reject:
                     record = _check_fact(c, index, raw, default_topic)
                 if record is not None and not controls:
                     result.records.append(Record(record, path, first_index + index, line))
@@ -609,123 +668,3 @@ def _add_refs(result: FileResult, index: int, fact: dict[str, Any]) -> None:
         for j, (sid, r) in enumerate(zip(sources, cited, strict=True))
         if sid
     )
-
-
-# ------------------------------------------------------------------------------ fast path
-
-_FACT_KEYSET = frozenset(FACT_KEYS)
-_FACT_REQUIRED = frozenset(FACT_REQUIRED)
-_QUANTITY_KEYSET = frozenset(QUANTITY_KEYS)
-_QUANTITY_REQUIRED = frozenset(("value", "unit", "qualifier", "stated"))
-_EQUIVALENT_KEYSET = frozenset(EQUIVALENT_KEYS)
-_SOURCE_REF_KEYSET = frozenset(SOURCE_REF_KEYS)
-_DATE_KINDS = frozenset(DATE_KINDS)
-_TOPICS = frozenset(TOPICS)
-_STATUSES = frozenset(STATUSES)
-_UNITS = frozenset(UNITS)
-_QUALIFIERS = frozenset(QUALIFIERS)
-_LIST_KEYS = ("localities", "people", "tags", "conflicts_with", "related")
-_ID_LIST_KEYS = frozenset(("tags", "conflicts_with", "related"))
-
-
-@functools.lru_cache(maxsize=4096)
-def _span(text: str) -> dates.Span | None:
-    try:
-        return dates.parse(text)
-    except dates.DateError:
-        return None
-
-
-def _number(value: Any) -> bool:
-    return type(value) is int or (type(value) is float and math.isfinite(value))
-
-
-def _text(value: Any) -> bool:
-    return type(value) is str and bool(value.strip())
-
-
-def _fast_quantity(q: Any) -> dict[str, Any] | None:
-    if type(q) is not dict or not (_QUANTITY_REQUIRED <= q.keys() <= _QUANTITY_KEYSET):
-        return None
-    unit, qualifier = q["unit"], q["qualifier"]
-    if not (_number(q["value"]) and type(unit) is str and unit in _UNITS and type(qualifier) is str):
-        return None
-    if qualifier not in _QUALIFIERS or not _text(q["stated"]):
-        return None
-    equivalents = q.get("equivalents", [])
-    if type(equivalents) is not list:
-        return None
-    for e in equivalents:
-        if type(e) is not dict or e.keys() != _EQUIVALENT_KEYSET or not _number(e["value"]):
-            return None
-        if type(e["unit"]) is not str or e["unit"] not in _UNITS or not _text(e["stated"]):
-            return None
-    return {
-        "value": q["value"],
-        "unit": unit,
-        "qualifier": qualifier,
-        "stated": q["stated"],
-        "equivalents": [{"value": e["value"], "unit": e["unit"], "stated": e["stated"]} for e in equivalents],
-    }
-
-
-def _fast_fact(raw: dict[str, Any], topic: str) -> dict[str, Any] | None:
-    """The record of a fact that breaks no rule, without locating anything; None if any doubt.
-
-    Facts it declines go through the detailed checks, which find and locate every problem. A test holds
-    the two to the same verdicts and records.
-    """
-    if not (_FACT_REQUIRED <= raw.keys() <= _FACT_KEYSET):
-        return None
-    if "topic" in raw:
-        topic = raw["topic"]
-        if type(topic) is not str or topic not in _TOPICS:
-            return None
-    elif not topic:
-        return None
-    if "draft" in raw and type(raw["draft"]) is not bool:
-        return None
-    fid, statement, date, kind, status = raw["id"], raw["statement"], raw["date"], raw["date_kind"], raw["status"]
-    if type(fid) is not str or len(fid) > MAX_ID or not ID_RE.match(fid) or not _text(statement):
-        return None
-    if type(date) is not str or type(kind) is not str or type(status) is not str:
-        return None
-    span = _span(date)
-    if span is None or kind not in _DATE_KINDS or status not in _STATUSES or (kind == "due" and status != "planned"):
-        return None
-    for key in ("date_basis", "note", "series"):
-        if key in raw and type(raw[key]) is not str:
-            return None
-    series = raw.get("series", "")
-    if series and not ID_RE.match(series):
-        return None
-    lists: dict[str, list[str]] = {}
-    for key in _LIST_KEYS:
-        values = raw.get(key, [])
-        if type(values) is not list:
-            return None
-        for v in values:
-            if type(v) is not str or (key in _ID_LIST_KEYS and not ID_RE.match(v)):
-                return None
-        if len(set(values)) != len(values):
-            return None
-        lists[key] = values
-    if fid in lists["conflicts_with"] or fid in lists["related"]:
-        return None
-    quantity = None
-    if "quantity" in raw:
-        quantity = _fast_quantity(raw["quantity"])
-        if quantity is None:
-            return None
-    refs = raw["sources"]
-    if type(refs) is not list or not refs:
-        return None
-    sources = []
-    for ref in refs:
-        if type(ref) is not dict or ref.keys() != _SOURCE_REF_KEYSET:
-            return None
-        sid, excerpt = ref["source"], ref["excerpt"]
-        if not _text(sid) or not _text(excerpt) or excerpt_words(excerpt) > MAX_EXCERPT_WORDS:
-            return None
-        sources.append({"source": sid, "excerpt": excerpt})
-    return _record(raw, topic, span, kind, status, lists, quantity, sources)
