@@ -188,6 +188,11 @@ def fact_flat(fact: Row) -> Row:
     }
 
 
+def with_referrers(fact: Row, referrers: Iterable[tuple[str, Row]]) -> Row:
+    """`show --json`'s object: the fact, then the facts that name it (each id and how it names it)."""
+    return {**fact, "referenced_by": [{"id": other["id"], "kind": kind} for kind, other in referrers]}
+
+
 def fact_markdown_rows(
     facts: Sequence[Row], place_label: Callable[[str], str], who: Callable[[Row], str] | None = None
 ) -> list[Row]:
