@@ -115,10 +115,26 @@ def _complete_from(values: Sequence[str], incomplete: str) -> list[str]:
     found = [visible(v) for v in values if v.startswith(incomplete)]
     if os.environ.get(COMPLETE_VAR) == "complete_bash":
         # bash inserts each line of ours as it is: a name with a space must come escaped to stay one word
-        import re
+        from vnguangxi.formats import shell_escaped
 
-        found = [re.sub(r"([^\w@%+=:,./-])", r"\\\1", v) for v in found]
-    return found
+        found = [shell_escaped(v) for v in found]
+    return found  # zsh's are quoted by _ZshComplete; fish escapes what it inserts itself
+
+
+def _use_our_zsh_quoting() -> None:
+    """Typer quotes a zsh completion so that zsh drops an apostrophe ('People''s' in a single-quoted spec),
+    a double quote and a run of spaces: ours are quoted for each step zsh reads them through (formats.zsh_item).
+    Registered after Typer registers its own, as it does each time it builds the app."""
+    from typer._click.shell_completion import CompletionItem, add_completion_class
+    from typer._completion_classes import ZshComplete
+
+    from vnguangxi.formats import zsh_item
+
+    class _ZshComplete(ZshComplete):
+        def format_completion(self, item: CompletionItem) -> str:
+            return zsh_item(item.value, item.help)
+
+    add_completion_class(_ZshComplete, "zsh")
 
 
 def complete_topic(incomplete: str) -> list[str]:
@@ -1233,7 +1249,12 @@ def _run(args: list[str]) -> NoReturn:
     import signal
 
     try:
-        _app_for(args)(args=args, prog_name="vnguangxi")
+        if COMPLETE_VAR in os.environ:  # a shell asks for completions: build the app, then pick the quoting
+            command = typer.main.get_command(_app_for(args))
+            _use_our_zsh_quoting()
+            command(args=args, prog_name="vnguangxi")
+        else:
+            _app_for(args)(args=args, prog_name="vnguangxi")
     except KeyboardInterrupt:
         _interrupted()
     except BrokenPipeError:

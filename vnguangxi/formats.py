@@ -134,6 +134,27 @@ def to_tsv(rows: Iterable[Sequence[Any]]) -> str:
     return "".join("\t".join(tsv_field(v) for v in row) + "\n" for row in rows)
 
 
+_SHELL_PLAIN = r"\w@%+=,./-"  # characters no POSIX shell treats specially (\w: letters of any script)
+
+
+def shell_escaped(text: str) -> str:
+    """One word of a shell command line, as bash's completion inserts it: every character a shell treats
+    specially backslash-escaped ('Móng Cái' -> 'Móng\\ Cái')."""
+    return re.sub(rf"([^:{_SHELL_PLAIN}])", r"\\\1", text)
+
+
+def zsh_item(value: str, description: str | None = None) -> str:
+    """A value (and its description) as one item of the list in zsh's `_arguments '*: :((ITEM ...))'`, which
+    its completion script reads with `eval $(...)`: colons in the value escaped for `_describe` (the first
+    plain one starts the description), the item escaped as a word for the `eval` of `_arguments` (a run of
+    spaces, being escaped, survives `eval $(...)`), and each apostrophe closing and reopening the
+    single-quoted spec."""
+    text = value.replace("\\", "\\\\").replace(":", "\\:")
+    if description:
+        text += ":" + " ".join(description.split())
+    return re.sub(rf"([^{_SHELL_PLAIN}])", r"\\\1", text).replace("'", "'\\''")
+
+
 def _md(value: Any) -> str:
     return _cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
