@@ -819,6 +819,8 @@ def timeline(
       vnguangxi timeline --year 2025..
       vnguangxi timeline -l "Mong Cai" --topic border-gates
       vnguangxi timeline --status planned --format markdown
+
+    In a pipe, one fact a line: date, status, statement, figure and id, tab-separated.
     """
     book = _open_book(facts_dir, no_builtin, no_cache)
     raw = book.select_json(_filters(topic, year, locality, tag, source, status, drafts), "date", False, None)
@@ -827,13 +829,17 @@ def timeline(
         return
     import json
 
-    from vnguangxi.render import timeline as draw
-
     facts = _shown([json.loads(r) for r in raw])
     if not facts:
         _stderr("note", "no facts match")
-        return
-    _print(draw(facts, _label(book), _width()), no_color)
+    elif not _terminal():
+        from vnguangxi.formats import timeline_rows
+
+        _tsv(timeline_rows(facts))
+    else:
+        from vnguangxi.render import timeline as draw
+
+        _print(draw(facts, _label(book), _width()), no_color)
 
 
 @_command()

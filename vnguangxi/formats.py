@@ -288,6 +288,14 @@ def fact_rows(
 FACT_COLUMNS = ("id", "date", "topic", "places", "statement", "figure", "said by")
 
 
+def timeline_rows(facts: Sequence[Row]) -> list[list[str]]:
+    """The timeline's lines for a pipe, one fact each: date, status, statement, figure, id (TIMELINE_COLUMNS)."""
+    return [[f["date"], f["status"], f["statement"], figure(f.get("quantity")), f["id"]] for f in facts]
+
+
+TIMELINE_COLUMNS = ("date", "status", "statement", "figure", "id")
+
+
 NUMERIC = ("facts", "total")  # registry columns drawn right-aligned
 
 
