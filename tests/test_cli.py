@@ -270,7 +270,9 @@ def test_show_unknown_id_exit_1_with_suggestion(run: Any) -> None:
 
 
 def test_timeline_groups_by_year_and_marks_plans(run: Any) -> None:
-    out = run("timeline").stdout
+    from test_reading import terminal
+
+    out = terminal(100, "timeline")
     years = [int(line) for line in out.splitlines() if line.strip().isdigit()]
     assert years == sorted(set(years)) and 2025 in years and 2026 in years
     planned = facts(run, "--status", "planned")
@@ -285,9 +287,26 @@ def test_timeline_json_is_sorted_facts(run: Any) -> None:
 
 
 def test_timeline_keeps_stored_precision(run: Any) -> None:
-    out = run("timeline", "-y", "2026").stdout
+    from test_reading import terminal
+
+    out = terminal(100, "timeline", "-y", "2026")
     assert "2026-02-11" in out
     assert any(line.lstrip().startswith("2026-03 ") for line in out.splitlines())
+    piped = run("timeline", "-y", "2026").stdout
+    assert "2026-02-11\t" in piped and any(line.startswith("2026-03\t") for line in piped.splitlines())
+
+
+def test_piped_timeline_is_one_fact_a_line_tab_separated(run: Any) -> None:
+    """As piped tables are: date, status, statement, figure, id; no year headings, legend or padding."""
+    lines = run("timeline").stdout.splitlines()
+    data = facts(run)
+    assert len(lines) == len(data)
+    rows = [line.split("\t") for line in lines]
+    assert all(len(r) == 5 for r in rows)
+    assert [r[4] for r in rows] == [f["id"] for f in data]  # in date order, as list
+    assert [(r[0], r[1]) for r in rows] == [(f["date"], f["status"]) for f in data]
+    assert all(r[2] == f["statement"] for r, f in zip(rows, data, strict=True))
+    assert any(r[3] for r in rows) and "● done" not in run("timeline").stdout
 
 
 # ---------------------------------------------------------------------------- registries and stats

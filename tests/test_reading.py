@@ -9,6 +9,8 @@ import io
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -279,6 +281,98 @@ def test_bash_completion_escapes_a_name_with_a_space() -> None:
     word = "Móng\\ Cái"
     words = subprocess.run(["bash", "-c", "printf '%s\\n' vnguangxi list -l " + word], capture_output=True, text=True)
     assert words.stdout.splitlines() == ["vnguangxi", "list", "-l", "Móng Cái"]
+
+
+ODD_PLACE = r"""
+[[localities]]
+id = "odd"
+kind = "city"
+country = "vn"
+parent = "qn"
+name_en = "Zed's Town"
+aliases = ["Zed  Two  Spaces", "Zed $HOME `x`", "Zed \"Q\" (p): x", "Zed;semi&amp|pipe"]
+"""
+
+
+def shell_inserts(shell: str, typed: str, env: dict[str, str]) -> str | None:
+    """The last word on an interactive zsh's or fish's command line once Tab is pressed after ``typed``,
+    as the command will get it (read back by running `printf '<%s>\n'` with that line's words), or None
+    if the shell never answered."""
+    import pty
+    import select
+    import time
+
+    setup = {
+        "zsh": ["autoload -Uz compinit; compinit -u", 'eval "$(_VNGUANGXI_COMPLETE=source_zsh vnguangxi)"'],
+        "fish": ["_VNGUANGXI_COMPLETE=source_fish vnguangxi | source"],
+    }[shell]
+    argv = ["zsh", "-f", "-i"] if shell == "zsh" else ["fish", "--no-config", "-i"]
+    path = f"{SCRIPT.parent}{os.pathsep}{os.environ['PATH']}"
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        os.execvpe(argv[0], argv, {**os.environ, **env, "PATH": path, "TERM": "dumb", "COLUMNS": "300"})
+    out = b""
+
+    def read(seconds: float, until: bytes | None = None, quiet: float | None = None) -> None:
+        """Read for ``seconds``, or until ``until`` is read, or until nothing came for ``quiet`` seconds
+        after something did."""
+        nonlocal out
+        end = time.monotonic() + seconds
+        start, last = len(out), time.monotonic()
+        while time.monotonic() < end and not (until and until in out):
+            if quiet and len(out) > start and time.monotonic() - last > quiet:
+                return
+            if select.select([fd], [], [], 0.05)[0]:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    return
+                last = time.monotonic()
+
+    try:
+        read(5.0, quiet=0.3)
+        for line in setup:  # typed ahead of the shell if it is still busy: it reads them in turn
+            os.write(fd, line.encode() + b"\r")
+            read(5.0, quiet=0.3)
+        os.write(fd, typed.encode() + b"\t")
+        read(20.0, quiet=1.0)  # the completion runs vnguangxi: the line is redrawn once it answers
+        out = b""
+        # Ctrl-A: to the start of the line, Ctrl-E: to its end; the quotes keep the echo of the line itself
+        # from being taken for the mark
+        os.write(fd, b"\x01printf '<%s>\\n' \x05; echo DONE''DONE\r")
+        read(20.0, until=b"DONEDONE")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    found = re.findall(r"^<(.*)>\r?$", out.decode("utf-8", "replace").replace("\r\n", "\n"), re.M)
+    return found[-1] if found else None
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Móng", "Móng Cái"),
+        ("Peo", "People's Republic of China"),  # an alias of the built-in registry: zsh lost the apostrophe
+        ("Zed\\ \\ T", "Zed  Two  Spaces"),
+        ('Zed\\ \\"', 'Zed "Q" (p): x'),
+        ("Zed\\ \\$", "Zed $HOME `x`"),
+        ("Zed\\;", "Zed;semi&amp|pipe"),
+    ],
+)
+def test_zsh_and_fish_complete_a_name_as_one_word(tmp_path: Path, shell: str, typed: str, expected: str) -> None:
+    """What the shell inserts is the name, as one argument, whatever it holds: spaces (runs of them too),
+    quotes, colons, $ and backquotes, ; & and |."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    from helpers import LOCALITIES
+
+    folder = make_folder(tmp_path / "odd", {"localities.toml": LOCALITIES + ODD_PLACE})
+    where = "" if typed.startswith(("Mó", "Peo")) else f"--no-builtin --facts-dir {folder} "
+    env = {"VNGUANGXI_CACHE_DIR": str(tmp_path / "c")}
+    assert piped("list", *where.split(), "--json", env=env).returncode == 0  # the index built: completion is quick
+    inserted = shell_inserts(shell, f"vnguangxi list {where}-l {typed}", env)
+    assert inserted == expected
 
 
 # ------------------------------------------------------------------ consistency

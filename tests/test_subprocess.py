@@ -210,7 +210,7 @@ def test_shell_completion(words: str, cword: int, expected: set[str]) -> None:
 
 def test_shell_completion_of_place_names_in_any_script() -> None:
     env = {"_VNGUANGXI_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "vnguangxi list -l Mó"}
-    assert "Móng Cái" in run(env=env).stdout
+    assert "Móng\\ Cái" in run(env=env).stdout  # escaped for zsh (test_reading: what zsh makes of it)
     env["_TYPER_COMPLETE_ARGS"] = "vnguangxi list -l 芒"
     assert "芒街" in run(env=env).stdout
 

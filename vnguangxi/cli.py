@@ -6,8 +6,7 @@ Only this module knows Typer and exit codes. Rich is imported only by commands t
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -42,32 +41,50 @@ _COMMANDS: dict[str, Callable[..., None]] = {}
 COMPLETE_VAR = "_VNGUANGXI_COMPLETE"
 
 
-def _command(name: str | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register a command on the app, and remember it for the one-command app of `_app_for`."""
+def _command(
+    name: str | None = None, formats: Sequence[str] | None = FORMATS
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command on the app, and remember it for the one-command app of `_app_for`.
+
+    This is the CLI's one error boundary: a `VnGuangxiError` raised anywhere in a command becomes a short
+    message on stderr and its named exit status. A command's ``fmt`` arrives resolved: --json folded in,
+    checked against ``formats`` (None: the command checks its own).
+    """
 
     def register(fn: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(fn)
         def run(*args: Any, **kwargs: Any) -> None:
-            from vnguangxi.index import LAST_PATH, CacheDamaged, cache_path
-
             try:
-                fn(*args, **kwargs)
-            except CacheDamaged as exc:  # met before anything was written: commands print after reading
-                from vnguangxi.index import Index
-
-                path = LAST_PATH[0] if LAST_PATH else cache_path()
-                _warn(f"cache '{path}' is damaged ({exc}); rebuilding it")
-                Index.discard(path)
-                try:
-                    fn(*args, **kwargs)
-                except CacheDamaged as again:
-                    _stderr("error", f"cache '{path}' is damaged again ({again})", "run with --no-cache")
-                    raise typer.Exit(int(ExitStatus.ERROR)) from None
+                if formats is not None and "fmt" in kwargs:
+                    kwargs["fmt"] = _format(kwargs["fmt"], bool(kwargs.get("as_json")), formats)
+                _retry_damaged_cache(fn, args, kwargs)
+            except VnGuangxiError as exc:
+                _stderr("error", exc.message, exc.hint)
+                raise typer.Exit(int(exc.exit_code)) from None
 
         _COMMANDS[name or fn.__name__] = run
         return app.command(name)(run)
 
     return register
+
+
+def _retry_damaged_cache(fn: Callable[..., None], args: Sequence[Any], kwargs: dict[str, Any]) -> None:
+    """Run a command; if the cache proves damaged (met before anything was written: commands print after
+    reading), discard it and run the command once more."""
+    try:
+        fn(*args, **kwargs)
+    except Exception as exc:
+        index = sys.modules.get("vnguangxi.index")  # not imported: no cache was read, none can be damaged
+        if index is None or not isinstance(exc, index.CacheDamaged):
+            raise
+        path = index.LAST_PATH[0] if index.LAST_PATH else index.cache_path()
+        _warn(f"cache '{path}' is damaged ({exc}); rebuilding it")
+        index.Index.discard(path)
+        try:
+            fn(*args, **kwargs)
+        except index.CacheDamaged as again:
+            _stderr("error", f"cache '{path}' is damaged again ({again})", "run with --no-cache")
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
 
 
 def command_names() -> list[str]:
@@ -98,10 +115,26 @@ def _complete_from(values: Sequence[str], incomplete: str) -> list[str]:
     found = [visible(v) for v in values if v.startswith(incomplete)]
     if os.environ.get(COMPLETE_VAR) == "complete_bash":
         # bash inserts each line of ours as it is: a name with a space must come escaped to stay one word
-        import re
+        from vnguangxi.formats import shell_escaped
 
-        found = [re.sub(r"([^\w@%+=:,./-])", r"\\\1", v) for v in found]
-    return found
+        found = [shell_escaped(v) for v in found]
+    return found  # zsh's are quoted by _ZshComplete; fish escapes what it inserts itself
+
+
+def _use_our_zsh_quoting() -> None:
+    """Typer quotes a zsh completion so that zsh drops an apostrophe ('People''s' in a single-quoted spec),
+    a double quote and a run of spaces: ours are quoted for each step zsh reads them through (formats.zsh_item).
+    Registered after Typer registers its own, as it does each time it builds the app."""
+    from typer._click.shell_completion import CompletionItem, add_completion_class
+    from typer._completion_classes import ZshComplete
+
+    from vnguangxi.formats import zsh_item
+
+    class _ZshComplete(ZshComplete):
+        def format_completion(self, item: CompletionItem) -> str:
+            return zsh_item(item.value, item.help)
+
+    add_completion_class(_ZshComplete, "zsh")
 
 
 def complete_topic(incomplete: str) -> list[str]:
@@ -275,16 +308,6 @@ def _stderr(kind: str, message: str, hint: str | None = None) -> None:
 
 def _warn(message: str) -> None:
     _stderr("warning", message)
-
-
-@contextmanager
-def _guard() -> Iterator[None]:
-    """Turn our errors into a short message on stderr and the right exit code."""
-    try:
-        yield
-    except VnGuangxiError as exc:
-        _stderr("error", exc.message, exc.hint)
-        raise typer.Exit(int(exc.exit_code)) from None
 
 
 def _open_book(facts_dir: list[str] | None, no_builtin: bool, no_cache: bool, warn: bool = True) -> "FactBase":
@@ -552,33 +575,36 @@ def _emit_facts(book: "FactBase", raw: list[str], fmt: str, no_color: bool) -> N
         return
     import json
 
-    facts = [book.with_files(json.loads(r)) for r in raw]
-    if fmt != "json":
-        facts = _shown(facts, "\n" if fmt == "csv" else "")
+    _emit_records(book, [json.loads(r) for r in raw], fmt, no_color)
+
+
+def _emit_records(
+    book: "FactBase", records: list[dict[str, Any]], fmt: str, no_color: bool, scores: Sequence[float] | None = None
+) -> None:
+    """Print fact records in the chosen format (``scores``: a search's, a first column of the table)."""
+    from vnguangxi import formats
+
+    facts = [book.with_files(r) for r in records]
     if fmt == "json":
-        from vnguangxi.formats import to_json
-
-        _write(to_json(facts, pretty=True))
-    elif fmt == "csv":
-        from vnguangxi.formats import FACT_CSV_COLUMNS, fact_flat, to_csv
-
-        _human(to_csv([fact_flat(f) for f in facts], FACT_CSV_COLUMNS))
+        _write(formats.to_json(facts, pretty=_terminal()))
+        return
+    if fmt == "jsonl":
+        sys.stdout.write(formats.to_jsonl(facts))
+        return
+    facts = _shown(facts, "\n" if fmt == "csv" else "")
+    if fmt == "csv":
+        _human(formats.to_csv([formats.fact_flat(f) for f in facts], formats.FACT_CSV_COLUMNS))
     elif fmt == "markdown":
-        from vnguangxi.formats import FACT_MARKDOWN_COLUMNS, fact_markdown_rows, to_markdown
-
-        _human(to_markdown(fact_markdown_rows(facts, _label(book), _who(book)), FACT_MARKDOWN_COLUMNS))
+        rows = formats.fact_markdown_rows(facts, _label(book), _who(book))
+        _human(formats.to_markdown(rows, formats.FACT_MARKDOWN_COLUMNS))
+    elif not facts:
+        _stderr("note", "no facts match")
+    elif not _terminal():
+        _tsv(formats.fact_rows(facts, _label(book), scores, _who(book)))
     else:
-        if not facts:
-            _stderr("note", "no facts match")
-            return
-        if not _terminal():
-            from vnguangxi.formats import fact_rows
-
-            _tsv(fact_rows(facts, _label(book), who=_who(book)))
-            return
         from vnguangxi.render import facts_table
 
-        _print(facts_table(facts, _label(book), _width(), who=_who(book)), no_color)
+        _print(facts_table(facts, _label(book), _width(), scores, _who(book)), no_color)
 
 
 def _emit_rows(
@@ -670,12 +696,10 @@ def list_(
       vnguangxi list -l "Quảng Ninh" -y 2024..2025 --status planned
       vnguangxi list -t border-gates --json | jq -r '.[].statement'
     """
-    with _guard():
-        fmt = _format(fmt, as_json)
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
-        raw = book.select_json(f, sort.lower(), reverse, limit)
-        _emit_facts(book, raw, fmt, no_color)
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
+    raw = book.select_json(f, sort.lower(), reverse, limit)
+    _emit_facts(book, raw, fmt, no_color)
 
 
 @_command()
@@ -717,40 +741,21 @@ def search(
       vnguangxi search durian --json
       vnguangxi search "smart gate" -t border-gates
     """
-    with _guard():
-        fmt = _format(fmt, as_json)
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        words = " ".join(text)
-        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
-        results = book.search(words, f, limit)
-        if not results:
-            from vnguangxi.safe import visible
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    words = " ".join(text)
+    f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
+    results = book.search(words, f, limit)
+    if not results:
+        from vnguangxi.safe import visible
 
-            shown = visible(words if len(words) <= 80 else words[:77] + "...")
-            _stderr("note", f"no facts match '{shown}'{visible(book.did_you_mean(words))}")
+        shown = visible(words if len(words) <= 80 else words[:77] + "...")
+        _stderr("note", f"no facts match '{shown}'{visible(book.did_you_mean(words))}")
         if fmt == "table":
-            if not results:
-                return
-            shown = _shown([f for _, f in results])
-            scores = [s for s, _ in results]
-            if not _terminal():
-                from vnguangxi.formats import fact_rows
-
-                _tsv(fact_rows(shown, _label(book), scores, _who(book)))
-                return
-            from vnguangxi.render import facts_table
-
-            _print(facts_table(shown, _label(book), _width(), scores, _who(book)), no_color)
-            return
-        import json
-
-        from vnguangxi.safe import visible_json
-
-        stored = [visible_json(json.dumps(f, ensure_ascii=False, separators=(",", ":"))) for _, f in results]
-        _emit_facts(book, stored, fmt, no_color)
+            return  # the note said it all
+    _emit_records(book, [f for _, f in results], fmt, no_color, [s for s, _ in results])
 
 
-@_command()
+@_command(formats=("table", "json"))
 def show(
     fact_ids: Annotated[
         list[str], typer.Argument(metavar="ID...", help="One or more fact ids.", autocompletion=complete_fact_id)
@@ -774,38 +779,20 @@ def show(
 
     With one id --json prints one object; with several, an array of them.
     """
-    with _guard():
-        fmt = _format(fmt, as_json, ("table", "json"))
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        wanted = list(dict.fromkeys(fact_ids))
-        facts = [book.get(fact_id) for fact_id in wanted]
-        if fmt == "json":
-            from vnguangxi.formats import to_json
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    wanted = list(dict.fromkeys(fact_ids))
+    facts = [book.get(fact_id) for fact_id in wanted]
+    if fmt == "json":
+        from vnguangxi.formats import to_json, with_referrers
 
-            out = []
-            for fact in facts:
-                one = book.with_files(fact)
-                one["referenced_by"] = [{"id": f["id"], "kind": k} for k, f in book.referrers(fact["id"])]
-                out.append(one)
-            _write(to_json(out[0] if len(out) == 1 else out, pretty=_terminal()))
-            return
-        from rich.console import Group
-        from rich.text import Text
+        out = [with_referrers(book.with_files(fact), book.referrers(fact["id"])) for fact in facts]
+        _write(to_json(out[0] if len(out) == 1 else out, pretty=_terminal()))
+        return
+    from vnguangxi.query import related_facts
+    from vnguangxi.render import fact_details
 
-        from vnguangxi.models import Locality, Person, Source
-        from vnguangxi.query import related_facts
-        from vnguangxi.render import fact_detail
-
-        sources = {k: Source.from_dict(_shown(v.to_dict())) for k, v in book.sources.items()}
-        places = {k: Locality.from_dict(_shown(v.to_dict())) for k, v in book.localities.items()}
-        people = {k: Person.from_dict(_shown(v.to_dict())) for k, v in book.people.items()}
-        parts: list[Any] = []
-        for fact in facts:
-            related = [(kind, _shown(other)) for kind, other in related_facts(book, fact)]
-            if parts:
-                parts.append(Text(""))
-            parts.append(fact_detail(_shown(fact), sources, places, people, related))
-        _print(Group(*parts), no_color)
+    details = [(fact, related_facts(book, fact)) for fact in facts]
+    _print(fact_details(details, book.sources, book.localities, book.people), no_color)
 
 
 @_command()
@@ -832,22 +819,26 @@ def timeline(
       vnguangxi timeline --year 2025..
       vnguangxi timeline -l "Mong Cai" --topic border-gates
       vnguangxi timeline --status planned --format markdown
-    """
-    with _guard():
-        fmt = _format(fmt, as_json)
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        raw = book.select_json(_filters(topic, year, locality, tag, source, status, drafts), "date", False, None)
-        if fmt != "table":
-            _emit_facts(book, raw, fmt, no_color)
-            return
-        import json
 
+    In a pipe, one fact a line: date, status, statement, figure and id, tab-separated.
+    """
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    raw = book.select_json(_filters(topic, year, locality, tag, source, status, drafts), "date", False, None)
+    if fmt != "table":
+        _emit_facts(book, raw, fmt, no_color)
+        return
+    import json
+
+    facts = _shown([json.loads(r) for r in raw])
+    if not facts:
+        _stderr("note", "no facts match")
+    elif not _terminal():
+        from vnguangxi.formats import timeline_rows
+
+        _tsv(timeline_rows(facts))
+    else:
         from vnguangxi.render import timeline as draw
 
-        facts = _shown([json.loads(r) for r in raw])
-        if not facts:
-            _stderr("note", "no facts match")
-            return
         _print(draw(facts, _label(book), _width()), no_color)
 
 
@@ -868,12 +859,10 @@ def topics(
       vnguangxi topics
       vnguangxi topics --json
     """
-    with _guard():
-        fmt = _format(fmt, as_json)
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        from vnguangxi.query import topic_rows
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    from vnguangxi.query import topic_rows
 
-        _emit_rows(topic_rows(book), ("id", "title", "facts"), fmt, no_color)
+    _emit_rows(topic_rows(book), ("id", "title", "facts"), fmt, no_color)
 
 
 @_command()
@@ -899,13 +888,11 @@ def localities(
 
     'facts' counts facts naming the place; 'total' adds places inside it and places it merged with.
     """
-    with _guard():
-        fmt = _format(fmt, as_json)
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        from vnguangxi.query import locality_rows
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    from vnguangxi.query import locality_rows
 
-        rows, columns = locality_rows(book, country, table=fmt == "table")
-        _emit_rows(rows, columns, fmt, no_color)
+    rows, columns = locality_rows(book, country, table=fmt == "table")
+    _emit_rows(rows, columns, fmt, no_color)
 
 
 @_command()
@@ -925,13 +912,11 @@ def sources(
       vnguangxi sources
       vnguangxi sources --format csv
     """
-    with _guard():
-        fmt = _format(fmt, as_json)
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        from vnguangxi.query import source_rows
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    from vnguangxi.query import source_rows
 
-        rows, columns = source_rows(book, table=fmt == "table")
-        _emit_rows(rows, columns, fmt, no_color)
+    rows, columns = source_rows(book, table=fmt == "table")
+    _emit_rows(rows, columns, fmt, no_color)
 
 
 @_command()
@@ -951,13 +936,11 @@ def people(
       vnguangxi people
       vnguangxi people --json | jq '.[] | {name, roles}'
     """
-    with _guard():
-        fmt = _format(fmt, as_json)
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        from vnguangxi.query import people_rows
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    from vnguangxi.query import people_rows
 
-        rows = people_rows(book, with_role=fmt in ("table", "csv", "markdown"))
-        _emit_rows(rows, ("id", "name", "country", "role", "facts"), fmt, no_color)
+    rows = people_rows(book, with_role=fmt in ("table", "csv", "markdown"))
+    _emit_rows(rows, ("id", "name", "country", "role", "facts"), fmt, no_color)
 
 
 @_command()
@@ -1003,32 +986,30 @@ def stats(
     bar equals the count of `list` with that year or place. A series bar ends in '+' for "more than"
     or "at least", '-' for "nearly", "less than" or "at most", '~' for "about".
     """
-    with _guard():
-        fmt = _format(fmt, as_json)
-        if currency is not None:
-            from vnguangxi.query import choice
-            from vnguangxi.vocab import CURRENCIES
+    if currency is not None:
+        from vnguangxi.query import choice
+        from vnguangxi.vocab import CURRENCIES
 
-            currency = choice(currency, sorted(CURRENCIES), "currency")
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
-        from vnguangxi.query import STATS_COLUMNS, stats_report, stats_rows
+        currency = choice(currency, sorted(CURRENCIES), "currency")
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, has_figure)
+    from vnguangxi.query import STATS_COLUMNS, stats_report, stats_rows
 
-        data = stats_report(book, f, places, currency)
-        if fmt in ("json", "jsonl"):
-            from vnguangxi.formats import to_json, to_jsonl
+    data = stats_report(book, f, places, currency)
+    if fmt in ("json", "jsonl"):
+        from vnguangxi.formats import to_json, to_jsonl
 
-            if fmt == "json":
-                _write(to_json(data, pretty=_terminal()))
-            else:
-                sys.stdout.write(to_jsonl(stats_rows(data)))
-            return
-        if fmt in ("csv", "markdown") or not _terminal():
-            _emit_rows(stats_rows(data), STATS_COLUMNS, fmt, no_color)
-            return
-        from vnguangxi.render import stats_view
+        if fmt == "json":
+            _write(to_json(data, pretty=_terminal()))
+        else:
+            sys.stdout.write(to_jsonl(stats_rows(data)))
+        return
+    if fmt in ("csv", "markdown") or not _terminal():
+        _emit_rows(stats_rows(data), STATS_COLUMNS, fmt, no_color)
+        return
+    from vnguangxi.render import stats_view
 
-        _print(stats_view(_shown(data)), no_color)
+    _print(stats_view(_shown(data)), no_color)
 
 
 @_command()
@@ -1064,28 +1045,23 @@ def figures(
     date and places. 'check' says 'conflicts with ID' for facts marked as disagreeing, and 'differs'
     where a group's values are not all equal. --json lists the same fact objects as `list --json`.
     """
-    with _guard():
-        fmt = _format(fmt, as_json)
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, True)
-        from vnguangxi.query import figure_groups
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    f = _filters(topic, year, locality, tag, source, status, drafts, unit, series, True)
+    from vnguangxi.query import figure_groups
 
-        grouped = figure_groups(book.select(f))
-        if fmt in ("json", "jsonl"):
-            import json
-
-            raw = [json.dumps(x, ensure_ascii=False, separators=(",", ":")) for _, x in grouped]
-            _emit_facts(book, raw, fmt, no_color)
+    grouped = figure_groups(book.select(f))
+    if fmt in ("json", "jsonl"):
+        _emit_records(book, [x for _, x in grouped], fmt, no_color)
+        return
+    if not grouped:
+        _stderr("note", "no figures match")
+        if fmt == "table":
             return
-        if not grouped:
-            _stderr("note", "no figures match")
-            if fmt == "table":
-                return
-        from vnguangxi.query import FIGURE_COLUMNS, figure_rows
+    from vnguangxi.query import FIGURE_COLUMNS, figure_rows
 
-        rows = figure_rows(book, grouped)
-        columns = FIGURE_COLUMNS if fmt != "table" else FIGURE_COLUMNS[:-1]
-        _emit_rows(rows, columns, fmt, no_color, cards="figures")
+    rows = figure_rows(book, grouped)
+    columns = FIGURE_COLUMNS if fmt != "table" else FIGURE_COLUMNS[:-1]
+    _emit_rows(rows, columns, fmt, no_color, cards="figures")
 
 
 @_command()
@@ -1118,24 +1094,22 @@ def export(
     """
     from pathlib import Path
 
+    from vnguangxi.export import check_destination, write_database
     from vnguangxi.load import folders_from
 
-    with _guard():
-        from vnguangxi.export import check_destination, write_database
-
-        path = Path(out)
-        folders = folders_from(facts_dir, no_builtin)
-        check_destination(path, force, folders)  # before the index is opened: a refusal is instant
-        book = _open_book(facts_dir, no_builtin, no_cache)
-        report = write_database(book, _filters(topic, year, locality, tag, source, status), path, force, folders)
-        _stderr(
-            "note",
-            f"wrote {report.database} ({report.counts['facts']} facts) and {report.metadata}",
-            f"browse: datasette {report.database} --metadata {report.metadata}",
-        )
+    path = Path(out)
+    folders = folders_from(facts_dir, no_builtin)
+    check_destination(path, force, folders)  # before the index is opened: a refusal is instant
+    book = _open_book(facts_dir, no_builtin, no_cache)
+    report = write_database(book, _filters(topic, year, locality, tag, source, status), path, force, folders)
+    _stderr(
+        "note",
+        f"wrote {report.database} ({report.counts['facts']} facts) and {report.metadata}",
+        f"browse: datasette {report.database} --metadata {report.metadata}",
+    )
 
 
-@_command()
+@_command(formats=("table", "json"))
 def check(
     dirs: Annotated[
         list[str] | None,
@@ -1169,38 +1143,36 @@ def check(
     from vnguangxi.check import run_check
     from vnguangxi.load import folders_from
 
-    with _guard():
-        fmt = _format(fmt, as_json, ("table", "json"))
-        if dirs and any(not d for d in dirs):
-            raise UsageError("'' names no folder to check", "give a folder, e.g. . for this one")
-        given = [*(dirs or []), *(facts_dir or [])]
-        folders = folders_from(given or None, no_builtin)
-        if not folders:
-            raise UsageError("nothing to check", "name a folder, or drop --no-builtin")
-        report = run_check(folders, articles or [])
-        if fmt == "json":
-            from vnguangxi.formats import to_json
+    if dirs and any(not d for d in dirs):
+        raise UsageError("'' names no folder to check", "give a folder, e.g. . for this one")
+    given = [*(dirs or []), *(facts_dir or [])]
+    folders = folders_from(given or None, no_builtin)
+    if not folders:
+        raise UsageError("nothing to check", "name a folder, or drop --no-builtin")
+    report = run_check(folders, articles or [])
+    if fmt == "json":
+        from vnguangxi.formats import to_json
 
-            _write(to_json(report.to_dict(), pretty=_terminal()))
-        else:
-            for w in report.warnings:
-                _warn(w)
-            for p in report.problems:
-                _human(f"{one_line(str(p))}\n")
-            for note in report.draft_notes():
-                _human(f"{one_line(note)}\n")
-            _human(report.summary() + "\n")
-            if report.excerpts_checked < report.excerpts_total:
-                _stderr(
-                    "note",
-                    "some article texts were not found, so their excerpts were not checked",
-                    "pass --articles DIR (or set VNGUANGXI_ARTICLES_DIR)",
-                )
-        if not report.ok:
-            raise typer.Exit(int(ExitStatus.ERROR))
+        _write(to_json(report.to_dict(), pretty=_terminal()))
+    else:
+        for w in report.warnings:
+            _warn(w)
+        for p in report.problems:
+            _human(f"{one_line(str(p))}\n")
+        for note in report.draft_notes():
+            _human(f"{one_line(note)}\n")
+        _human(report.summary() + "\n")
+        if report.excerpts_checked < report.excerpts_total:
+            _stderr(
+                "note",
+                "some article texts were not found, so their excerpts were not checked",
+                "pass --articles DIR (or set VNGUANGXI_ARTICLES_DIR)",
+            )
+    if not report.ok:
+        raise typer.Exit(int(ExitStatus.ERROR))
 
 
-@_command()
+@_command(formats=None)  # toml|json, checked by the command
 def extract(
     files: Annotated[
         list[str],
@@ -1237,27 +1209,26 @@ def extract(
     """
     from pathlib import Path
 
-    with _guard():
-        if fmt not in ("toml", "json"):
-            raise UsageError(f"unknown format '{fmt}'", "accepted: toml, json")
-        if out is not None and fmt != "toml":
-            raise UsageError("--out writes TOML files", "drop --out, or use --format toml")
-        from vnguangxi.extract import load_registry, output, run
-        from vnguangxi.load import folders_from
+    if fmt not in ("toml", "json"):
+        raise UsageError(f"unknown format '{fmt}'", "accepted: toml, json")
+    if out is not None and fmt != "toml":
+        raise UsageError("--out writes TOML files", "drop --out, or use --format toml")
+    from vnguangxi.extract import load_registry, output, run
+    from vnguangxi.load import folders_from
 
-        registry = load_registry(folders_from(facts_dir, no_builtin))
-        results = run(files, registry, published, source)
-        if fmt == "json":
-            from vnguangxi.formats import to_json
+    registry = load_registry(folders_from(facts_dir, no_builtin))
+    results = run(files, registry, published, source)
+    if fmt == "json":
+        from vnguangxi.formats import to_json
 
-            _write(to_json(output.to_json(results), pretty=_terminal()))
-        elif out is not None:
-            for path in output.write(results, Path(out)):
-                sys.stderr.write(f"wrote {path}\n")
-            n = sum(len(r.drafts) for r in results)
-            sys.stderr.write(f"{n} draft{'s' * (n != 1)} from {len(results)} article{'s' * (len(results) != 1)}\n")
-        else:
-            _write(output.one_document(results))
+        _write(to_json(output.to_json(results), pretty=_terminal()))
+    elif out is not None:
+        for path in output.write(results, Path(out)):
+            sys.stderr.write(f"wrote {path}\n")
+        n = sum(len(r.drafts) for r in results)
+        sys.stderr.write(f"{n} draft{'s' * (n != 1)} from {len(results)} article{'s' * (len(results) != 1)}\n")
+    else:
+        _write(output.one_document(results))
 
 
 # ------------------------------------------------------------------------------ entry point
@@ -1274,7 +1245,22 @@ def main() -> NoReturn:
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is a KeyboardInterrupt
     try:
-        _app_for(args)(args=args, prog_name="vnguangxi")
+        _run(args)
+    except KeyboardInterrupt:  # also one met while the answer was being finished, in _run's handlers
+        _interrupted()
+
+
+def _run(args: list[str]) -> NoReturn:
+    """Run the app and end the process: 0 once the answer is flushed, 1 if it could not be written."""
+    import signal
+
+    try:
+        if COMPLETE_VAR in os.environ:  # a shell asks for completions: build the app, then pick the quoting
+            command = typer.main.get_command(_app_for(args))
+            _use_our_zsh_quoting()
+            command(args=args, prog_name="vnguangxi")
+        else:
+            _app_for(args)(args=args, prog_name="vnguangxi")
     except KeyboardInterrupt:
         _interrupted()
     except BrokenPipeError:

@@ -134,6 +134,27 @@ def to_tsv(rows: Iterable[Sequence[Any]]) -> str:
     return "".join("\t".join(tsv_field(v) for v in row) + "\n" for row in rows)
 
 
+_SHELL_PLAIN = r"\w@%+=,./-"  # characters no POSIX shell treats specially (\w: letters of any script)
+
+
+def shell_escaped(text: str) -> str:
+    """One word of a shell command line, as bash's completion inserts it: every character a shell treats
+    specially backslash-escaped ('Móng Cái' -> 'Móng\\ Cái')."""
+    return re.sub(rf"([^:{_SHELL_PLAIN}])", r"\\\1", text)
+
+
+def zsh_item(value: str, description: str | None = None) -> str:
+    """A value (and its description) as one item of the list in zsh's `_arguments '*: :((ITEM ...))'`, which
+    its completion script reads with `eval $(...)`: colons in the value escaped for `_describe` (the first
+    plain one starts the description), the item escaped as a word for the `eval` of `_arguments` (a run of
+    spaces, being escaped, survives `eval $(...)`), and each apostrophe closing and reopening the
+    single-quoted spec."""
+    text = value.replace("\\", "\\\\").replace(":", "\\:")
+    if description:
+        text += ":" + " ".join(description.split())
+    return re.sub(rf"([^{_SHELL_PLAIN}])", r"\\\1", text).replace("'", "'\\''")
+
+
 def _md(value: Any) -> str:
     return _cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
@@ -186,6 +207,11 @@ def fact_flat(fact: Row) -> Row:
         "files": [s.get("file") or "" for s in fact["sources"]],
         "excerpts": [s["excerpt"] for s in fact["sources"]],
     }
+
+
+def with_referrers(fact: Row, referrers: Iterable[tuple[str, Row]]) -> Row:
+    """`show --json`'s object: the fact, then the facts that name it (each id and how it names it)."""
+    return {**fact, "referenced_by": [{"id": other["id"], "kind": kind} for kind, other in referrers]}
 
 
 def fact_markdown_rows(
@@ -260,6 +286,14 @@ def fact_rows(
 
 
 FACT_COLUMNS = ("id", "date", "topic", "places", "statement", "figure", "said by")
+
+
+def timeline_rows(facts: Sequence[Row]) -> list[list[str]]:
+    """The timeline's lines for a pipe, one fact each: date, status, statement, figure, id (TIMELINE_COLUMNS)."""
+    return [[f["date"], f["status"], f["statement"], figure(f.get("quantity")), f["id"]] for f in facts]
+
+
+TIMELINE_COLUMNS = ("date", "status", "statement", "figure", "id")
 
 
 NUMERIC = ("facts", "total")  # registry columns drawn right-aligned

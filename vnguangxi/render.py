@@ -5,7 +5,7 @@ Render functions return renderables; only the CLI prints them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from rich import box
@@ -17,7 +17,7 @@ from rich.text import Text
 
 from vnguangxi.formats import FACT_COLUMNS, NUMERIC, cell_width, fact_rows, figure, plain
 from vnguangxi.models import Locality, Person, Source
-from vnguangxi.safe import unsafe, visible
+from vnguangxi.safe import unsafe, visible, visible_data
 from vnguangxi.vocab import TOPIC_TITLES
 
 Row = dict[str, Any]
@@ -230,6 +230,28 @@ def fact_detail(
             _field(grid, label, Group(*lines))
     title = Text(fact["id"], style="bold underline")
     return Group(title, grid)
+
+
+def fact_details(
+    details: Sequence[tuple[Row, Sequence[tuple[str, Row]]]],
+    sources: Mapping[str, Source],
+    localities: Mapping[str, Locality],
+    people: Mapping[str, Person],
+) -> RenderableType:
+    """Facts in full, each with its related facts ((kind, fact) pairs), a blank line between them.
+
+    Facts and registries come as the book holds them: their text is made safe here, before the layout.
+    """
+    safe_sources = {k: Source.from_dict(visible_data(v.to_dict())) for k, v in sources.items()}
+    safe_places = {k: Locality.from_dict(visible_data(v.to_dict())) for k, v in localities.items()}
+    safe_people = {k: Person.from_dict(visible_data(v.to_dict())) for k, v in people.items()}
+    parts: list[RenderableType] = []
+    for fact, related in details:
+        if parts:
+            parts.append(Text(""))
+        shown_related = [(kind, visible_data(other)) for kind, other in related]
+        parts.append(fact_detail(visible_data(fact), safe_sources, safe_places, safe_people, shown_related))
+    return Group(*parts)
 
 
 def timeline(facts: Sequence[Row], place_label: Callable[[str], str], width: int | None = None) -> RenderableType:
