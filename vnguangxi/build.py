@@ -11,6 +11,7 @@ whole; a syntax error is located in the file by its chunk's first line.
 from __future__ import annotations
 
 import collections
+import gc
 import hashlib
 import itertools
 import json
@@ -239,6 +240,7 @@ def _start_worker(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent across the fork
+    gc.disable()  # a chunk's objects die with it and make no cycles: the collector would only rescan them
     if sys.platform.startswith("linux"):
         try:
             import ctypes

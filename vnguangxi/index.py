@@ -365,7 +365,22 @@ class Index:
         return changed
 
     def sync(self) -> None:
-        """Bring the index up to date with the files in use; raise DataError if any is invalid."""
+        """Bring the index up to date with the files in use; raise DataError if any is invalid.
+
+        The garbage collector is off meanwhile: a build makes hundreds of thousands of short-lived
+        containers and no cycles, and the collector's passes over them cost a tenth of a large build.
+        """
+        import gc
+
+        if not gc.isenabled():
+            return self._sync()
+        gc.disable()
+        try:
+            self._sync()
+        finally:
+            gc.enable()
+
+    def _sync(self) -> None:
         key = _set_key(self.files)
         known = self._known()
         changed = self._racily_changed(known)
