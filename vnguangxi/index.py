@@ -611,9 +611,9 @@ class Index:
         from vnguangxi.crosscheck import ChunkRefs, Locators, cross_check
 
         def reader(path: str) -> str:
-            from vnguangxi.load import read_regular
+            from vnguangxi.load import read_text
 
-            return read_regular(path).decode("utf-8-sig")
+            return read_text(path)[0] or ""  # as the build read it, so lines are counted the same way
 
         paths = {fid: f.path for fid, f in zip(self.file_ids, self.files, strict=True)}
         order = self._file_order
