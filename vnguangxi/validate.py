@@ -1,10 +1,11 @@
-"""Validation of fact files and registries: every problem found, each located at file:line[:column].
+"""The rules for one file: ``check_file`` checks a parsed file (or a chunk of one) on its own (keys,
+types, vocabularies, dates, excerpt lengths) and turns its tables into normalised records, every problem
+located at file:line[:column]; it also summarises what the rules across files need (``ChunkRefs``), which
+live in ``crosscheck``.
 
-Two levels:
-- ``check_file`` validates one parsed file on its own (keys, types, vocabularies, dates, ids within
-  the file) and turns its tables into normalised records;
-- ``cross_check`` validates a whole set of folders together (ids unique everywhere, references
-  resolve, links mirrored, place hierarchies reach a country, excerpts verbatim in their articles).
+Each rule is written once. It runs first with a quiet checker that stops at the first problem and locates
+nothing (the verdict on a valid fact costs the tests alone), then, for a table that checker refuses, with
+one that finds and locates every problem.
 """
 
 from __future__ import annotations
