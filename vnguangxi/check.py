@@ -41,6 +41,10 @@ class CheckReport:
             for path, line, fid in sorted(self.drafts)
         ]
 
+    def lines(self) -> list[str]:
+        """The report as people read it: every problem, the drafts not yet reviewed, then the summary."""
+        return [*(str(p) for p in self.problems), *self.draft_notes(), self.summary()]
+
     @property
     def ok(self) -> bool:
         return not self.problems

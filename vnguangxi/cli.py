@@ -1157,11 +1157,8 @@ def check(
     else:
         for w in report.warnings:
             _warn(w)
-        for p in report.problems:
-            _human(f"{one_line(str(p))}\n")
-        for note in report.draft_notes():
-            _human(f"{one_line(note)}\n")
-        _human(report.summary() + "\n")
+        for line in report.lines():
+            _human(f"{one_line(line)}\n")
         if report.excerpts_checked < report.excerpts_total:
             _stderr(
                 "note",
