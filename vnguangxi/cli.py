@@ -1241,6 +1241,7 @@ def main() -> NoReturn:
     import signal
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is a KeyboardInterrupt
+    sys.unraisablehook = _unraisable
     try:
         _run(args)
     except KeyboardInterrupt:  # also one met while the answer was being finished, in _run's handlers
@@ -1279,6 +1280,14 @@ def _run(args: list[str]) -> NoReturn:
         raise
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(0)
+
+
+def _unraisable(unraisable: Any) -> None:
+    """A Ctrl-C that lands in a finaliser (a worker pipe's __del__, run by the garbage collector) cannot
+    propagate: Python would print it as an ignored exception and carry on. Answer it as any Ctrl-C."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        _interrupted()
+    sys.__unraisablehook__(unraisable)
 
 
 GRACE = 0.5  # seconds Ctrl-C leaves the command to stop by itself before it is stopped
