@@ -706,6 +706,26 @@ def test_ctrl_c_landing_in_a_finaliser_still_exits_130() -> None:
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
 
 
+def test_ctrl_c_while_a_class_is_made_still_exits_130() -> None:
+    """Python 3.11 wraps what a descriptor's __set_name__ raises (a cached_property, as a module imported
+    lazily makes its classes) in a RuntimeError: a Ctrl-C landing there is still answered as a Ctrl-C.
+    (Found by the 200-SIGINT test above, in a run that interrupted the import of the index module.)"""
+    script = (
+        "from vnguangxi import cli\n"
+        "class Interrupted:\n"
+        "    def __set_name__(self, owner, name):\n"
+        "        raise KeyboardInterrupt\n"
+        "def command(**_kw):\n"
+        "    class Index:\n"
+        "        covers_all = Interrupted()\n"
+        "cli._app_for = lambda _args: command\n"
+        "cli._run(['list'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_ctrl_c_ends_the_command_even_when_the_main_thread_is_caught_in_a_long_call(tmp_path: Path) -> None:
     """A long SQLite statement does not return to Python, which acts on signals only between steps: the
     watchdog on the wakeup pipe ends the process all the same, within a second."""

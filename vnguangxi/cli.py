@@ -1261,6 +1261,12 @@ def _run(args: list[str]) -> NoReturn:
             _app_for(args)(args=args, prog_name="vnguangxi")
     except KeyboardInterrupt:
         _interrupted()
+    except RuntimeError as exc:
+        # Python 3.11 wraps what a descriptor's __set_name__ raises as the class is made (a cached_property
+        # in a module imported lazily) in a RuntimeError: a Ctrl-C during that import arrives so
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            _interrupted()
+        raise
     except BrokenPipeError:
         _quiet_pipe()
     except OSError as exc:
