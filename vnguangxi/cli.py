@@ -1261,15 +1261,11 @@ def _run(args: list[str]) -> NoReturn:
             _app_for(args)(args=args, prog_name="vnguangxi")
     except KeyboardInterrupt:
         _interrupted()
-    except RuntimeError as exc:
-        # Python 3.11 wraps what a descriptor's __set_name__ raises as the class is made (a cached_property
-        # in a module imported lazily) in a RuntimeError: a Ctrl-C during that import arrives so
-        if isinstance(exc.__cause__, KeyboardInterrupt):
-            _interrupted()
-        raise
     except BrokenPipeError:
         _quiet_pipe()
     except OSError as exc:
+        if _after_ctrl_c(exc):
+            _interrupted()
         _write_failed(exc)
     except SystemExit as exc:
         if exc.code == ExitStatus.INTERRUPTED:  # Typer's own answer to a KeyboardInterrupt
@@ -1284,8 +1280,27 @@ def _run(args: list[str]) -> NoReturn:
         except OSError as flush_exc:
             _write_failed(flush_exc)
         raise
+    except Exception as exc:
+        if _after_ctrl_c(exc):
+            _interrupted()
+        raise
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(0)
+
+
+def _after_ctrl_c(exc: BaseException) -> bool:
+    """Whether an error is what a Ctrl-C became. A KeyboardInterrupt can land where Python turns it into
+    another error: Python 3.11 wraps what a descriptor's __set_name__ raises as a class is made (a
+    cached_property, in a module imported lazily) in a RuntimeError, and one landing inside a lock's
+    release leaves 'release unlocked lock' raised while it is handled."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _unraisable(unraisable: Any) -> None:
