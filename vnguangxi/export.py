@@ -25,13 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from vnguangxi import __version__
 from vnguangxi.errors import UsageError, VnGuangxiError
-from vnguangxi.text import fold
+from vnguangxi.text import fold, fold_many
 from vnguangxi.vocab import SOURCE_KEYS, TOPIC_TITLES
 
 if TYPE_CHECKING:
     from vnguangxi.query import FactBase, Filters
 
-_SPLIT = "\ue000"  # a private-use character, which fold keeps: marks where one column's text ends
 BATCH = 5000  # facts parsed and inserted at a time: memory stays flat on large folders
 
 SCHEMA = """
@@ -462,11 +461,8 @@ def _facts(conn: sqlite3.Connection, book: FactBase, raw: list[str]) -> dict[str
 
 
 def _fold_parts(groups: list[list[str]]) -> list[str]:
-    """Each group of texts folded into one string, with one call to fold for them all (quicker)."""
-    parts = fold(_SPLIT.join(" ".join(g) for g in groups)).split(_SPLIT)
-    if len(parts) == len(groups):
-        return parts
-    return [fold(" ".join(g)) for g in groups]  # some text holds the marker itself
+    """Each group of texts folded into one string."""
+    return fold_many([" ".join(g) for g in groups])
 
 
 def _rows(batch: list[dict[str, Any]], first: int, ids: set[str], names: _Names) -> dict[str, list[tuple[Any, ...]]]:

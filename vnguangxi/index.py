@@ -264,13 +264,14 @@ class Index:
         """Move a fresh build to its place, unless another process's is there already; True if ours is."""
         try:
             conn.execute("PRAGMA journal_mode = WAL")
+        finally:
             conn.close()
+        try:
             os.link(building, path)  # not rename: never replace a file another process may have open
             return True
         except FileExistsError:
             return False
         finally:
-            conn.close()
             cls.discard(building)
 
     @staticmethod
@@ -566,22 +567,11 @@ class Index:
 
     # ------------------------------------------------------------------ whole-set checks
 
-    def in_set(self, column: str = "file", lookup: bool = False) -> str:
-        """SQL keeping rows of the files in use.
-
-        When those are all the files indexed, the condition is written so that SQLite does not reach for
-        the file index, which would only slow a scan of the whole table; ``lookup`` keeps that index usable,
-        for finding facts by id.
-        """
+    def in_set(self, column: str = "file") -> str:
+        """SQL keeping rows of the files in use."""
         if not self.file_ids:
             return "0"
-        unary = "" if lookup or not self._covers_all else "+"
-        return f"{unary}{column} IN ({','.join(str(i) for i in self.file_ids)})"
-
-    @functools.cached_property
-    def _covers_all(self) -> bool:
-        (count,) = self.conn.execute("SELECT COUNT(*) FROM files").fetchone()
-        return bool(count == len(set(self.file_ids)))
+        return f"{column} IN ({','.join(str(i) for i in self.file_ids)})"
 
     def registry_rows(self, kind: str) -> list[str]:
         """JSON of every entry of one registry in use, in the order of the files in use."""
@@ -643,7 +633,7 @@ class Index:
 
     def fact_by_id(self, fact_id: str) -> str | None:
         """The stored JSON of the fact with this id (the first, in the files' order), or None."""
-        rows = self._fact_json("id = ?", [fact_id], "n", 1, lookup=True)
+        rows = self._fact_json("id = ?", [fact_id], "n", 1)
         return rows[0] if rows else None
 
     def ids(self) -> list[str]:
@@ -713,13 +703,11 @@ class Index:
         return [set(json.loads(r[0])) for r in rows]
 
     def folded_texts(self) -> list[str]:
-        """The folded searchable text of every fact (see build's _searchable)."""
+        """The folded searchable text of every fact (see build._search_text)."""
         return [r[0] for r in self.rows(f"SELECT folded FROM facts JOIN texts USING (n) WHERE {self.in_set()}")]
 
-    def _fact_json(
-        self, sql_where: str, params: Sequence[Any], order: str, limit: int | None, lookup: bool = False
-    ) -> list[str]:
-        sql = f"SELECT data, crc FROM facts JOIN texts USING (n) WHERE {self.in_set(lookup=lookup)} AND ({sql_where})"
+    def _fact_json(self, sql_where: str, params: Sequence[Any], order: str, limit: int | None) -> list[str]:
+        sql = f"SELECT data, crc FROM facts JOIN texts USING (n) WHERE {self.in_set()} AND ({sql_where})"
         sql += f" ORDER BY {order}"
         if limit is not None and limit < 2**63:  # SQLite's integers are 64-bit; more than that is no limit
             sql += f" LIMIT {int(limit)}"

@@ -623,23 +623,11 @@ def check_file(
                     result.records.append(Record(record, path, first_index + index, line))
                     if record["draft"]:
                         result.drafts.append(result.records[-1])
-                    cited = record["sources"]
-                    result.refs.add(
-                        index,
-                        record["id"],
-                        {
-                            "localities": record["localities"],
-                            "people": record["people"],
-                            "sources": [r["source"] for r in cited],
-                            "conflicts_with": record["conflicts_with"],
-                            "related": record["related"],
-                        },
-                    )
-                    result.excerpts.extend((index, j, r["source"], r["excerpt"]) for j, r in enumerate(cited))
+                    _add_refs(result, index, record, valid=True)
                 else:
                     if isinstance(eid, str) and eid:
                         result.refs.invalid.append(eid)
-                    _add_refs(result, index, raw)
+                    _add_refs(result, index, raw, valid=False)
             elif _check_registry_entry(c, table, index, raw) and not controls:
                 result.registries.setdefault(table, []).append(Record(dict(raw), path, index, line))
             elif isinstance(eid, str):
@@ -648,24 +636,30 @@ def check_file(
     return result
 
 
-def _add_refs(result: FileResult, index: int, fact: dict[str, Any]) -> None:
-    """What can be read of the references of a fact with problems, so they are checked all the same."""
+def _add_refs(result: FileResult, index: int, fact: dict[str, Any], valid: bool) -> None:
+    """A fact's references and excerpts, for the checks across files. Of a fact with problems (not
+    ``valid``), what can be read of them, so they are checked all the same."""
     fid = fact.get("id")
     if not isinstance(fid, str) or not fid:
         result.refs.add(index, "", {})
         return
-
-    def strings(key: str) -> list[str]:
-        values = fact.get(key)
-        return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
-
-    refs = fact.get("sources")
-    cited = [r for r in (refs if isinstance(refs, list) else []) if isinstance(r, dict)]
-    sources = [r["source"] if isinstance(r.get("source"), str) else "" for r in cited]
-    lists = {key: strings(key) for key in ("localities", "people", "conflicts_with", "related")}
+    keys = ("localities", "people", "conflicts_with", "related")
+    if valid:  # a normalised record: every list is there, of strings
+        lists = {key: fact[key] for key in keys}
+        cited = fact["sources"]
+        sources = [r["source"] for r in cited]
+        excerpts = [r["excerpt"] for r in cited]
+    else:
+        lists = {key: _strings_in(fact.get(key)) for key in keys}
+        raw = fact.get("sources")
+        cited = [r if isinstance(r, dict) else {} for r in (raw if isinstance(raw, list) else [])]
+        sources = [r["source"] if isinstance(r.get("source"), str) else "" for r in cited]
+        excerpts = [r["excerpt"] if isinstance(r.get("excerpt"), str) else "" for r in cited]
     result.refs.add(index, fid, {**lists, "sources": sources})
     result.excerpts.extend(
-        (index, j, sid, r["excerpt"] if isinstance(r.get("excerpt"), str) else "")
-        for j, (sid, r) in enumerate(zip(sources, cited, strict=True))
-        if sid
+        (index, j, sid, excerpt) for j, (sid, excerpt) in enumerate(zip(sources, excerpts, strict=True)) if sid
     )
+
+
+def _strings_in(values: Any) -> list[str]:
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
