@@ -49,7 +49,7 @@ def parts_of(facts: list[dict[str, Any]], cuts: list[int]) -> list[tuple[str, in
         refs = ChunkRefs()
         for k, f in enumerate(facts[start:end]):
             refs.add(
-                k, f["id"], {key: f[key] for key in ("localities", "people", "sources", "conflicts_with", "related")}
+                k, f["id"], [(key, f[key]) for key in ("localities", "people", "sources", "conflicts_with", "related")]
             )
         parts.append(("trade.toml", start, ChunkRefs.from_json(refs.to_json())))
     return parts
@@ -99,8 +99,8 @@ def test_every_kind_of_reference_is_checked() -> None:
 
 def test_chunk_refs_survive_their_stored_form() -> None:
     refs = ChunkRefs()
-    refs.add(0, "a", {"localities": ["mong-cai", "mong-cai-2"], "sources": ["s1", "", "s1"]})
-    refs.add(2, "c", {"localities": ["mong-cai"]})
+    refs.add(0, "a", [("localities", ["mong-cai", "mong-cai-2"]), ("sources", ["s1", "", "s1"])])
+    refs.add(2, "c", [("localities", ["mong-cai"])])
     assert refs.ids == ["a", "", "c"]
     assert refs.named["sources"] == {"s1": [0, 0, 0, 2]}  # item 1 had no usable source id
     refs.invalid.append("b")

@@ -17,7 +17,7 @@ from vnguangxi.build import facts, read, read_whole, whole, workers
 from vnguangxi.check import run_check
 from vnguangxi.cli import app
 from vnguangxi.load import FactFile
-from vnguangxi.text import fold, key
+from vnguangxi.text import excerpt_words, fold, fold_for_search, key
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -190,6 +190,22 @@ def test_random_arguments_exit_cleanly(argv: list[str]) -> None:
 def test_fold_is_idempotent_and_ascii_for_vietnamese(text: str) -> None:
     assert fold(fold(text)) == fold(text)
     assert key(key(text)) == key(text)
+
+
+@given(st.lists(st.text()))
+def test_search_folding_is_fold_with_the_spaces_left_alone(texts: list[str]) -> None:
+    """What a search looks in holds the same words as ``fold`` gives (only runs of spaces may differ)."""
+    folded = fold_for_search(texts)
+    assert len(folded) == len(texts)
+    for text, searched in zip(texts, folded, strict=True):
+        assert searched.split() == fold(text).split()
+
+
+@given(st.text(alphabet=st.sampled_from("ab ạ\u0301中文\n\t")))
+def test_excerpt_words_count_han_characters_as_half_words(text: str) -> None:
+    han = sum(ch in "中文" for ch in text)
+    spaced = "".join(" " if ch in "中文" else ch for ch in text)
+    assert excerpt_words(text) == len(spaced.split()) + han / 2
 
 
 def test_fold_examples() -> None:

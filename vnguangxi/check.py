@@ -147,7 +147,7 @@ class _Found:
 
 def _gather(f: FactFile, pool: Workers, report: CheckReport, found: _Found) -> None:
     """One file on its own: its problems into the report, what the checks across files need into ``found``."""
-    from vnguangxi.build import facts, read, read_whole, whole
+    from vnguangxi.build import Prepared, facts, read, read_whole, whole
     from vnguangxi.crosscheck import ChunkRefs
 
     text, problems = read(f)
@@ -169,4 +169,5 @@ def _gather(f: FactFile, pool: Workers, report: CheckReport, found: _Found) -> N
             found.registries[kind].extend(records)
         for kind, ids in result.invalid_registry.items():
             found.invalid[kind].update(ids)
-        report.drafts.extend((f.path, p.line, p.id) for p in result.facts if p.draft)
+        rows = map(Prepared._make, result.facts)
+        report.drafts.extend((f.path, p.line, p.id) for p in rows if p.draft)

@@ -46,18 +46,24 @@ class ChunkRefs:
     named: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     invalid: list[str] = field(default_factory=list)
 
-    def add(self, k: int, fid: str, lists: dict[str, list[str]]) -> None:
-        """The chunk's k-th fact, with its id and the lists of REF_KEYS it has ("" items are skipped)."""
-        self.ids.extend([""] * (k + 1 - len(self.ids)))
-        self.ids[k] = fid
+    def add(self, k: int, fid: str, lists: Iterable[tuple[str, list[str]]]) -> None:
+        """The chunk's k-th fact, with its id and its lists of REF_KEYS, as (key, values) ("" values are
+        skipped)."""
+        ids = self.ids
+        if len(ids) <= k:
+            ids.extend([""] * (k + 1 - len(ids)))
+        ids[k] = fid
         if not fid:
             return
-        for key, values in lists.items():
-            if values:
-                named = self.named.setdefault(key, {})
-                for j, value in enumerate(values):
-                    if not value:
-                        continue
+        every = self.named
+        for key, values in lists:
+            if not values:
+                continue
+            named = every.get(key)
+            if named is None:
+                named = every[key] = {}
+            for j, value in enumerate(values):
+                if value:
                     at = named.get(value)
                     if at is None:
                         named[value] = [k, j]

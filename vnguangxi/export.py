@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from vnguangxi import __version__
 from vnguangxi.errors import UsageError, VnGuangxiError
-from vnguangxi.text import fold, fold_many
+from vnguangxi.text import fold, fold_for_search
 from vnguangxi.vocab import SOURCE_KEYS, TOPIC_TITLES
 
 if TYPE_CHECKING:
@@ -462,7 +462,7 @@ def _facts(conn: sqlite3.Connection, book: FactBase, raw: list[str]) -> dict[str
 
 def _fold_parts(groups: list[list[str]]) -> list[str]:
     """Each group of texts folded into one string."""
-    return fold_many([" ".join(g) for g in groups])
+    return fold_for_search([" ".join(g) for g in groups])
 
 
 def _rows(batch: list[dict[str, Any]], first: int, ids: set[str], names: _Names) -> dict[str, list[tuple[Any, ...]]]:

@@ -554,14 +554,15 @@ class Index:
         chunk_id = cur.lastrowid
         assert chunk_id is not None
         (start,) = c.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM facts").fetchone()
+        columns = len(FACT_COLUMNS)  # a row (build.Prepared) holds the facts table's columns, then the texts'
         c.executemany(
             f"INSERT INTO facts(n, file, chunk, {', '.join(FACT_COLUMNS)}) "
-            f"VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * len(FACT_COLUMNS))})",
-            ((k, *p[: len(FACT_COLUMNS)]) for k, p in enumerate(result.facts)),
+            f"VALUES ({start} + ?, {file_id}, {chunk_id}, {', '.join('?' * columns)})",
+            ((k, *p[:columns]) for k, p in enumerate(result.facts)),
         )
         c.executemany(
-            f"INSERT INTO texts VALUES ({start} + ?, ?, ?, ?)",
-            ((k, p.folded, p.data, p.crc) for k, p in enumerate(result.facts)),
+            f"INSERT INTO texts(n, folded, data, crc) VALUES ({start} + ?, ?, ?, ?)",
+            ((k, *p[columns:]) for k, p in enumerate(result.facts)),
         )
         return chunk_id
 

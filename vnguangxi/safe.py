@@ -81,7 +81,7 @@ def _printable(text: str, keep: str) -> bool:
     spaces (no-break, ideographic) and unassigned characters are not printable either."""
     if text.isprintable():
         return True
-    return keep == "\n" and all(map(str.isprintable, text.split("\n")))
+    return keep == "\n" and text.replace("\n", " ").isprintable()  # quicker than a test per line
 
 
 def unsafe(text: str, keep: str = "") -> re.Match[str] | None:

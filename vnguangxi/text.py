@@ -10,29 +10,39 @@ from collections.abc import Iterable
 _WORD = r"[^\W_]+"
 # Letters that NFKD does not decompose, and the typographic apostrophe the articles use.
 _EXTRA = (("đ", "d"), ("Đ", "D"), ("ł", "l"), ("Ł", "L"), ("ø", "o"), ("Ø", "O"), ("’", "'"))
-# Combining marks left by NFKD decomposition (Latin, Vietnamese and the other combining blocks).
-_MARKS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+# Combining marks left by NFKD decomposition (Latin, Vietnamese and the other combining blocks). One mark
+# at a time: without a repeat the regular-expression engine scans for the class itself, twice as fast.
+_MARKS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 
 
 def fold(text: str) -> str:
     """Lower-case, strip accents (đ → d too), collapse spaces: 'Móng Cái' → 'mong cai'."""
     if text.isascii():
         return " ".join(text.lower().split())
+    return " ".join(_strip_accents(text).casefold().split())
+
+
+def _strip_accents(text: str) -> str:
     for letter, plain in _EXTRA:
         if letter in text:
             text = text.replace(letter, plain)
     import unicodedata
 
-    text = re.sub(_MARKS, "", unicodedata.normalize("NFKD", text))
-    return " ".join(text.casefold().split())
+    return re.sub(_MARKS, "", unicodedata.normalize("NFKD", text))
 
 
-def fold_many(texts: list[str]) -> list[str]:
-    """``fold`` of each text, with one call for them all (fewer calls; the work per character is the same)."""
+def fold_for_search(texts: list[str]) -> list[str]:
+    """Each text folded as ``fold`` does, except that spaces are left as they are: what a search looks in
+    for words (``words`` and substring matches do not see runs of spaces; collapsing them would cost a
+    third of the time). One call for them all: fewer calls, the same work per character."""
+    if not texts:
+        return []
     joined = "\x00".join(texts)
     if joined.count("\x00") != len(texts) - 1:  # a text holds the separator itself
         return [fold(t) for t in texts]
-    return [part.strip(" ") for part in fold(joined).split("\x00")] if texts else []
+    if joined.isascii():
+        return joined.lower().split("\x00")
+    return _strip_accents(joined).casefold().split("\x00")
 
 
 # Han characters (CJK unified ideographs, extension A, compatibility): no spaces between words.
@@ -44,10 +54,12 @@ def excerpt_words(text: str) -> float:
 
     So the 20-word rule for English and Vietnamese is a 40-character rule for Chinese.
     """
-    han_re = re.compile(HAN_CLASS)  # re caches compiled patterns
-    han = len(han_re.findall(text))
-    if not han:
+    if text.isascii():
         return len(text.split())
+    han_re = re.compile(HAN_CLASS)  # re caches compiled patterns
+    if han_re.search(text) is None:  # a search makes no list: quicker for the many excerpts without Han
+        return len(text.split())
+    han = len(han_re.findall(text))
     return len(han_re.sub(" ", text).split()) + han / 2
 
 

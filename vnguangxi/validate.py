@@ -105,6 +105,9 @@ class FileResult:
     registries: dict[str, list[Record]] = field(default_factory=dict)  # registry tables of the file, by kind
     invalid_registry: dict[str, list[str]] = field(default_factory=dict)  # their entries with problems
     drafts: list[Record] = field(default_factory=list)  # valid facts marked draft = true
+    # False if the text may hold a control or format character (then each value was searched for them);
+    # True means no value holds one, so the records' JSON is printable without a further look.
+    printable: bool = True
 
 
 class _Reject(Exception):
@@ -537,10 +540,9 @@ def _suspect(text: str) -> bool:
     """True if the text may hold such a character: then its values are searched."""
     if _ESCAPES.search(text) is not None:
         return True
-    lines = text.split("\n")
-    if all(map(str.isprintable, lines)):  # the usual case, quickly (see safe._printable)
+    if text.replace("\n", " ").isprintable():  # the usual case, quickly (see safe._printable)
         return False
-    return any(unsafe(line, _RAW_UNSAFE_KEEP) is not None for line in lines if not line.isprintable())
+    return any(unsafe(line, _RAW_UNSAFE_KEEP) is not None for line in text.split("\n") if not line.isprintable())
 
 
 def describe_char(ch: str) -> str:
@@ -585,7 +587,13 @@ def _control_chars(c: _Checker, value: Any, where: KeyPath, what: str) -> bool:
 
 
 def check_file(
-    path: str, kind: str, data: dict[str, Any], text: str, first_index: int = 0, first_line: int = 1
+    path: str,
+    kind: str,
+    data: dict[str, Any],
+    text: str,
+    first_index: int = 0,
+    first_line: int = 1,
+    excerpts: bool = False,
 ) -> FileResult:
     """Validate one parsed file on its own.
 
@@ -594,13 +602,15 @@ def check_file(
 
     A large fact file may be checked in chunks, each a run of whole ``[[facts]]`` tables: ``text`` is then
     the chunk, ``first_line`` its first line in the file and ``first_index`` the index of its first fact.
-    Ids repeated across chunks are for the caller to find.
+    Ids repeated across chunks are for the caller to find. With ``excerpts``, the facts' excerpts are
+    gathered too (for `check`, which compares them with the articles).
     """
     c = _Checker(path, text, first_line)
     result = FileResult(path, kind)
     default_topic = kind if kind in TOPICS else ""
     _top_level(c, data)
     suspect = _suspect(text)
+    result.printable = not suspect
     for table in TABLES:
         if table not in data:
             continue
@@ -623,11 +633,11 @@ def check_file(
                     result.records.append(Record(record, path, first_index + index, line))
                     if record["draft"]:
                         result.drafts.append(result.records[-1])
-                    _add_refs(result, index, record, valid=True)
+                    _add_refs(result, index, record, True, excerpts)
                 else:
                     if isinstance(eid, str) and eid:
                         result.refs.invalid.append(eid)
-                    _add_refs(result, index, raw, valid=False)
+                    _add_refs(result, index, raw, False, excerpts)
             elif _check_registry_entry(c, table, index, raw) and not controls:
                 result.registries.setdefault(table, []).append(Record(dict(raw), path, index, line))
             elif isinstance(eid, str):
@@ -636,29 +646,31 @@ def check_file(
     return result
 
 
-def _add_refs(result: FileResult, index: int, fact: dict[str, Any], valid: bool) -> None:
-    """A fact's references and excerpts, for the checks across files. Of a fact with problems (not
-    ``valid``), what can be read of them, so they are checked all the same."""
+_REF_LISTS = ("localities", "people", "conflicts_with", "related")  # the lists besides sources a fact names ids in
+
+
+def _add_refs(result: FileResult, index: int, fact: dict[str, Any], valid: bool, excerpts: bool) -> None:
+    """A fact's references (and with ``excerpts`` its excerpts), for the checks across files. Of a fact
+    with problems (not ``valid``), what can be read of them, so they are checked all the same."""
     fid = fact.get("id")
-    if not isinstance(fid, str) or not fid:
-        result.refs.add(index, "", {})
+    if type(fid) is not str or not fid:
+        result.refs.add(index, "", ())
         return
-    keys = ("localities", "people", "conflicts_with", "related")
     if valid:  # a normalised record: every list is there, of strings
-        lists = {key: fact[key] for key in keys}
         cited = fact["sources"]
         sources = [r["source"] for r in cited]
-        excerpts = [r["excerpt"] for r in cited]
-    else:
-        lists = {key: _strings_in(fact.get(key)) for key in keys}
-        raw = fact.get("sources")
-        cited = [r if isinstance(r, dict) else {} for r in (raw if isinstance(raw, list) else [])]
-        sources = [r["source"] if isinstance(r.get("source"), str) else "" for r in cited]
-        excerpts = [r["excerpt"] if isinstance(r.get("excerpt"), str) else "" for r in cited]
-    result.refs.add(index, fid, {**lists, "sources": sources})
-    result.excerpts.extend(
-        (index, j, sid, excerpt) for j, (sid, excerpt) in enumerate(zip(sources, excerpts, strict=True)) if sid
-    )
+        result.refs.add(index, fid, [(key, fact[key]) for key in _REF_LISTS] + [("sources", sources)])
+        if excerpts:
+            result.excerpts.extend((index, j, r["source"], r["excerpt"]) for j, r in enumerate(cited))
+        return
+    raw = fact.get("sources")
+    items = [r if isinstance(r, dict) else {} for r in (raw if isinstance(raw, list) else [])]
+    sources = [r["source"] if isinstance(r.get("source"), str) else "" for r in items]
+    result.refs.add(index, fid, [(key, _strings_in(fact.get(key))) for key in _REF_LISTS] + [("sources", sources)])
+    if excerpts:
+        for j, (sid, r) in enumerate(zip(sources, items, strict=True)):
+            if sid:
+                result.excerpts.append((index, j, sid, r["excerpt"] if isinstance(r.get("excerpt"), str) else ""))
 
 
 def _strings_in(values: Any) -> list[str]:
