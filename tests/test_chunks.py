@@ -144,12 +144,12 @@ def test_a_header_inside_a_multiline_string(run: Any, tmp_path: Path, quote: str
 
 def test_worker_processes_give_what_one_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
     text = big_file(2000)
-    jobs = [("trade.toml", "trade", c, True) for c in build.split(text)]
+    jobs = [build.Parse("trade.toml", "trade", c, True) for c in build.split(text)]
     assert len(jobs) > 2
-    here = list(build.Workers().map(jobs, 0))  # below the size that starts workers
+    here = list(build.Workers().map(jobs))  # below the size that starts workers
     monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
     with build.workers() as pool:
-        there = list(pool.map(jobs, len(text)))
+        there = list(pool.map(jobs))
         assert pool._pool is not None  # the work was done by worker processes
     assert [(c.digest, r) for c, r in here] == [(c.digest, r) for c, r in there]
     assert sum(len(r.facts) for _, r in there if r) == 2000
@@ -170,9 +170,9 @@ def test_crlf_files_are_split_like_lf_files(run: Any, tmp_path: Path) -> None:
 def test_one_chunk_to_parse_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
     chunks = build.split(big_file())
-    jobs: list[build.Job] = [*chunks[:-1], ("trade.toml", "trade", chunks[-1], False)]  # all reused but the last
+    jobs: list[build.Job] = [*chunks[:-1], build.Parse("trade.toml", "trade", chunks[-1])]  # all reused but the last
     with build.workers() as pool:
-        results = list(pool.map(jobs, 10**9))
+        results = list(pool.map(jobs))
         assert pool._pool is None
     assert [r is None for _, r in results] == [True] * (len(chunks) - 1) + [False]
 

@@ -53,6 +53,10 @@ class Chunk(NamedTuple):
     first_index: int  # index in the file of the chunk's first fact
     digest: str  # "" until a worker computes it: a new file's chunks are not compared with stored ones
 
+    @property
+    def size(self) -> int:  # characters, as Reuse's
+        return len(self.text)
+
 
 class Prepared(NamedTuple):
     """The fields of one valid fact's row (``Row``): its row of the index's facts table (field names are
@@ -75,8 +79,10 @@ class Prepared(NamedTuple):
     related: str
     draft: int  # 1 for a fact marked draft = true: hidden from listings unless asked for
     unit: str  # the quantity's unit, '' for a fact without a figure
-    folded: str  # the text a search looks in, folded (text.fold)
-    data: str  # the public JSON object, without the sources' file names
+    # The texts travel as UTF-8, as SQLite stores them: this process encodes them once (data's for its
+    # checksum anyway), and the one writing rows neither decodes them from the pickle nor encodes them again.
+    folded: bytes  # the text a search looks in, folded (text.fold_for_search)
+    data: bytes  # the public JSON object, without the sources' file names
     crc: int  # of data, checked whenever it is read (index.verified)
 
 
@@ -157,7 +163,7 @@ def prepare(records: list[Record], printable: bool = False) -> list[Row]:
         d = record.data
         public = d.copy()
         del public["start"], public["end"]
-        data = _ENCODE(public) if printable else _json(public)
+        data = (_ENCODE(public) if printable else _json(public)).encode("utf-8", "surrogatepass")
         quantity = d["quantity"]
         out.append(
             (  # the fields of Prepared, in order
@@ -178,9 +184,9 @@ def prepare(records: list[Record], printable: bool = False) -> list[Row]:
                 _ids(d["related"]),
                 1 if d["draft"] else 0,
                 quantity["unit"] if quantity else "",
-                searchable,
+                searchable.encode("utf-8", "surrogatepass"),
                 data,
-                zlib.crc32(data.encode("utf-8", "surrogatepass")),
+                zlib.crc32(data),
             )
         )
     return out
@@ -188,10 +194,11 @@ def prepare(records: list[Record], printable: bool = False) -> list[Row]:
 
 def _ids(values: list[str]) -> str:
     """A JSON array of strings, as json.dumps(ensure_ascii=False) writes it, but quicker for short lists."""
-    return "[" + ",".join(map(_quote, values)) + "]"
+    return "[" + ",".join(map(_quote, values)) + "]" if values else "[]"
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder: quicker than dumps
+# One encoder: quicker than dumps. Parsed TOML holds no cycles, so none is looked for.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def _json(value: Any) -> str:
@@ -231,10 +238,30 @@ def prepare_chunk(
     )
 
 
-Job = tuple[str, str, Chunk, bool] | Chunk  # (path, kind, chunk, excerpts) to parse, or a chunk to reuse
+class Reuse(NamedTuple):
+    """A chunk whose digest is stored: its rows are kept (its text is not carried along)."""
+
+    digest: str
+    first_line: int
+    first_index: int
+    size: int  # characters
 
 
-def _prepare_job(job: tuple[str, str, Chunk, bool]) -> ChunkResult:
+class Parse(NamedTuple):
+    """A job for the workers: parse and check one chunk of a file (see prepare_chunk)."""
+
+    path: str
+    kind: str
+    chunk: Chunk
+    excerpts: bool = False
+
+
+# A job: a chunk to parse, or anything else (a chunk to reuse, a caller's marker), which passes through the
+# workers' queue in its place, so the caller meets it in order among the results.
+Job = Parse | Any
+
+
+def _prepare_job(job: Parse) -> ChunkResult:
     return prepare_chunk(*job)
 
 
@@ -264,26 +291,30 @@ class Workers:
     def __init__(self) -> None:
         self._pool: Pool | None = None
 
-    def map(self, jobs: Iterable[Job], size: int) -> Iterator[tuple[Chunk, ChunkResult | None]]:
-        """Each job's chunk with its result, in order; ``size`` is about how many bytes the jobs hold.
+    def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Any, ChunkResult | None]]:
+        """Each job's result, in order, as (chunk, result); a job that is not a ``Parse`` passes through
+        as (job, None).
 
-        A job is ``(path, kind, chunk, excerpts)``, or just a chunk, which passes through with None (it is reused).
+        The jobs are drawn as the workers take them (a window ahead of the results read), so a caller's
+        job stream may read the next file while the workers parse the chunks of the one before: they never
+        wait between files. Worker processes start once the jobs are seen to hold at least PARALLEL_BYTES
+        to parse, in two chunks or more; less is parsed here.
         """
         cpus = os.cpu_count() or 1
         jobs = iter(jobs)
-        parallel = size >= PARALLEL_BYTES and cpus >= 2
-        if parallel:
-            head: list[Job] = []  # look ahead for a second chunk to parse: one alone is not worth a pool
-            to_parse = 0
+        head: list[Job] = []  # the jobs looked at to decide
+        to_parse = size = 0
+        if cpus >= 2:
             for job in jobs:
                 head.append(job)
-                to_parse += not isinstance(job, Chunk)
-                if to_parse == 2:
-                    break
-            jobs = itertools.chain(head, jobs)
-            parallel = to_parse == 2
-        if not parallel:
-            return ((job, None) if isinstance(job, Chunk) else (job[2], _prepare_job(job)) for job in jobs)
+                if type(job) is Parse:
+                    to_parse += 1
+                    size += len(job.chunk.text)
+                    if to_parse >= 2 and size >= PARALLEL_BYTES:
+                        break
+        jobs = itertools.chain(head, jobs)
+        if to_parse < 2 or size < PARALLEL_BYTES:
+            return ((job.chunk, _prepare_job(job)) if type(job) is Parse else (job, None) for job in jobs)
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -300,19 +331,19 @@ class Workers:
         return self._bounded(self._pool, jobs, 16 * cpus)
 
     @staticmethod
-    def _bounded(pool: Pool, jobs: Iterable[Job], window: int) -> Iterator[tuple[Chunk, ChunkResult | None]]:
-        """Results in order, with at most ``window`` chunks in flight: memory stays flat however many."""
-        pending: collections.deque[tuple[Chunk, AsyncResult[ChunkResult] | None]] = collections.deque()
+    def _bounded(pool: Pool, jobs: Iterable[Job], window: int) -> Iterator[tuple[Any, ChunkResult | None]]:
+        """Results in order, with at most ``window`` jobs in flight: memory stays flat however many."""
+        pending: collections.deque[tuple[Any, AsyncResult[ChunkResult] | None]] = collections.deque()
 
-        def ready() -> tuple[Chunk, ChunkResult | None]:
-            chunk, result = pending.popleft()
-            return chunk, None if result is None else result.get()
+        def ready() -> tuple[Any, ChunkResult | None]:
+            item, result = pending.popleft()
+            return item, None if result is None else result.get()
 
         for job in jobs:
-            if isinstance(job, Chunk):
-                pending.append((job, None))
+            if type(job) is Parse:
+                pending.append((job.chunk, pool.apply_async(_prepare_job, (job,))))
             else:
-                pending.append((job[2], pool.apply_async(_prepare_job, (job,))))
+                pending.append((job, None))
             if len(pending) >= window:
                 yield ready()
         while pending:
@@ -373,13 +404,22 @@ def read(file: FactFile) -> tuple[str | None, list[Problem]]:
     return text, [problem] if problem else []
 
 
-# A registry table header at the start of a line: a file holding one is read whole, not in chunks.
-_REGISTRY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(?:" + "|".join(REGISTRIES) + r")[ \t]*[\].]", re.MULTILINE)
+# A registry table header (it must start its line): a file holding one is read whole, not in chunks. The
+# pattern starts with a literal, which the scan finds five times quicker than a "^" anchor.
+_REGISTRY_HEADER = re.compile(r"\[\[[ \t]*(?:" + "|".join(REGISTRIES) + r")[ \t]*[\].]")
 
 
 def read_whole(file: FactFile, text: str) -> bool:
     """Whether a file is read in one piece: registry files, and files that hold any registry table."""
-    return file.kind in REGISTRIES or _REGISTRY_HEADER.search(text) is not None
+    if file.kind in REGISTRIES:
+        return True
+    m = _REGISTRY_HEADER.search(text)
+    while m:
+        start = m.start()
+        if not text[text.rfind("\n", 0, start) + 1 : start].strip(" \t"):  # at the start of its line
+            return True
+        m = _REGISTRY_HEADER.search(text, start + 2)
+    return False
 
 
 def parse(path: str, text: str, first_line: int = 1) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -411,22 +451,25 @@ def facts(
     skip: Iterable[str] = (),
     chunks: list[Chunk] | None = None,
     excerpts: bool = False,
-) -> Iterator[tuple[Chunk, ChunkResult | None]]:
-    """Each chunk of a fact file with its result, in order; None for chunks whose digest is in ``skip``.
+) -> Iterator[tuple[Chunk | Reuse, ChunkResult | None]]:
+    """Each chunk of a fact file with its result, in order; a Reuse with None for chunks whose digest is in
+    ``skip`` (see ``file_jobs``)."""
+    yield from pool.map(file_jobs(file, text, skip, chunks, excerpts))
+
+
+def file_jobs(
+    file: FactFile, text: str, skip: Iterable[str] = (), chunks: list[Chunk] | None = None, excerpts: bool = False
+) -> Iterator[Job]:
+    """The jobs of a fact file: each chunk to parse, or (its digest in ``skip``) a Reuse of it.
 
     ``chunks`` is ``split(text)`` if the caller already has it; without it (and with nothing to skip) the
     workers compute the digests. A digest is skipped once only: a chunk repeated in the file is parsed
     again, so the ids it repeats are found.
     """
     done = set(skip)
-
-    def jobs() -> Iterator[Job]:
-        for chunk in iter_chunks(text, digests=bool(done)) if chunks is None else chunks:
-            if chunk.digest in done:
-                done.discard(chunk.digest)
-                yield chunk
-            else:
-                yield (file.path, file.kind, chunk, excerpts)
-
-    size = len(text) if chunks is None else sum(len(c.text) for c in chunks if c.digest not in done)
-    yield from pool.map(jobs(), size)
+    for chunk in iter_chunks(text, digests=bool(done)) if chunks is None else chunks:
+        if chunk.digest in done:
+            done.discard(chunk.digest)
+            yield Reuse(chunk.digest, chunk.first_line, chunk.first_index, len(chunk.text))
+        else:
+            yield Parse(file.path, file.kind, chunk, excerpts)

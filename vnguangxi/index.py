@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from vnguangxi.errors import DataError
 from vnguangxi.vocab import REF_KINDS, REGISTRIES
 
 if TYPE_CHECKING:
-    from vnguangxi.build import ChunkResult, Workers
+    from vnguangxi.build import Chunk, ChunkResult, Reuse
     from vnguangxi.load import FactFile
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
@@ -174,6 +174,27 @@ def _data_error(problems: Sequence[Problem]) -> DataError:
     error = DataError(message, CHECK_HINT)
     error.problems = [*sorted(problems, key=Problem.sort_key)]
     return error
+
+
+class _FileWork:
+    """A changed file on its way into the index: what was read of it before its chunks went to the workers
+    (``Index._read_file``), then what indexing it has done."""
+
+    def __init__(self, f: FactFile, file_id: int | None) -> None:
+        self.f = f
+        self.file_id = file_id  # its row id in the index, if it has one
+        self.new_id = 0  # its row id once its row is written
+        self.text: str | None = None  # dropped once its chunks are on their way
+        self.length = 0  # of the text
+        self.problems: list[Problem] = []
+        self.stat_row: tuple[Any, ...] = ()  # empty if the file could not be read
+        self.whole = False  # read in one piece (build.read_whole)
+        self.reusable: dict[str, int] = {}  # stored chunks by digest
+        self.stored_line: dict[int, int] = {}  # their first lines, by chunk id
+        self.chunks: list[Chunk] | None = None
+        self.gone: list[tuple[int]] = []  # stored chunks the file no longer has
+        self.kept: set[int] = set()
+        self.seq = 0  # chunks seen so far
 
 
 class Index:
@@ -402,21 +423,25 @@ class Index:
             known = self._known()  # another process may have done the work meanwhile
             if changed:
                 self.conn.execute("DELETE FROM validated WHERE setkey = ?", (key,))
+            todo: dict[str, tuple[FactFile, int | None]] = {}  # each changed file once, with its old row id
+            for f in self.files:
+                if f.path not in todo and (known.get(f.path, (0, None))[1] != f.signature or f.path in changed):
+                    todo[f.path] = (f, known.pop(f.path)[0] if f.path in known else None)
             with workers() as pool:
-                for f in self.files:
-                    if known.get(f.path, (0, None))[1] == f.signature and f.path not in changed:
-                        continue
-                    old = known.pop(f.path)[0] if f.path in known else None
-                    self.conn.execute("SAVEPOINT file")
-                    file_id, found = self._index_file(f, old, pool)
-                    if found:
-                        self.conn.execute("ROLLBACK TO file")
-                        if old is not None:
-                            self._forget(old)  # a file with problems leaves nothing behind
-                        problems.extend(found)
+                # One stream of jobs for every changed file: the workers go on to the next file's chunks
+                # while this process writes the rows of the one before.
+                work: _FileWork | None = None
+                for item, result in pool.map(self._jobs(list(todo.values()))):
+                    if isinstance(item, _FileWork):
+                        if work is not None:
+                            self._end_file(work, known, problems)
+                        work = item
+                        self._begin_file(work)
                     else:
-                        known[f.path] = (file_id, f.signature)
-                    self.conn.execute("RELEASE file")
+                        assert work is not None
+                        self._chunk(work, item, result)
+                if work is not None:
+                    self._end_file(work, known, problems)
             self._collect_garbage(known)
             self.conn.execute("COMMIT")
         except BaseException:
@@ -447,70 +472,110 @@ class Index:
         if gone:
             self.conn.execute("DELETE FROM validated")
 
-    def _index_file(self, f: FactFile, file_id: int | None, pool: Workers) -> tuple[int, list[Problem]]:
-        """Index one file that changed, reusing its unchanged chunks; its problems if it has any.
+    def _jobs(self, todo: list[tuple[FactFile, int | None]]) -> Iterator[Any]:
+        """Each changed file as it is read (a ``_FileWork``), followed by the jobs of its chunks."""
+        from vnguangxi.build import file_jobs
 
-        Rows go in as chunks arrive; the caller rolls them back if problems are found.
-        """
-        from vnguangxi.build import facts, read, read_whole, split
+        for f, file_id in todo:
+            work = self._read_file(f, file_id)
+            yield work
+            if work.text is not None and not work.whole:
+                yield from file_jobs(f, work.text, work.reusable, work.chunks)
+                work.text = work.chunks = None  # what is left to do needs neither: a file's text goes early
 
-        c = self.conn
+    def _read_file(self, f: FactFile, file_id: int | None) -> _FileWork:
+        """What indexing a changed file starts from: its text and the chunks stored of it. Writes nothing
+        (the workers may be parsing the file before, whose rows are not all in)."""
+        from vnguangxi.build import read, read_whole, split
+
+        work = _FileWork(f, file_id)
         seen_ns = time.time_ns()  # before reading: a write after this moment may leave the same timestamps
-        text, problems = read(f)
-        if text is None:
-            return 0, problems
+        work.text, work.problems = read(f)
+        if work.text is None:
+            return work
+        work.length = len(work.text)
         racy = max(f.mtime_ns, f.ctime_ns) >= seen_ns - RACY_NS
-        stat_row = (f.kind, f.size, f.mtime_ns, f.ctime_ns, f.inode, digest(text) if racy else None, seen_ns)
-        if file_id is None:
+        work.stat_row = (f.kind, f.size, f.mtime_ns, f.ctime_ns, f.inode, digest(work.text) if racy else None, seen_ns)
+        work.whole = read_whole(f, work.text)
+        if work.whole or file_id is None:
+            return work
+        stored = self.conn.execute("SELECT digest, id, first_line FROM chunks WHERE file = ?", (file_id,)).fetchall()
+        work.reusable = {digest: chunk_id for digest, chunk_id, _ in stored}
+        work.stored_line = {chunk_id: line for _, chunk_id, line in stored}
+        # A file seen before is split first, so the old chunks it no longer has can be dropped while the
+        # workers parse the new ones; a new file streams its chunks to the workers as they are found.
+        if work.reusable:
+            work.chunks = split(work.text)
+            present = {chunk.digest for chunk in work.chunks}
+            work.gone = [(i,) for d, i in work.reusable.items() if d not in present]
+        return work
+
+    def _begin_file(self, work: _FileWork) -> None:
+        """A changed file's own row (inside a savepoint, rolled back if the file has problems); a file
+        read in one piece is indexed at once."""
+        c = self.conn
+        c.execute("SAVEPOINT file")
+        if not work.stat_row:  # unreadable: its problems say why
+            return
+        if work.file_id is None:
             cur = c.execute(
                 "INSERT INTO files(path, kind, size, mtime_ns, ctime_ns, inode, digest, seen_ns) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (f.path, *stat_row),
+                (work.f.path, *work.stat_row),
             )
             assert cur.lastrowid is not None
-            file_id = cur.lastrowid
+            work.new_id = cur.lastrowid
         else:
+            work.new_id = work.file_id
             c.execute(
                 "UPDATE files SET kind = ?, size = ?, mtime_ns = ?, ctime_ns = ?, inode = ?, digest = ?, seen_ns = ? "
                 "WHERE id = ?",
-                (*stat_row, file_id),
+                (*work.stat_row, work.file_id),
             )
-        c.execute("DELETE FROM registry WHERE file = ?", (file_id,))
-        if read_whole(f, text):
-            return file_id, self._index_whole(f, file_id, text)
-        stored = c.execute("SELECT digest, id, first_line FROM chunks WHERE file = ?", (file_id,)).fetchall()
-        reusable = {digest: chunk_id for digest, chunk_id, _ in stored}
-        stored_line = {chunk_id: line for _, chunk_id, line in stored}
-        # A file seen before is split first, so the old chunks it no longer has can be dropped while the
-        # workers parse the new ones; a new file streams its chunks to the workers as they are found.
-        chunks = split(text) if reusable else None
-        present = {chunk.digest for chunk in chunks or ()}
-        gone = [(i,) for digest, i in reusable.items() if digest not in present]
-        kept: set[int] = set()
-        for seq, (chunk, result) in enumerate(facts(f, text, pool, reusable, chunks)):
-            if gone:
-                self._drop_chunks(gone)
-                gone = []
-            if self.progress is not None and self._bytes_total:
-                self._bytes_done += f.size * len(chunk.text) / max(len(text), 1)
-                self.progress(min(self._bytes_done / self._bytes_total, 1.0))
-            if result is None:  # unchanged: keep its rows, move it to its new place
-                old = reusable[chunk.digest]
-                kept.add(old)
-                was = stored_line[old]
-                c.execute(
-                    "UPDATE chunks SET seq = ?, first_index = ?, first_line = ? WHERE id = ?",
-                    (seq, chunk.first_index, chunk.first_line, old),
-                )
-                if chunk.first_line != was:
-                    c.execute("UPDATE facts SET line = line + ? WHERE chunk = ?", (chunk.first_line - was, old))
-                continue
-            problems.extend(result.problems)
-            if not problems:
-                kept.add(self._insert_chunk(file_id, seq, chunk.first_index, chunk.first_line, result))
-        if not problems:
-            self._drop_chunks([(i,) for i in reusable.values() if i not in kept])
-        return file_id, problems
+        c.execute("DELETE FROM registry WHERE file = ?", (work.new_id,))
+        if work.whole:
+            assert work.text is not None
+            work.problems.extend(self._index_whole(work.f, work.new_id, work.text))
+        elif work.gone:
+            self._drop_chunks(work.gone)
+
+    def _chunk(self, work: _FileWork, item: Chunk | Reuse, result: ChunkResult | None) -> None:
+        """One chunk of a changed file: its new rows, or (unchanged) its stored rows moved to its place."""
+        c = self.conn
+        seq = work.seq
+        work.seq += 1
+        if self.progress is not None and self._bytes_total:
+            self._bytes_done += work.f.size * item.size / max(work.length, 1)
+            self.progress(min(self._bytes_done / self._bytes_total, 1.0))
+        if result is None:  # unchanged: keep its rows, move it to its new place
+            old = work.reusable[item.digest]
+            work.kept.add(old)
+            was = work.stored_line[old]
+            c.execute(
+                "UPDATE chunks SET seq = ?, first_index = ?, first_line = ? WHERE id = ?",
+                (seq, item.first_index, item.first_line, old),
+            )
+            if item.first_line != was:
+                c.execute("UPDATE facts SET line = line + ? WHERE chunk = ?", (item.first_line - was, old))
+            return
+        work.problems.extend(result.problems)
+        if not work.problems:
+            work.kept.add(self._insert_chunk(work.new_id, seq, item.first_index, item.first_line, result))
+
+    def _end_file(
+        self, work: _FileWork, known: dict[str, tuple[int, tuple[Any, ...]]], problems: list[Problem]
+    ) -> None:
+        """A changed file done: its rows kept, or (it has problems) rolled back, leaving nothing of it."""
+        if work.problems:
+            self.conn.execute("ROLLBACK TO file")
+            if work.file_id is not None:
+                self._forget(work.file_id)  # a file with problems leaves nothing behind
+            problems.extend(work.problems)
+        else:
+            if not work.whole:
+                self._drop_chunks([(i,) for i in work.reusable.values() if i not in work.kept])
+            known[work.f.path] = (work.new_id, work.f.signature)
+        self.conn.execute("RELEASE file")
 
     def _index_whole(self, f: FactFile, file_id: int, text: str) -> list[Problem]:
         """A file read in one piece (it holds registry tables): its entries, and its facts as one chunk."""
@@ -561,7 +626,7 @@ class Index:
             ((k, *p[:columns]) for k, p in enumerate(result.facts)),
         )
         c.executemany(
-            f"INSERT INTO texts(n, folded, data, crc) VALUES ({start} + ?, ?, ?, ?)",
+            f"INSERT INTO texts(n, folded, data, crc) VALUES ({start} + ?, CAST(? AS TEXT), CAST(? AS TEXT), ?)",
             ((k, *p[columns:]) for k, p in enumerate(result.facts)),
         )
         return chunk_id

@@ -208,6 +208,6 @@ def read_text(path: str) -> tuple[str | None, Problem | None]:
         )
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): that would copy a large file to look at its ends
         return None, Problem(path, 1, "file is empty; a fact file holds [[facts]] tables (or delete it)")
     return text, None
