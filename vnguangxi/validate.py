@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vnguangxi import dates
 from vnguangxi.crosscheck import ChunkRefs
@@ -163,10 +163,12 @@ class _Checker:
         if key not in table:
             return None
         value = table[key]
+        if type(value) is list and not value:  # the usual empty list, quickly
+            return value
         if type(value) is not list or not _all_strings(value):
             self.add((*where, key), f"'{key}' of {what} must be an array of strings")
             return None
-        return list(value)
+        return value  # the parsed file's own list: nothing else holds it
 
     def choice(
         self, table: dict[str, Any], key: str, where: KeyPath, what: str, choices: tuple[str, ...], noun: str
@@ -187,7 +189,7 @@ class _Checker:
             return None
         return value
 
-    def date(self, table: dict[str, Any], key: str, where: KeyPath, what: str) -> dates.Span | None:
+    def date(self, table: dict[str, Any], key: str, where: KeyPath, what: str) -> Days | None:
         value = self.string(table, key, where, what)
         if value is None:
             return None
@@ -254,13 +256,23 @@ def _set_of(values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(values)
 
 
+class Days(NamedTuple):
+    """What a record keeps of a date: the first and last year it covers, and its first and last day (ISO)."""
+
+    year: int
+    year_end: int
+    start: str
+    end: str
+
+
 @functools.lru_cache(maxsize=4096)
-def _parse_date(text: str) -> dates.Span | dates.DateError:
-    """A date's span, or why it is impossible (remembered: a fact file repeats its dates)."""
+def _parse_date(text: str) -> Days | dates.DateError:
+    """A date's days, or why it is impossible (remembered: a fact file repeats its dates)."""
     try:
-        return dates.parse(text)
+        span = dates.parse(text)
     except dates.DateError as exc:
         return exc
+    return Days(span.year, span.year_end, span.start.isoformat(), span.end.isoformat())
 
 
 TABLES = ("facts", *REGISTRIES)
@@ -415,7 +427,7 @@ def _check_fact(c: _Checker, i: int, fact: dict[str, Any], topic: str) -> dict[s
 def _record(
     fact: dict[str, Any],
     topic: str,
-    span: dates.Span,
+    span: Days,
     kind: str,
     status: str,
     lists: dict[str, list[str]],
@@ -430,8 +442,8 @@ def _record(
         "date": fact["date"],
         "year": span.year,
         "year_end": span.year_end,
-        "start": span.start.isoformat(),
-        "end": span.end.isoformat(),
+        "start": span.start,
+        "end": span.end,
         "date_kind": kind,
         "date_basis": fact.get("date_basis", ""),
         "status": status,
@@ -659,7 +671,17 @@ def _add_refs(result: FileResult, index: int, fact: dict[str, Any], valid: bool,
     if valid:  # a normalised record: every list is there, of strings
         cited = fact["sources"]
         sources = [r["source"] for r in cited]
-        result.refs.add(index, fid, [(key, fact[key]) for key in _REF_LISTS] + [("sources", sources)])
+        result.refs.add(
+            index,
+            fid,
+            (
+                ("localities", fact["localities"]),
+                ("people", fact["people"]),
+                ("conflicts_with", fact["conflicts_with"]),
+                ("related", fact["related"]),
+                ("sources", sources),
+            ),
+        )
         if excerpts:
             result.excerpts.extend((index, j, r["source"], r["excerpt"]) for j, r in enumerate(cited))
         return
