@@ -422,3 +422,34 @@ def test_metadata_made_during_the_export_leaves_neither_file(
     assert result.exit_code == 2 and "facts.metadata.json' already exists" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["facts.metadata.json"]
     assert meta.read_text() == "theirs"
+
+
+def test_worker_processes_export_what_one_process_exports(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches made by worker processes (a large export) give the database one process gives, row for row."""
+
+    def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+        out = {}
+        for table in sorted(TABLES - {"export_info", "facts_fts"}):
+            out[table] = conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+        out["fts"] = conn.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'mong*' ORDER BY 1").fetchall()
+        return out
+
+    monkeypatch.setattr(export_module, "BATCH", 50)
+    one = dump(exported(run, tmp_path / "one.db", "--topic", "trade"))  # some links lead out of it
+    monkeypatch.setattr(export_module, "PARALLEL_FACTS", 0)
+    from vnguangxi import build
+
+    pools: list[bool] = []
+    real = build.Workers.each
+
+    def each(self: build.Workers, *args: Any) -> Any:
+        yield from real(self, *args)
+        pools.append(self._pool is not None)
+
+    monkeypatch.setattr(build.Workers, "each", each)
+    many = dump(exported(run, tmp_path / "many.db", "--topic", "trade"))
+    assert pools == [True]  # the batches were made by worker processes
+    assert many == one
+    assert len(one["facts"]) > 50 and one["fact_links"]

@@ -22,10 +22,10 @@ import signal
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from json.encoder import encode_basestring as _quote
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from vnguangxi.vocab import REGISTRIES
 
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from vnguangxi.load import FactFile
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 CHUNK_FACTS = 256  # average facts per chunk
 CHUNK_MAX = 1024  # a chunk never holds more
@@ -286,7 +289,7 @@ def _start_worker(parent: int) -> None:
 
 
 class Workers:
-    """A pool of worker processes, started only when there is enough to parse."""
+    """A pool of worker processes, started only when there is enough work for them."""
 
     def __init__(self) -> None:
         self._pool: Pool | None = None
@@ -315,6 +318,25 @@ class Workers:
         jobs = itertools.chain(head, jobs)
         if to_parse < 2 or size < PARALLEL_BYTES:
             return ((job.chunk, _prepare_job(job)) if type(job) is Parse else (job, None) for job in jobs)
+        # Enough chunks in flight that the workers never wait while this process writes rows, and
+        # few enough (about 10 MB of results) that memory stays flat however large the file.
+        return self._bounded(self._started(), jobs, 16 * cpus)
+
+    def each(self, fn: Callable[[T], R], items: Iterable[T], window: int = 2) -> Iterator[R]:
+        """``fn`` of each item, in order, worked out by the worker processes; at most ``window`` items per
+        worker in flight. ``fn`` and the items travel to the workers by pickle."""
+        pool = self._started()
+        pending: collections.deque[AsyncResult[R]] = collections.deque()
+        limit = window * (os.cpu_count() or 1)
+        for item in items:
+            pending.append(pool.apply_async(fn, (item,)))
+            if len(pending) >= limit:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+    def _started(self) -> Pool:
+        """The pool, started if it is not yet."""
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -323,12 +345,10 @@ class Workers:
             # receives a pending one as soon as the mask is restored.
             before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                self._pool = context.Pool(cpus, initializer=_start_worker, initargs=(os.getpid(),))
+                self._pool = context.Pool(os.cpu_count() or 1, initializer=_start_worker, initargs=(os.getpid(),))
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, before)
-        # Enough chunks in flight that the workers never wait while this process writes rows, and
-        # few enough (about 10 MB of results) that memory stays flat however large the file.
-        return self._bounded(self._pool, jobs, 16 * cpus)
+        return self._pool
 
     @staticmethod
     def _bounded(pool: Pool, jobs: Iterable[Job], window: int) -> Iterator[tuple[Any, ChunkResult | None]]:

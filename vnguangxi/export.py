@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from json.encoder import encode_basestring as _quote
@@ -31,7 +31,8 @@ from vnguangxi.vocab import SOURCE_KEYS, TOPIC_TITLES
 if TYPE_CHECKING:
     from vnguangxi.query import FactBase, Filters
 
-BATCH = 5000  # facts parsed and inserted at a time: memory stays flat on large folders
+BATCH = 2000  # facts parsed and inserted at a time: memory stays flat on large folders
+PARALLEL_FACTS = 3 * BATCH  # facts to export before worker processes pay off
 
 SCHEMA = """
 CREATE TABLE export_info(
@@ -440,6 +441,9 @@ class _Names:
 
 
 def _facts(conn: sqlite3.Connection, book: FactBase, raw: list[str]) -> dict[str, int]:
+    """The facts' rows, made in batches (by the worker processes when there are many) and written here."""
+    from vnguangxi.build import workers
+
     ids: set[str] = set()
     for r in raw:  # the ids first: links are kept only between facts in the export
         start = r.index('"id":"') + 6
@@ -448,20 +452,34 @@ def _facts(conn: sqlite3.Connection, book: FactBase, raw: list[str]) -> dict[str
     counts = dict.fromkeys(
         ("facts", "fact_equivalents", "fact_places", "fact_people", "fact_tags", "fact_sources", "fact_links"), 0
     )
-    for first in range(0, len(raw), BATCH):
-        batch = [json.loads(r) for r in raw[first : first + BATCH]]
-        raw[first : first + BATCH] = [""] * len(batch)  # the text is no longer needed: let it go
-        rows = _rows(batch, first, ids, names)
-        for table, values in rows.items():
-            if table == "facts_fts":
-                conn.executemany(
-                    "INSERT INTO facts_fts(rowid, statement, excerpts, other, names) VALUES (?, ?, ?, ?, ?)", values
-                )
-                continue
-            if values:
-                conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
-            counts[table] += len(values)
+
+    def batches() -> Iterator[tuple[int, list[str], _Names]]:
+        for first in range(0, len(raw), BATCH):
+            yield first, raw[first : first + BATCH], names
+            raw[first : first + BATCH] = [""] * len(raw[first : first + BATCH])  # let the texts go
+
+    with workers() as pool:
+        parallel = len(raw) >= PARALLEL_FACTS and (os.cpu_count() or 1) >= 2
+        for rows in pool.each(_batch_rows, batches()) if parallel else map(_batch_rows, batches()):
+            rows["fact_links"] = [link for link in rows["fact_links"] if link[3] in ids]
+            for table, values in rows.items():
+                if table == "facts_fts":
+                    conn.executemany(
+                        "INSERT INTO facts_fts(rowid, statement, excerpts, other, names) VALUES (?, ?, ?, ?, ?)",
+                        values,
+                    )
+                    continue
+                if values:
+                    conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
+                counts[table] += len(values)
     return counts
+
+
+def _batch_rows(batch: tuple[int, list[str], _Names]) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of a batch of facts (their JSON, and the index in the export of the first): in a worker
+    process when there are many."""
+    first, texts, names = batch
+    return _rows([json.loads(t) for t in texts], first, names)
 
 
 def _fold_parts(groups: list[list[str]]) -> list[str]:
@@ -469,7 +487,9 @@ def _fold_parts(groups: list[list[str]]) -> list[str]:
     return fold_for_search([" ".join(g) for g in groups])
 
 
-def _rows(batch: list[dict[str, Any]], first: int, ids: set[str], names: _Names) -> dict[str, list[tuple[Any, ...]]]:
+def _rows(batch: list[dict[str, Any]], first: int, names: _Names) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of each table for a batch of facts; links to every fact named (the caller keeps those to
+    facts in the export)."""
     facts: list[tuple[Any, ...]] = []
     equivalents: list[tuple[Any, ...]] = []
     places: list[tuple[Any, ...]] = []
@@ -516,7 +536,7 @@ def _rows(batch: list[dict[str, Any]], first: int, ids: set[str], names: _Names)
         tags.extend((fid, j, t) for j, t in enumerate(f["tags"]))
         sources.extend((fid, j, s["source"], s["excerpt"]) for j, s in enumerate(f["sources"]))
         for kind in ("conflicts_with", "related"):
-            links.extend((fid, kind, j, o) for j, o in enumerate(f[kind]) if o in ids)
+            links.extend((fid, kind, j, o) for j, o in enumerate(f[kind]))
         other = [fid, f["note"], f["series"], *f["tags"]]
         if q:
             other.append(q["stated"])
