@@ -191,8 +191,6 @@ class _FileWork:
         self.whole = False  # read in one piece (build.read_whole)
         self.reusable: dict[str, int] = {}  # stored chunks by digest
         self.stored_line: dict[int, int] = {}  # their first lines, by chunk id
-        self.chunks: list[Chunk] | None = None
-        self.gone: list[tuple[int]] = []  # stored chunks the file no longer has
         self.kept: set[int] = set()
         self.seq = 0  # chunks seen so far
 
@@ -483,13 +481,13 @@ class Index:
             work = self._read_file(f, file_id)
             yield work
             if work.text is not None and not work.whole:
-                yield from file_jobs(f, work.text, work.reusable, work.chunks)
-                work.text = work.chunks = None  # what is left to do needs neither: a file's text goes early
+                yield from file_jobs(f, work.text, work.reusable)
+                work.text = None  # what is left to do does not need it: a file's text goes early
 
     def _read_file(self, f: FactFile, file_id: int | None) -> _FileWork:
         """What indexing a changed file starts from: its text and the chunks stored of it. Writes nothing
         (the workers may be parsing the file before, whose rows are not all in)."""
-        from vnguangxi.build import read, read_whole, split
+        from vnguangxi.build import read, read_whole
 
         work = _FileWork(f, file_id)
         seen_ns = time.time_ns()  # before reading: a write after this moment may leave the same timestamps
@@ -503,14 +501,10 @@ class Index:
         if work.whole or file_id is None:
             return work
         stored = self.conn.execute("SELECT digest, id, first_line FROM chunks WHERE file = ?", (file_id,)).fetchall()
+        # Its chunks stream to the workers as they are found, each compared with the stored ones on the way;
+        # the stored chunks it no longer has are dropped once it is done (_end_file).
         work.reusable = {digest: chunk_id for digest, chunk_id, _ in stored}
         work.stored_line = {chunk_id: line for _, chunk_id, line in stored}
-        # A file seen before is split first, so the old chunks it no longer has can be dropped while the
-        # workers parse the new ones; a new file streams its chunks to the workers as they are found.
-        if work.reusable:
-            work.chunks = split(work.text)
-            present = {chunk.digest for chunk in work.chunks}
-            work.gone = [(i,) for d, i in work.reusable.items() if d not in present]
         return work
 
     def _begin_file(self, work: _FileWork) -> None:
@@ -539,8 +533,6 @@ class Index:
         if work.whole:
             assert work.text is not None
             work.problems.extend(self._index_whole(work.f, work.new_id, work.text))
-        elif work.gone:
-            self._drop_chunks(work.gone)
 
     def _chunk(self, work: _FileWork, item: Chunk | Reuse, result: ChunkResult | None) -> None:
         """One chunk of a changed file: its new rows, or (unchanged) its stored rows moved to its place."""
