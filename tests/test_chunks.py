@@ -191,3 +191,34 @@ def test_progress_is_reported_chunk_by_chunk(tmp_path: Path, monkeypatch: pytest
     shares.clear()
     Index.open(files, True, print, progress=shares.append)  # nothing changed: nothing to report
     assert shares == []
+
+
+def test_changed_files_stream_one_after_another(run: Any, tmp_path: Path) -> None:
+    """Several large files are indexed in one stream of jobs (the workers go on to the next file before
+    the rows of the one before are in). A file with a problem is reported alone and leaves nothing; the
+    files around it are kept, and not read again once it is fixed; then all matches a fresh build."""
+    from vnguangxi.index import Index
+
+    def topic_file(prefix: str) -> str:
+        return big_file(900).replace('id = "f', f'id = "{prefix}')
+
+    files = {"border-gates.toml": topic_file("b"), "meetings.toml": topic_file("m"), "trade.toml": topic_file("t")}
+    at = files["meetings.toml"].index('id = "m350"')
+    bad = files["meetings.toml"][:at] + files["meetings.toml"][at:].replace('status = "done"', 'status = "dne"', 1)
+    folder = make_folder(tmp_path / "f", {**files, "meetings.toml": bad})
+    result = listing(run, folder)
+    assert result.exit_code == 1 and result.stderr.count("unknown status 'dne'") == 1
+    assert "meetings.toml:" in result.stderr and "trade.toml:" not in result.stderr
+    (folder / "meetings.toml").write_text(files["meetings.toml"], encoding="utf-8")
+    read: list[str] = []
+    real = Index._read_file
+
+    def reading(self: Index, f: Any, file_id: int | None) -> Any:
+        read.append(Path(f.path).name)
+        return real(self, f, file_id)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Index, "_read_file", reading)
+        assert listing(run, folder).exit_code == 0
+    assert read == ["meetings.toml"]  # the files around it were kept
+    assert len(same_as_fresh(run, folder)) == 3 * 900
