@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from vnguangxi.crosscheck import Locators, Part, cross_check
 from vnguangxi.errors import DataError
@@ -15,7 +15,7 @@ from vnguangxi.models import Problem
 from vnguangxi.vocab import REGISTRIES
 
 if TYPE_CHECKING:
-    from vnguangxi.build import Workers
+    from vnguangxi.build import ChunkResult, Job, Workers
     from vnguangxi.load import FactFile
     from vnguangxi.validate import Record
 
@@ -112,17 +112,18 @@ def run_check(folders: Sequence[Path], articles: Sequence[str] = ()) -> CheckRep
 
     report = CheckReport([str(f) for f in folders])
     found = _Found()
+    files: list[FactFile] = []
+    for folder in folders:
+        try:
+            in_folder, warnings = scan(folder)
+        except DataError as exc:
+            report.problems.append(Problem(str(folder), 0, exc.message.replace(f"'{folder}' ", "").strip()))
+            continue
+        report.warnings.extend(warnings)
+        files.extend(in_folder)
+    report.files = len(files)
     with workers() as pool:
-        for folder in folders:
-            try:
-                files, warnings = scan(folder)
-            except DataError as exc:
-                report.problems.append(Problem(str(folder), 0, exc.message.replace(f"'{folder}' ", "").strip()))
-                continue
-            report.warnings.extend(warnings)
-            for f in files:
-                report.files += 1
-                _gather(f, pool, report, found)
+        _gather(files, pool, report, found)
     report.facts = sum(1 for _, _, refs in found.parts for fid in refs.ids if fid)
     bodies = read_articles(article_dirs(articles, folders), found.registries["sources"])
     report.excerpts_total = len(found.excerpts)
@@ -145,29 +146,55 @@ class _Found:
     invalid: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in REGISTRIES})
 
 
-def _gather(f: FactFile, pool: Workers, report: CheckReport, found: _Found) -> None:
-    """One file on its own: its problems into the report, what the checks across files need into ``found``."""
-    from vnguangxi.build import Prepared, facts, read, read_whole, whole
+class _Whole(NamedTuple):
+    """A file read in one piece (build.read_whole), checked here in its turn among the workers' results."""
+
+    file: FactFile
+    text: str
+
+
+def _gather(files: Sequence[FactFile], pool: Workers, report: CheckReport, found: _Found) -> None:
+    """Each file on its own, in one stream of jobs (the workers go on to the next file while this process
+    takes in the one before): problems into the report, what the checks across files need into ``found``."""
+    from vnguangxi.build import file_jobs, read, read_whole, whole
+
+    def jobs() -> Iterator[Job]:
+        for f in files:
+            text, problems = read(f)
+            report.problems.extend(problems)  # sorted with the others at the end
+            if text is None:
+                continue
+            found.texts[f.path] = text
+            if read_whole(f, text):
+                yield _Whole(f, text)
+            else:
+                yield f  # its chunks follow
+                yield from file_jobs(f, text, excerpts=True)
+
+    current: FactFile | None = None
+    for item, result in pool.map(jobs()):
+        if isinstance(item, _Whole):
+            _take(item.file.path, 0, whole(item.file, item.text, True), report, found)
+        elif result is None:
+            current = item
+        else:
+            assert current is not None
+            _take(current.path, item.first_index, result, report, found)
+
+
+def _take(path: str, start: int, result: ChunkResult, report: CheckReport, found: _Found) -> None:
+    """What one chunk (or a file read whole) gives: its problems, its drafts, what the checks across files
+    need of it."""
+    from vnguangxi.build import Prepared
     from vnguangxi.crosscheck import ChunkRefs
 
-    text, problems = read(f)
-    report.problems.extend(problems)
-    if text is None:
-        return
-    found.texts[f.path] = text
-    results = [(None, whole(f, text, True))] if read_whole(f, text) else facts(f, text, pool, excerpts=True)
-    for chunk, result in results:
-        assert result is not None
-        start = chunk.first_index if chunk is not None else 0
-        report.problems.extend(result.problems)
-        refs = ChunkRefs.from_json(result.refs)
-        found.parts.append((f.path, start, refs))
-        found.excerpts.extend(
-            (f.path, start + k, refs.ids[k], j, sid, excerpt) for k, j, sid, excerpt in result.excerpts
-        )
-        for kind, records in result.registries.items():
-            found.registries[kind].extend(records)
-        for kind, ids in result.invalid_registry.items():
-            found.invalid[kind].update(ids)
-        rows = map(Prepared._make, result.facts)
-        report.drafts.extend((f.path, p.line, p.id) for p in rows if p.draft)
+    report.problems.extend(result.problems)
+    refs = ChunkRefs.from_json(result.refs)
+    found.parts.append((path, start, refs))
+    found.excerpts.extend((path, start + k, refs.ids[k], j, sid, excerpt) for k, j, sid, excerpt in result.excerpts)
+    for kind, records in result.registries.items():
+        found.registries[kind].extend(records)
+    for kind, ids in result.invalid_registry.items():
+        found.invalid[kind].update(ids)
+    rows = map(Prepared._make, result.facts)
+    report.drafts.extend((path, p.line, p.id) for p in rows if p.draft)
