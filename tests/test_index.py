@@ -133,6 +133,60 @@ def test_year_spans_named_refs_and_folded_texts(index: Index) -> None:
     assert len(texts) == 4 and any("only the required keys" in t for t in texts)  # drafts too
 
 
+# ------------------------------------------------------------------ search rows, made at the first search
+
+
+def search_rows(index: Index) -> int:
+    return int(index.conn.execute("SELECT COUNT(*) FROM main.search").fetchone()[0])
+
+
+def test_search_rows_are_made_by_the_first_search_not_by_the_build(index: Index) -> None:
+    assert search_rows(index) == 0  # a build folds nothing: most commands never search
+    assert ids(index.facts(Selection(terms=(Term("requir"),)))) == ["f-min"]
+    assert search_rows(index) == 4  # every fact in use, drafts too
+    index.conn.execute("UPDATE search SET folded = 'changed'")  # made once: not made again
+    assert ids(index.facts(Selection(terms=(Term("requir"),)))) == []
+
+
+def test_search_rows_follow_edits(tmp_path: Path) -> None:
+    """Rows dropped with their chunk go with their search rows: a row number used again never finds the
+    text of the fact it belonged to."""
+    folder = make_folder(tmp_path / "facts", {"trade.toml": FULL_FACT + "\n" + FACT.replace("Trade", "Quokka")})
+    files, _ = scan(folder)
+    index = Index.open(files, use_cache=True, warn=pytest.fail)
+    assert ids(index.facts(Selection(terms=(Term("quokka"),)))) == ["f1"]
+    (folder / "trade.toml").write_text(FULL_FACT + "\n" + FACT.replace("Trade", "Wombat"))
+    files, _ = scan(folder)
+    index = Index.open(files, use_cache=True, warn=pytest.fail)
+    assert ids(index.facts(Selection(terms=(Term("quokka"),)))) == []
+    assert ids(index.facts(Selection(terms=(Term("wombat"),)))) == ["f1"]
+
+
+def test_search_on_a_cache_this_process_cannot_write(index: Index, tmp_path: Path) -> None:
+    """Read-only (or held by another writer past the timeout): the search rows live in this connection."""
+    import sqlite3
+
+    path = index.conn.execute("PRAGMA database_list").fetchall()[0][2]
+    index.conn.close()
+    index.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    assert ids(index.facts(Selection(terms=(Term("requir"),)))) == ["f-min"]
+    assert search_rows(index) == 0  # nothing written
+    assert len(index.folded_texts()) == 4
+
+
+def test_search_rows_made_by_worker_processes_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vnguangxi import index as index_module
+
+    blocks = [FACT.replace('"f1"', f'"f{i}"').replace("Trade was", f"Trade {i} was") for i in range(60)]
+    folder = make_folder(tmp_path / "facts", {"trade.toml": "\n".join(blocks)})
+    files, _ = scan(folder)
+    one = Index.open(files, use_cache=False, warn=pytest.fail)
+    monkeypatch.setattr(index_module, "SEARCH_BATCH", 7)  # nine batches: worker processes
+    many = Index.open(files, use_cache=False, warn=pytest.fail)
+    assert many.folded_texts() == one.folded_texts()
+    assert ids(many.facts(Selection(terms=(Term("59"),)))) == ["f59"]
+
+
 # ------------------------------------------------------------------ SQL lives in the index
 
 SQL = re.compile(r"SELECT |INSERT |json_each|sqlite3")

@@ -82,14 +82,13 @@ class Prepared(NamedTuple):
     related: str
     draft: int  # 1 for a fact marked draft = true: hidden from listings unless asked for
     unit: str  # the quantity's unit, '' for a fact without a figure
-    # The texts travel as UTF-8, as SQLite stores them: this process encodes them once (data's for its
-    # checksum anyway), and the one writing rows neither decodes them from the pickle nor encodes them again.
-    folded: bytes  # the text a search looks in, folded (text.fold_for_search)
+    # The JSON travels as UTF-8, as SQLite stores it: this process encodes it once (for its checksum
+    # anyway), and the one writing rows neither decodes it from the pickle nor encodes it again.
     data: bytes  # the public JSON object, without the sources' file names
     crc: int  # of data, checked whenever it is read (index.verified)
 
 
-FACT_COLUMNS = Prepared._fields[:-3]  # the facts table's columns; folded, data and crc go to texts
+FACT_COLUMNS = Prepared._fields[:-2]  # the facts table's columns; data and crc go to texts
 # A Prepared's fields as a plain tuple, as rows travel from the workers: four times quicker to send than the
 # named tuple, which the receiving end would rebuild with a Python call per row. Prepared._make(row) names them.
 Row = tuple[Any, ...]
@@ -153,7 +152,7 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _search_text(d: dict[str, Any]) -> str:
+def search_text(d: dict[str, Any]) -> str:
     """What a search looks in: id, statement, note, series, tags, excerpts and the figure as stated."""
     parts = [d["id"], d["statement"], d["note"], d["series"], " ".join(d["tags"])]
     parts.extend(s["excerpt"] for s in d["sources"])
@@ -162,16 +161,22 @@ def _search_text(d: dict[str, Any]) -> str:
     return " | ".join(p for p in parts if p)
 
 
+def search_rows(facts: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+    """Stored facts (row number, public JSON, checksum) as the index's search rows: the row number, what a
+    search looks in, folded all at once (quicker), and the checksum. In the worker processes when many."""
+    from vnguangxi.text import fold_for_search
+
+    folded = fold_for_search([search_text(json.loads(data)) for _, data, _ in facts])
+    return [(n, text, crc) for (n, _, crc), text in zip(facts, folded, strict=True)]
+
+
 def prepare(records: list[Record], printable: bool = False) -> list[Row]:
-    """The index rows of a chunk's valid facts (texts are folded for searching all at once: quicker).
+    """The index rows of a chunk's valid facts.
 
     ``printable``: validation found no control or format character in the chunk's text, so the JSON needs
     no look for one (validate.FileResult.printable)."""
-    from vnguangxi.text import fold_for_search
-
-    folded = fold_for_search([_search_text(r.data) for r in records])
     out: list[Row] = []
-    for record, searchable in zip(records, folded, strict=True):
+    for record in records:
         d = record.data
         public = d.copy()
         del public["start"], public["end"]
@@ -196,7 +201,6 @@ def prepare(records: list[Record], printable: bool = False) -> list[Row]:
                 _ids(d["related"]),
                 1 if d["draft"] else 0,
                 quantity["unit"] if quantity else "",
-                searchable.encode("utf-8", "surrogatepass"),
                 data,
                 zlib.crc32(data),
             )

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from vnguangxi.models import Problem
     from vnguangxi.validate import Record
 
-SCHEMA_VERSION = "14"  # bump when the layout or any validation rule changes: old rows were checked by old rules
+SCHEMA_VERSION = "15"  # bump when the layout or any validation rule changes: old rows were checked by old rules
 ENV_CACHE_DIR = "VNGUANGXI_CACHE_DIR"
+SEARCH_BATCH = 2000  # facts folded for searching at a time (by the worker processes from three batches on)
 CHECK_HINT = "run `vnguangxi check` to list every problem"
 
 _SCHEMA = """
@@ -51,7 +52,10 @@ CREATE TABLE facts(
     unit TEXT
 );
 CREATE INDEX facts_chunk ON facts(chunk);
-CREATE TABLE texts(n INTEGER PRIMARY KEY, folded TEXT, data TEXT, crc INT);
+CREATE TABLE texts(n INTEGER PRIMARY KEY, data TEXT, crc INT);
+-- What a search looks in (build.search_text), folded, with the crc of the data it was made from: made at the
+-- first search that needs it (Index.searchable), not by the build.
+CREATE TABLE search(n INTEGER PRIMARY KEY, folded TEXT, crc INT);
 CREATE TABLE registry(file INT, kind TEXT, idx INT, line INT, id TEXT, data TEXT, crc INT);
 CREATE INDEX registry_file ON registry(file);
 CREATE TABLE validated(setkey TEXT PRIMARY KEY);
@@ -205,6 +209,7 @@ class Index:
         self.files = list(files)
         self.file_ids: list[int] = []
         self.progress = progress  # told the share of changed fact bytes indexed so far, as chunks go in
+        self._searchable = False  # every fact in use has its search row (see searchable)
         self._bytes_total = 0
         self._bytes_done = 0.0
 
@@ -460,6 +465,7 @@ class Index:
     def _forget(self, file_id: int) -> None:
         c = self.conn
         c.execute("DELETE FROM texts WHERE n IN (SELECT n FROM facts WHERE file = ?)", (file_id,))
+        c.execute("DELETE FROM search WHERE n IN (SELECT n FROM facts WHERE file = ?)", (file_id,))
         c.execute("DELETE FROM facts WHERE file = ?", (file_id,))
         c.execute("DELETE FROM chunks WHERE file = ?", (file_id,))
         c.execute("DELETE FROM registry WHERE file = ?", (file_id,))
@@ -598,6 +604,7 @@ class Index:
     def _drop_chunks(self, chunk_ids: Sequence[tuple[int]]) -> None:
         c = self.conn
         c.executemany("DELETE FROM texts WHERE n IN (SELECT n FROM facts WHERE chunk = ?)", chunk_ids)
+        c.executemany("DELETE FROM search WHERE n IN (SELECT n FROM facts WHERE chunk = ?)", chunk_ids)
         c.executemany("DELETE FROM facts WHERE chunk = ?", chunk_ids)
         c.executemany("DELETE FROM chunks WHERE id = ?", chunk_ids)
 
@@ -621,7 +628,7 @@ class Index:
             ((k, *p[:columns]) for k, p in enumerate(result.facts)),
         )
         c.executemany(
-            f"INSERT INTO texts(n, folded, data, crc) VALUES ({start} + ?, CAST(? AS TEXT), CAST(? AS TEXT), ?)",
+            f"INSERT INTO texts(n, data, crc) VALUES ({start} + ?, CAST(? AS TEXT), ?)",
             ((k, *p[columns:]) for k, p in enumerate(result.facts)),
         )
         return chunk_id
@@ -690,7 +697,9 @@ class Index:
         keys = SORT_KEYS[sort]
         direction = "DESC" if reverse else "ASC"
         where, params = _where(selection)
-        return self._fact_json(where, params, ", ".join(f"{k} {direction}" for k in keys), limit)
+        if selection.terms:
+            self.searchable()
+        return self._fact_json(where, params, ", ".join(f"{k} {direction}" for k in keys), limit, bool(selection.terms))
 
     def fact_by_id(self, fact_id: str) -> str | None:
         """The stored JSON of the fact with this id (the first, in the files' order), or None."""
@@ -764,11 +773,79 @@ class Index:
         return [set(json.loads(r[0])) for r in rows]
 
     def folded_texts(self) -> list[str]:
-        """The folded searchable text of every fact (see build._search_text)."""
-        return [r[0] for r in self.rows(f"SELECT folded FROM facts JOIN texts USING (n) WHERE {self.in_set()}")]
+        """The folded searchable text of every fact (see build.search_text)."""
+        self.searchable()
+        return [r[0] for r in self.rows(f"SELECT folded FROM facts JOIN search USING (n) WHERE {self.in_set()}")]
 
-    def _fact_json(self, sql_where: str, params: Sequence[Any], order: str, limit: int | None) -> list[str]:
-        sql = f"SELECT data, crc FROM facts JOIN texts USING (n) WHERE {self.in_set()} AND ({sql_where})"
+    def searchable(self) -> None:
+        """Give every fact in use its search row (build.search_rows), if it has none yet.
+
+        Made at the first search that needs them rather than by the build: most commands never search, and
+        folding the texts is a tenth of a large build. Many are made by the worker processes, a batch at a
+        time (memory stays flat). A cache this process cannot write to (read-only, or held by a writer
+        past the timeout) gets them in a table of this connection alone, which the same queries find first
+        (SQLite looks in the temp schema before the main one).
+        """
+        if self._searchable:
+            return
+        missing = [
+            r[0] for r in self.rows(f"SELECT n FROM facts WHERE {self.in_set()} AND n NOT IN (SELECT n FROM search)")
+        ]
+        if missing:
+            from vnguangxi.build import search_rows, workers
+
+            batches = (missing[i : i + SEARCH_BATCH] for i in range(0, len(missing), SEARCH_BATCH))
+            stored = (self._search_batch(ns) for ns in batches)
+            table = ""
+            try:
+                with workers() as pool:
+                    parallel = len(missing) >= 3 * SEARCH_BATCH and (os.cpu_count() or 1) >= 2
+                    for rows in pool.each(search_rows, stored) if parallel else map(search_rows, stored):
+                        table = self._store_search(rows, table)
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
+            except BaseException:
+                _rollback(self.conn)
+                raise
+        self._searchable = True
+
+    def _store_search(self, rows: list[tuple[int, str, int]], table: str) -> str:
+        """Store search rows in ``table`` ("" before the first batch); the table they went to.
+
+        The first batch begins a write transaction on the index. If this process cannot write to it
+        (read-only, or held by a writer past the timeout), they go in a table of this connection alone
+        instead, beside a copy of the stored ones.
+        """
+        # Only for facts whose data is still what was folded: another process may have re-indexed meanwhile.
+        insert = (
+            "INSERT OR REPLACE INTO {}(n, folded, crc) SELECT ?1, ?2, ?3 "
+            "WHERE EXISTS (SELECT 1 FROM texts WHERE n = ?1 AND crc = ?3)"
+        )
+        if not table:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.executemany(insert.format("main.search"), rows)
+                return "main.search"
+            except sqlite3.OperationalError:
+                _rollback(self.conn)
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS search(n INTEGER PRIMARY KEY, folded TEXT, crc INT)")
+            self.conn.execute("INSERT OR REPLACE INTO temp.search SELECT n, folded, crc FROM main.search")
+            table = "temp.search"
+        self.conn.executemany(insert.format(table), rows)
+        return table
+
+    def _search_batch(self, ns: list[int]) -> list[tuple[int, str, int]]:
+        """The stored JSON of some facts by row number, checked: (n, data, crc)."""
+        rows = self.rows(
+            "SELECT n, data, crc FROM texts WHERE n IN (SELECT value FROM json_each(?))", (json.dumps(ns),)
+        )
+        return [(n, verified(data, stored), stored) for n, data, stored in rows]
+
+    def _fact_json(
+        self, sql_where: str, params: Sequence[Any], order: str, limit: int | None, search: bool = False
+    ) -> list[str]:
+        tables = "facts JOIN texts USING (n)" + (" JOIN search USING (n)" if search else "")
+        sql = f"SELECT texts.data, texts.crc FROM {tables} WHERE {self.in_set()} AND ({sql_where})"
         sql += f" ORDER BY {order}"
         if limit is not None and limit < 2**63:  # SQLite's integers are 64-bit; more than that is no limit
             sql += f" LIMIT {int(limit)}"
