@@ -778,3 +778,25 @@ def test_ctrl_c_ends_the_command_even_when_the_main_thread_is_caught_in_a_long_c
         proc.kill()
     assert code == 130 and time.monotonic() - sent < 1.0
     assert proc.stdout.read() == ""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "\x00"],
+        ["list", "--facts-dir", "a\x00b"],
+        ["export", "x\x00.db"],
+        ["search", "a\x00"],
+        ["show", "f\x00"],
+    ],
+)
+def test_an_argument_holding_a_nul_is_a_usage_error(argv: list[str]) -> None:
+    """No command line can carry a NUL, but a program calling the app can: exit 2 with a message, as for any
+    other bad value (os.stat would raise 'embedded null byte'). Found by the random-arguments test."""
+    from typer.testing import CliRunner
+
+    from vnguangxi.cli import app
+
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "holds a NUL character" in result.output

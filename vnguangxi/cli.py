@@ -55,6 +55,7 @@ def _command(
         @functools.wraps(fn)
         def run(*args: Any, **kwargs: Any) -> None:
             try:
+                _no_nul(kwargs)
                 if formats is not None and "fmt" in kwargs:
                     kwargs["fmt"] = _format(kwargs["fmt"], bool(kwargs.get("as_json")), formats)
                 _retry_damaged_cache(fn, args, kwargs)
@@ -66,6 +67,15 @@ def _command(
         return app.command(name)(run)
 
     return register
+
+
+def _no_nul(values: dict[str, Any]) -> None:
+    """No argument may hold a NUL character: no path or name can. (A command line cannot carry one; a
+    program calling the app can.)"""
+    for value in values.values():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, (str, os.PathLike)) and "\x00" in os.fspath(item):
+                raise UsageError(f"the argument {os.fspath(item)!r} holds a NUL character", "no path, name or word can")
 
 
 def _retry_damaged_cache(fn: Callable[..., None], args: Sequence[Any], kwargs: dict[str, Any]) -> None:
