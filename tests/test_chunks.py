@@ -222,3 +222,25 @@ def test_changed_files_stream_one_after_another(run: Any, tmp_path: Path) -> Non
         assert listing(run, folder).exit_code == 0
     assert read == ["meetings.toml"]  # the files around it were kept
     assert len(same_as_fresh(run, folder)) == 3 * 900
+
+
+def test_the_look_ahead_holds_a_bounded_amount_of_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deciding whether to start worker processes never pulls in more than LOOKAHEAD_BYTES of text: a stream
+    of many files that hold little to parse (registry files, read whole) goes through a window at a time,
+    not all read at once. Found by a review: 60 such files were all held in memory together."""
+
+    class File:
+        text = "x" * 60
+
+    pulled: list[int] = []
+
+    def jobs() -> Any:
+        for i in range(10):
+            pulled.append(i)
+            yield File()
+
+    monkeypatch.setattr(build, "LOOKAHEAD_BYTES", 100)
+    results = build.Workers().map(jobs())
+    assert next(results)[1] is None
+    assert len(pulled) == 2  # 120 characters held: enough to decide
+    assert len(list(results)) == 9 and len(pulled) == 10

@@ -174,6 +174,43 @@ def test_search_on_a_cache_this_process_cannot_write(index: Index, tmp_path: Pat
     assert len(index.folded_texts()) == 4
 
 
+def test_search_rows_that_cannot_all_be_written_leave_none_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write failing part-way (a full disk) rolls back what went in and the search goes on from a table
+    of this connection alone, with no traceback. Found by a review: the second batch's failure escaped."""
+    import sqlite3
+    from typing import Any
+
+    from vnguangxi import index as index_module
+
+    class FullAfterOneBatch:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn, self.batches = conn, 0
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.conn, name)
+
+        def executemany(self, sql: str, rows: Any) -> Any:
+            if "INTO main.search" in sql:
+                self.batches += 1
+                if self.batches == 2:
+                    raise sqlite3.OperationalError("database or disk is full")
+            return self.conn.executemany(sql, rows)
+
+    blocks = [FACT.replace('"f1"', f'"f{i}"').replace("Trade was", f"Trade {i} was") for i in range(30)]
+    folder = make_folder(tmp_path / "facts", {"trade.toml": "\n".join(blocks)})
+    files, _ = scan(folder)
+    monkeypatch.setattr(index_module, "SEARCH_BATCH", 7)
+    monkeypatch.setattr(index_module.os, "cpu_count", lambda: 1)  # batches folded here, in order
+    index = Index.open(files, use_cache=True, warn=pytest.fail)
+    index.conn = FullAfterOneBatch(index.conn)  # type: ignore[assignment]
+    assert ids(index.facts(Selection(terms=(Term("29"),)))) == ["f29"]
+    assert index.conn.batches == 2
+    assert search_rows(index) == 0  # the first batch was rolled back with the second
+    assert len(index.folded_texts()) == 30
+
+
 def test_search_rows_made_by_worker_processes_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from vnguangxi import index as index_module
 

@@ -43,6 +43,7 @@ CHUNK_FACTS = 256  # average facts per chunk
 CHUNK_MAX = 1024  # a chunk never holds more
 SMALL_FILE = 256_000  # bytes: files below this are one chunk
 PARALLEL_BYTES = 4_000_000  # bytes to parse before worker processes pay off
+LOOKAHEAD_BYTES = 4 * PARALLEL_BYTES  # text held while looking ahead for that much to parse
 # A [[facts]] header and the line after it (usually the id), whose hash picks chunk boundaries. The
 # pattern starts with a literal so the scan is fast; split() checks that the header starts its line.
 _HEADER_AND_NEXT = re.compile(r"\[\[[ \t]*facts[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?\n(?=([^\n]*))")
@@ -281,6 +282,12 @@ def _prepare_job(job: Parse) -> ChunkResult:
     return prepare_chunk(*job)
 
 
+def _here(jobs: Iterable[Job]) -> Iterator[tuple[Any, ChunkResult | None]]:
+    """Jobs done in this process, in order (see Workers.map)."""
+    for job in jobs:
+        yield (job.chunk, _prepare_job(job)) if type(job) is Parse else (job, None)
+
+
 def _start_worker(parent: int) -> None:
     """A worker leaves Ctrl-C to the parent, which stops the workers; and it ends with the parent.
 
@@ -313,27 +320,35 @@ class Workers:
 
         The jobs are drawn as the workers take them (a window ahead of the results read), so a caller's
         job stream may read the next file while the workers parse the chunks of the one before: they never
-        wait between files. Worker processes start once the jobs are seen to hold at least PARALLEL_BYTES
-        to parse, in two chunks or more; less is parsed here.
+        wait between files. Worker processes start once the jobs ahead are seen to hold at least
+        PARALLEL_BYTES to parse, in two chunks or more. Until then jobs are done here, a window at a time:
+        the look ahead stops at LOOKAHEAD_BYTES of text held (chunks to parse, and the text a passing item
+        carries), so memory stays flat however many files hold little to parse.
         """
-        cpus = os.cpu_count() or 1
         jobs = iter(jobs)
-        head: list[Job] = []  # the jobs looked at to decide
-        to_parse = size = 0
-        if cpus >= 2:
+        cpus = os.cpu_count() or 1
+        while True:
+            head: list[Job] = []  # the jobs looked at to decide
+            to_parse = size = held = 0
             for job in jobs:
                 head.append(job)
                 if type(job) is Parse:
                     to_parse += 1
                     size += len(job.chunk.text)
-                    if to_parse >= 2 and size >= PARALLEL_BYTES:
-                        break
-        jobs = itertools.chain(head, jobs)
-        if to_parse < 2 or size < PARALLEL_BYTES:
-            return ((job.chunk, _prepare_job(job)) if type(job) is Parse else (job, None) for job in jobs)
-        # Enough chunks in flight that the workers never wait while this process writes rows, and
-        # few enough (about 10 MB of results) that memory stays flat however large the file.
-        return self._bounded(self._started(), jobs, 16 * cpus)
+                    held += len(job.chunk.text)
+                    if to_parse >= 2 and size >= PARALLEL_BYTES and cpus >= 2:
+                        # Enough chunks in flight that the workers never wait while this process writes
+                        # rows, and few enough (about 10 MB of results) that memory stays flat.
+                        yield from self._bounded(self._started(), itertools.chain(head, jobs), 16 * cpus)
+                        return
+                else:
+                    held += len(getattr(job, "text", None) or "")
+                if held >= LOOKAHEAD_BYTES:
+                    break
+            else:  # the end of the jobs
+                yield from _here(head)
+                return
+            yield from _here(head)
 
     def each(self, fn: Callable[[T], R], items: Iterable[T], window: int = 2) -> Iterator[R]:
         """``fn`` of each item, in order, worked out by the worker processes; at most ``window`` items per

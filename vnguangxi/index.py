@@ -539,6 +539,7 @@ class Index:
         if work.whole:
             assert work.text is not None
             work.problems.extend(self._index_whole(work.f, work.new_id, work.text))
+            work.text = None
 
     def _chunk(self, work: _FileWork, item: Chunk | Reuse, result: ChunkResult | None) -> None:
         """One chunk of a changed file: its new rows, or (unchanged) its stored rows moved to its place."""
@@ -783,8 +784,9 @@ class Index:
         Made at the first search that needs them rather than by the build: most commands never search, and
         folding the texts is a tenth of a large build. Many are made by the worker processes, a batch at a
         time (memory stays flat). A cache this process cannot write to (read-only, or held by a writer
-        past the timeout) gets them in a table of this connection alone, which the same queries find first
-        (SQLite looks in the temp schema before the main one).
+        past the timeout, or out of disk part-way: what went in is rolled back) gets them in a table of this
+        connection alone, which the same queries find first (SQLite looks in the temp schema before the
+        main one).
         """
         if self._searchable:
             return
@@ -792,47 +794,43 @@ class Index:
             r[0] for r in self.rows(f"SELECT n FROM facts WHERE {self.in_set()} AND n NOT IN (SELECT n FROM search)")
         ]
         if missing:
-            from vnguangxi.build import search_rows, workers
-
-            batches = (missing[i : i + SEARCH_BATCH] for i in range(0, len(missing), SEARCH_BATCH))
-            stored = (self._search_batch(ns) for ns in batches)
-            table = ""
             try:
-                with workers() as pool:
-                    parallel = len(missing) >= 3 * SEARCH_BATCH and (os.cpu_count() or 1) >= 2
-                    for rows in pool.each(search_rows, stored) if parallel else map(search_rows, stored):
-                        table = self._store_search(rows, table)
-                if self.conn.in_transaction:
-                    self.conn.execute("COMMIT")
-            except BaseException:
-                _rollback(self.conn)
-                raise
+                self._make_search_rows(missing, "main.search")
+            except sqlite3.OperationalError as exc:  # read-only, held by a writer past the timeout, disk full
+                if "malformed" in str(exc):
+                    raise CacheDamaged(str(exc)) from None
+                self.conn.execute("PRAGMA temp_store = MEMORY")
+                self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS search(n INTEGER PRIMARY KEY, folded TEXT, crc INT)")
+                self.conn.execute("INSERT OR REPLACE INTO temp.search SELECT n, folded, crc FROM main.search")
+                self._make_search_rows(missing, "temp.search")
+            except sqlite3.DatabaseError as exc:
+                raise CacheDamaged(str(exc)) from None
         self._searchable = True
 
-    def _store_search(self, rows: list[tuple[int, str, int]], table: str) -> str:
-        """Store search rows in ``table`` ("" before the first batch); the table they went to.
+    def _make_search_rows(self, missing: list[int], table: str) -> None:
+        """Fold the texts of the facts numbered ``missing`` into ``table``: the index's own in one write
+        transaction (rolled back whole if any of it fails), or this connection's temp table."""
+        from vnguangxi.build import search_rows, workers
 
-        The first batch begins a write transaction on the index. If this process cannot write to it
-        (read-only, or held by a writer past the timeout), they go in a table of this connection alone
-        instead, beside a copy of the stored ones.
-        """
         # Only for facts whose data is still what was folded: another process may have re-indexed meanwhile.
         insert = (
-            "INSERT OR REPLACE INTO {}(n, folded, crc) SELECT ?1, ?2, ?3 "
+            f"INSERT OR REPLACE INTO {table}(n, folded, crc) SELECT ?1, ?2, ?3 "
             "WHERE EXISTS (SELECT 1 FROM texts WHERE n = ?1 AND crc = ?3)"
         )
-        if not table:
-            try:
+        batches = (missing[i : i + SEARCH_BATCH] for i in range(0, len(missing), SEARCH_BATCH))
+        stored = (self._search_batch(ns) for ns in batches)
+        try:
+            if table == "main.search":
                 self.conn.execute("BEGIN IMMEDIATE")
-                self.conn.executemany(insert.format("main.search"), rows)
-                return "main.search"
-            except sqlite3.OperationalError:
-                _rollback(self.conn)
-            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS search(n INTEGER PRIMARY KEY, folded TEXT, crc INT)")
-            self.conn.execute("INSERT OR REPLACE INTO temp.search SELECT n, folded, crc FROM main.search")
-            table = "temp.search"
-        self.conn.executemany(insert.format(table), rows)
-        return table
+            with workers() as pool:
+                parallel = len(missing) >= 3 * SEARCH_BATCH and (os.cpu_count() or 1) >= 2
+                for rows in pool.each(search_rows, stored) if parallel else map(search_rows, stored):
+                    self.conn.executemany(insert, rows)
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+        except BaseException:
+            _rollback(self.conn)
+            raise
 
     def _search_batch(self, ns: list[int]) -> list[tuple[int, str, int]]:
         """The stored JSON of some facts by row number, checked: (n, data, crc)."""
