@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from vnguangxi import dates, safe
-from vnguangxi.build import facts, read, read_whole, whole, workers
+from vnguangxi.build import file_jobs, read, read_whole, whole, workers
 from vnguangxi.check import run_check
 from vnguangxi.cli import app
 from vnguangxi.load import FactFile
@@ -36,7 +36,7 @@ def _parse_text(tmp: Path, text: str | bytes, name: str = "trade.toml") -> None:
             if read_whole(file, text):
                 problems += whole(file, text).problems
             else:
-                problems += [p for _, r in facts(file, text, pool) if r is not None for p in r.problems]
+                problems += [p for _, r in pool.map(file_jobs(file, text)) if r is not None for p in r.problems]
     for problem in problems:
         assert problem.line >= 0 and problem.message
 

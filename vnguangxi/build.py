@@ -229,19 +229,16 @@ def _json(value: Any) -> str:
     return visible_json(data)
 
 
-def prepare_chunk(
-    path: str, kind: str, chunk: Chunk, excerpts: bool = False, data: dict[str, Any] | None = None
-) -> ChunkResult:
-    """Parse (unless ``data`` is given) and validate one chunk on its own (runs in worker processes too);
-    with ``excerpts``, the excerpts too (for `check`, which compares them with the articles)."""
+def prepare_chunk(path: str, kind: str, chunk: Chunk, excerpts: bool = False) -> ChunkResult:
+    """Parse and validate one chunk on its own (runs in worker processes too); with ``excerpts``, gather
+    the excerpts too (for `check`, which compares them with the articles)."""
     from vnguangxi.crosscheck import ChunkRefs
     from vnguangxi.validate import check_file
 
     digest = chunk.digest or _digest(chunk.text)
+    data, problems = parse(path, chunk.text, chunk.first_line)
     if data is None:
-        data, problems = parse(path, chunk.text, chunk.first_line)
-        if data is None:
-            return ChunkResult(digest, [], problems, ChunkRefs().to_json())
+        return ChunkResult(digest, [], problems, ChunkRefs().to_json())
     result = check_file(path, kind, data, chunk.text, chunk.first_index, chunk.first_line, excerpts)
     facts = prepare(result.records, result.printable)
     return ChunkResult(
@@ -327,23 +324,25 @@ class Workers:
         """
         jobs = iter(jobs)
         cpus = os.cpu_count() or 1
+        if cpus < 2:
+            yield from _here(jobs)
+            return
         while True:
             head: list[Job] = []  # the jobs looked at to decide
-            to_parse = size = held = 0
+            to_parse = size = held = 0  # chunks and characters to parse; characters held, passing items' too
             for job in jobs:
                 head.append(job)
                 if type(job) is Parse:
                     to_parse += 1
                     size += len(job.chunk.text)
-                    held += len(job.chunk.text)
-                    if to_parse >= 2 and size >= PARALLEL_BYTES and cpus >= 2:
+                    if to_parse >= 2 and size >= PARALLEL_BYTES:
                         # Enough chunks in flight that the workers never wait while this process writes
                         # rows, and few enough (about 10 MB of results) that memory stays flat.
                         yield from self._bounded(self._started(), itertools.chain(head, jobs), 16 * cpus)
                         return
                 else:
                     held += len(getattr(job, "text", None) or "")
-                if held >= LOOKAHEAD_BYTES:
+                if size + held >= LOOKAHEAD_BYTES:
                     break
             else:  # the end of the jobs
                 yield from _here(head)
@@ -351,11 +350,15 @@ class Workers:
             yield from _here(head)
 
     def each(self, fn: Callable[[T], R], items: Iterable[T], window: int = 2) -> Iterator[R]:
-        """``fn`` of each item, in order, worked out by the worker processes; at most ``window`` items per
-        worker in flight. ``fn`` and the items travel to the workers by pickle."""
+        """``fn`` of each item, in order, worked out by the worker processes (here, on one core); at most
+        ``window`` items per worker in flight. ``fn`` and the items travel to the workers by pickle."""
+        cpus = os.cpu_count() or 1
+        if cpus < 2:
+            yield from map(fn, items)
+            return
         pool = self._started()
         pending: collections.deque[AsyncResult[R]] = collections.deque()
-        limit = window * (os.cpu_count() or 1)
+        limit = window * cpus
         for item in items:
             pending.append(pool.apply_async(fn, (item,)))
             if len(pending) >= limit:
@@ -492,30 +495,15 @@ def whole(file: FactFile, text: str, excerpts: bool = False) -> ChunkResult:
     return prepare_chunk(file.path, file.kind, Chunk(text, 1, 0, ""), excerpts)
 
 
-def facts(
-    file: FactFile,
-    text: str,
-    pool: Workers,
-    skip: Iterable[str] = (),
-    chunks: list[Chunk] | None = None,
-    excerpts: bool = False,
-) -> Iterator[tuple[Chunk | Reuse, ChunkResult | None]]:
-    """Each chunk of a fact file with its result, in order; a Reuse with None for chunks whose digest is in
-    ``skip`` (see ``file_jobs``)."""
-    yield from pool.map(file_jobs(file, text, skip, chunks, excerpts))
+def file_jobs(file: FactFile, text: str, skip: Iterable[str] = (), excerpts: bool = False) -> Iterator[Job]:
+    """The jobs of a fact file, for Workers.map: each chunk to parse, or (its digest in ``skip``) a Reuse
+    of it.
 
-
-def file_jobs(
-    file: FactFile, text: str, skip: Iterable[str] = (), chunks: list[Chunk] | None = None, excerpts: bool = False
-) -> Iterator[Job]:
-    """The jobs of a fact file: each chunk to parse, or (its digest in ``skip``) a Reuse of it.
-
-    ``chunks`` is ``split(text)`` if the caller already has it; without it (and with nothing to skip) the
-    workers compute the digests. A digest is skipped once only: a chunk repeated in the file is parsed
-    again, so the ids it repeats are found.
+    With nothing to skip, the workers compute the digests. A digest is skipped once only: a chunk
+    repeated in the file is parsed again, so the ids it repeats are found.
     """
     done = set(skip)
-    for chunk in iter_chunks(text, digests=bool(done)) if chunks is None else chunks:
+    for chunk in iter_chunks(text, digests=bool(done)):
         if chunk.digest in done:
             done.discard(chunk.digest)
             yield Reuse(chunk.digest, chunk.first_line, chunk.first_index, len(chunk.text))

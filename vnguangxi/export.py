@@ -459,8 +459,8 @@ def _facts(conn: sqlite3.Connection, book: FactBase, raw: list[str]) -> dict[str
             raw[first : first + BATCH] = [""] * len(raw[first : first + BATCH])  # let the texts go
 
     with workers() as pool:
-        parallel = len(raw) >= PARALLEL_FACTS and (os.cpu_count() or 1) >= 2
-        for rows in pool.each(_batch_rows, batches()) if parallel else map(_batch_rows, batches()):
+        many = len(raw) >= PARALLEL_FACTS
+        for rows in pool.each(_batch_rows, batches()) if many else map(_batch_rows, batches()):
             rows["fact_links"] = [link for link in rows["fact_links"] if link[3] in ids]
             for table, values in rows.items():
                 if table == "facts_fts":

@@ -412,17 +412,21 @@ class Index:
         key = _set_key(self.files)
         known = self._known()
         changed = self._racily_changed(known)
-        stale = [f for f in self.files if known.get(f.path, (0, None))[1] != f.signature or f.path in changed]
+
+        def stale(f: FactFile) -> bool:
+            return known.get(f.path, (0, None))[1] != f.signature or f.path in changed
+
+        to_index = [f for f in self.files if stale(f)]
         valid = self.conn.execute("SELECT 1 FROM validated WHERE setkey = ?", (key,)).fetchone()
         if changed:
             valid = None  # the set's key is made of stat data, which did not change
-        if not stale and valid:
+        if not to_index and valid:
             self.file_ids = [known[f.path][0] for f in self.files]
             return
         from vnguangxi.build import workers
 
         problems: list[Problem] = []
-        self._bytes_total = sum(f.size for f in stale if f.kind not in REGISTRIES)
+        self._bytes_total = sum(f.size for f in to_index if f.kind not in REGISTRIES)
         self._bytes_done = 0.0
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -431,7 +435,7 @@ class Index:
                 self.conn.execute("DELETE FROM validated WHERE setkey = ?", (key,))
             todo: dict[str, tuple[FactFile, int | None]] = {}  # each changed file once, with its old row id
             for f in self.files:
-                if f.path not in todo and (known.get(f.path, (0, None))[1] != f.signature or f.path in changed):
+                if f.path not in todo and stale(f):
                     todo[f.path] = (f, known.pop(f.path)[0] if f.path in known else None)
             with workers() as pool:
                 # One stream of jobs for every changed file: the workers go on to the next file's chunks
@@ -823,8 +827,8 @@ class Index:
             if table == "main.search":
                 self.conn.execute("BEGIN IMMEDIATE")
             with workers() as pool:
-                parallel = len(missing) >= 3 * SEARCH_BATCH and (os.cpu_count() or 1) >= 2
-                for rows in pool.each(search_rows, stored) if parallel else map(search_rows, stored):
+                many = len(missing) >= 3 * SEARCH_BATCH
+                for rows in pool.each(search_rows, stored) if many else map(search_rows, stored):
                     self.conn.executemany(insert, rows)
             if self.conn.in_transaction:
                 self.conn.execute("COMMIT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -63,14 +64,10 @@ def excerpt_words(text: str) -> float:
     return len(spaced.split()) + han / 2
 
 
-_HAN: list[re.Pattern[str]] = []
-
-
+@functools.cache
 def _han() -> re.Pattern[str]:
     """HAN_CLASS compiled, once (re.compile's own cache costs a lookup at each of many calls)."""
-    if not _HAN:
-        _HAN.append(re.compile(HAN_CLASS))
-    return _HAN[0]
+    return re.compile(HAN_CLASS)
 
 
 def words(text: str) -> list[str]:
